@@ -1,0 +1,3 @@
+"""tcgc: a declarative spec-to-code compiler for card-game engines."""
+
+__version__ = "0.1.0"

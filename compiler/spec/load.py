@@ -1,0 +1,230 @@
+"""Strict loading of spec.yaml, card-set files and decks, with every error located in its file.
+
+`load_spec` reports all problems it finds across files at once (as one SpecError), each with file, line, column
+and field path. Cross-file checks (duplicate ids, dangling `evolves_from`, deck legality) run after every file
+validated on its own.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from ..diagnostics import Diagnostic, SpecError, display_path
+from ..yaml_io import load_yaml, locate, plain
+from .cards import CardSetFile, PokemonCard, TrainerCard, is_basic
+from .game import DeckSpec, GameSpec
+from .rules import PRESETS, RulesSpec
+
+ZONE_ENERGY = ("Grass", "Fire", "Water", "Lightning", "Psychic", "Fighting", "Darkness", "Metal")
+"""Types an Energy Zone can produce."""
+
+AnyCard = PokemonCard | TrainerCard
+
+
+@dataclass
+class LoadedSpec:
+    """A validated game: spec, resolved rules, and the card pool in file order."""
+
+    path: Path
+    spec: GameSpec
+    rules: RulesSpec
+    sets: list[CardSetFile]
+    cards: dict[str, AnyCard]
+    origin: dict[str, tuple[str, int | None]] = field(default_factory=dict)
+    """Card id → (file, line) it was defined at."""
+
+    def card_by_name(self) -> dict[str, list[AnyCard]]:
+        out: dict[str, list[AnyCard]] = {}
+        for c in self.cards.values():
+            out.setdefault(c.name, []).append(c)
+        return out
+
+
+def _field_path(loc: tuple[Any, ...], data: Any) -> str:
+    """A readable field path: cards[3](A1-004).attacks[0].damage."""
+    parts: list[str] = []
+    node = data
+    for p in loc:
+        if isinstance(p, int):
+            label = f"[{p}]"
+            if isinstance(node, list) and 0 <= p < len(node):
+                node = node[p]
+                if isinstance(node, dict) and isinstance(node.get("id"), str):
+                    label += f"({node['id']})"
+            else:
+                node = None
+            parts.append(label)
+        else:
+            if isinstance(node, dict) and p in node:
+                node = node[p]
+            elif isinstance(node, dict) and p in ("pokemon", "trainer"):
+                continue  # the discriminator tag pydantic inserts into the path
+            else:
+                node = None
+            parts.append(("." if parts else "") + str(p))
+    return "".join(parts)
+
+
+def validation_diagnostics(source: str, raw: Any, err: ValidationError, prefix: tuple = ()) -> list[Diagnostic]:
+    """Turn a pydantic ValidationError on `raw` (loaded by load_yaml) into located diagnostics."""
+    out = []
+    for e in err.errors(include_url=False):
+        loc = prefix + tuple(e["loc"])
+        line, col = locate(raw, loc)
+        msg = e["msg"]
+        if e["type"] == "extra_forbidden":
+            msg = "unknown key"
+        elif e["type"] == "missing":
+            msg = "required field is missing"
+        elif e["type"] in ("literal_error", "union_tag_invalid"):
+            msg = msg.replace("Input should be", "should be")
+        if e["type"] not in ("missing", "extra_forbidden") and "input" in e and not isinstance(e["input"], (dict, list)):
+            msg += f" (got {e['input']!r})"
+        out.append(Diagnostic(source, msg, line, col, _field_path(loc, plain(raw))))
+    return out
+
+
+def _validate(model: type[BaseModel], source: str, raw: Any, diags: list[Diagnostic]) -> Any:
+    try:
+        return model.model_validate(plain(raw))
+    except ValidationError as err:
+        diags.extend(validation_diagnostics(source, raw, err))
+        return None
+
+
+def load_card_set(path: str | Path) -> tuple[CardSetFile, Any]:
+    """Load and validate one card-set file on its own. Returns the model and the raw YAML (for positions)."""
+    shown = display_path(path)
+    raw = load_yaml(path)
+    diags: list[Diagnostic] = []
+    if not isinstance(raw, dict):
+        raise SpecError(Diagnostic(shown, "a card-set file must be a mapping with 'set' and 'cards'", 1, 1))
+    model = _validate(CardSetFile, shown, raw, diags)
+    if diags:
+        raise SpecError(diags)
+    return model, raw
+
+
+def resolve_rules(ref_raw: Any, spec: GameSpec, source: str, raw: Any) -> tuple[RulesSpec | None, list[Diagnostic]]:
+    """The preset named by the spec with its overrides applied, validated."""
+    preset = PRESETS.get(spec.rules.preset)
+    if preset is None:
+        line, col = locate(raw, ("rules", "preset"))
+        return None, [Diagnostic(source, f"unknown preset {spec.rules.preset!r}; known: {', '.join(PRESETS)}",
+                                 line, col, "rules.preset")]
+    merged = _deep_merge(preset.model_dump(), plain(spec.rules.overrides))
+    try:
+        return RulesSpec.model_validate(merged), []
+    except ValidationError as err:
+        return None, validation_diagnostics(source, raw, err, prefix=("rules", "overrides"))
+
+
+def _deep_merge(base: dict, over: dict) -> dict:
+    out = dict(base)
+    for k, v in over.items():
+        out[k] = _deep_merge(out[k], v) if isinstance(out.get(k), dict) and isinstance(v, dict) else v
+    return out
+
+
+def load_spec(path: str | Path) -> LoadedSpec:
+    """Load spec.yaml with its card sets and decks; raise SpecError listing every problem found."""
+    path = Path(path)
+    shown = display_path(path)
+    raw = load_yaml(path)
+    if not isinstance(raw, dict):
+        raise SpecError(Diagnostic(shown, "a spec must be a mapping (name, rules, card_sets, decks)", 1, 1))
+    diags: list[Diagnostic] = []
+    spec: GameSpec | None = _validate(GameSpec, shown, raw, diags)
+    if spec is None:
+        raise SpecError(diags)
+    rules, rule_diags = resolve_rules(raw.get("rules"), spec, shown, raw)
+    diags.extend(rule_diags)
+
+    sets: list[CardSetFile] = []
+    cards: dict[str, AnyCard] = {}
+    origin: dict[str, tuple[str, int | None]] = {}
+    for i, rel in enumerate(spec.card_sets):
+        set_path = path.parent / rel
+        if not set_path.is_file():
+            line, col = locate(raw, ("card_sets", i))
+            diags.append(Diagnostic(shown, f"card set file not found: {display_path(set_path)}", line, col,
+                                    f"card_sets[{i}]"))
+            continue
+        try:
+            card_set, set_raw = load_card_set(set_path)
+        except SpecError as e:
+            diags.extend(e.diagnostics)
+            continue
+        sets.append(card_set)
+        set_shown = display_path(set_path)
+        for j, card in enumerate(card_set.cards):
+            line, col = locate(set_raw, ("cards", j, "id"))
+            if card.id in cards:
+                first_file, first_line = origin[card.id]
+                diags.append(Diagnostic(set_shown, f"duplicate card id {card.id} (first defined at "
+                                        f"{first_file}:{first_line})", line, col, f"cards[{j}].id"))
+                continue
+            cards[card.id] = card
+            origin[card.id] = (set_shown, line)
+
+    names = {c.name for c in cards.values()}
+    for cid, card in cards.items():
+        if isinstance(card, PokemonCard) and card.evolves_from and card.evolves_from not in names:
+            file, line = origin[cid]
+            diags.append(Diagnostic(file, f"{cid} {card.name} evolves from {card.evolves_from!r}, "
+                                    "which is no card in the pool", line, None, f"{cid}.evolves_from"))
+
+    if rules is not None:
+        for k, deck in enumerate(spec.decks):
+            diags.extend(check_deck(deck, cards, rules, shown, raw, k))
+
+    if diags:
+        raise SpecError(diags)
+    assert rules is not None
+    return LoadedSpec(path=path, spec=spec, rules=rules, sets=sets, cards=cards, origin=origin)
+
+
+def check_deck(deck: DeckSpec, cards: dict[str, AnyCard], rules: RulesSpec, source: str, raw: Any,
+               k: int) -> list[Diagnostic]:
+    """Deck legality: known cards, size, copies per name, a Basic, Energy types."""
+    diags: list[Diagnostic] = []
+    base = ("decks", k)
+    where = f"decks[{k}]({deck.name})"
+
+    def at(*loc: Any, msg: str, fld: str) -> None:
+        line, col = locate(raw, base + loc)
+        diags.append(Diagnostic(source, msg, line, col, f"{where}.{fld}"))
+
+    known = {}
+    for cid, n in deck.cards.items():
+        if cid not in cards:
+            at("cards", cid, msg=f"unknown card id {cid!r}", fld=f"cards.{cid}")
+        elif n < 1:
+            at("cards", cid, msg=f"count must be at least 1 (got {n})", fld=f"cards.{cid}")
+        else:
+            known[cid] = n
+    total = sum(deck.cards.values())
+    if total != rules.deck_size:
+        at("cards", msg=f"deck has {total} cards; the rules require exactly {rules.deck_size}", fld="cards")
+    per_name = Counter()
+    for cid, n in known.items():
+        per_name[cards[cid].name] += n
+    for name, n in per_name.items():
+        if n > rules.max_copies_per_name:
+            at("cards", msg=f"{n} copies of {name!r}; at most {rules.max_copies_per_name} allowed", fld="cards")
+    basics = sum(n for cid, n in known.items() if is_basic(cards[cid], rules.fossils_count_as_basic))
+    if basics < rules.min_basic_pokemon:
+        at("cards", msg=f"deck has {basics} Basic Pokémon; at least {rules.min_basic_pokemon} required", fld="cards")
+    if len(deck.energy) > rules.max_energy_types:
+        at("energy", msg=f"{len(deck.energy)} Energy types; at most {rules.max_energy_types} allowed", fld="energy")
+    if len(set(deck.energy)) != len(deck.energy):
+        at("energy", msg="an Energy type is listed twice", fld="energy")
+    for i, t in enumerate(deck.energy):
+        if rules.energy_zone and t not in ZONE_ENERGY:
+            at("energy", i, msg=f"{t} is not an Energy Zone type ({', '.join(ZONE_ENERGY)})", fld=f"energy[{i}]")
+    return diags

@@ -1,0 +1,106 @@
+"""YAML reading with positions, and deterministic YAML writing.
+
+`load_yaml` keeps ruamel's round-trip nodes so that `locate` can map a validation error's field path
+(pydantic's `loc`) back to the line and column in the file.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from .diagnostics import Diagnostic, SpecError, display_path
+
+
+def _rt_yaml() -> YAML:
+    y = YAML(typ="rt")
+    y.allow_duplicate_keys = False
+    return y
+
+
+def load_yaml(path: str | Path) -> Any:
+    """Load a YAML file, keeping positions. Missing files and syntax errors raise SpecError."""
+    path = Path(path)
+    shown = display_path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SpecError(Diagnostic(shown, "file not found")) from None
+    except IsADirectoryError:
+        raise SpecError(Diagnostic(shown, "is a directory, expected a YAML file")) from None
+    except UnicodeDecodeError as e:
+        raise SpecError(Diagnostic(shown, f"not UTF-8 text ({e.reason} at byte {e.start})")) from None
+    except OSError as e:
+        raise SpecError(Diagnostic(shown, f"cannot read file: {e.strerror}")) from None
+    try:
+        return _rt_yaml().load(text)
+    except MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = mark.line + 1 if mark else None
+        col = mark.column + 1 if mark else None
+        problem = e.problem or e.context or "invalid YAML"
+        raise SpecError(Diagnostic(shown, f"YAML syntax error: {problem}", line, col)) from None
+    except YAMLError as e:
+        raise SpecError(Diagnostic(shown, f"YAML error: {e}")) from None
+
+
+def locate(data: Any, loc: tuple[Any, ...]) -> tuple[int | None, int | None]:
+    """Line and column (1-based) of the deepest node on `loc` that exists in `data`.
+
+    For a mapping key that is present, the key's position is used; for a missing key, the mapping's own.
+    """
+    node = data
+    line = col = None
+    if isinstance(node, (CommentedMap, CommentedSeq)) and node.lc.line is not None:
+        line, col = node.lc.line + 1, node.lc.col + 1
+    for part in loc:
+        if isinstance(node, CommentedMap) and part in node:
+            kl, kc = node.lc.key(part)
+            line, col = kl + 1, kc + 1
+            node = node[part]
+        elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
+            il, ic = node.lc.item(part)
+            line, col = il + 1, ic + 1
+            node = node[part]
+        else:
+            break
+    return line, col
+
+
+def plain(data: Any) -> Any:
+    """ruamel round-trip containers → plain dicts and lists (for validation)."""
+    if isinstance(data, dict):
+        return {k: plain(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [plain(v) for v in data]
+    return data
+
+
+def _flow_scalar_lists(data: Any) -> Any:
+    """Lists of scalars become flow-style (`[Grass, Colorless]`); everything else stays block-style."""
+    if isinstance(data, dict):
+        return CommentedMap((k, _flow_scalar_lists(v)) for k, v in data.items())
+    if isinstance(data, list):
+        seq = CommentedSeq(_flow_scalar_lists(v) for v in data)
+        if data and all(not isinstance(v, (dict, list)) for v in data):
+            seq.fa.set_flow_style()
+        return seq
+    return data
+
+
+def dump_yaml(data: Any) -> str:
+    """Deterministic block-style YAML (keys in insertion order, unicode kept, no line wrapping)."""
+    data = _flow_scalar_lists(data)
+    y = YAML(typ="rt")
+    y.default_flow_style = False
+    y.allow_unicode = True
+    y.width = 10_000
+    y.indent(mapping=2, sequence=4, offset=2)
+    buf = io.StringIO()
+    y.dump(data, buf)
+    return buf.getvalue()

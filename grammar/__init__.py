@@ -1,0 +1,1 @@
+"""Lark grammars for card effect text (package data)."""

@@ -1,0 +1,1 @@
+"""The plain-Python reference engine: the executable definition of the rules."""

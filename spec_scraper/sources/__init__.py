@@ -1,0 +1,1 @@
+"""One module per source; each turns its input into CardSpec models."""

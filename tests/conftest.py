@@ -1,0 +1,19 @@
+"""Shared test fixtures: paths to the repo's examples and the ../shared corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE_SPEC = ROOT / "examples" / "pocket-a1" / "spec.yaml"
+CORPUS = ROOT.parent / "shared" / "data" / "pocket"
+CORPUS_SETS = ["A1", "A1a", "A2", "A2a", "A2b", "A3", "A3a", "A3b", "A4", "A4a", "A4b", "B1", "B1a", "P-A"]
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    """The ../shared/data/pocket corpus; CI always has it beside the repo."""
+    assert CORPUS.is_dir(), f"corpus not found at {CORPUS} (../shared must sit beside the repo)"
+    return CORPUS
