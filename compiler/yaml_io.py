@@ -53,6 +53,7 @@ def locate(data: Any, loc: tuple[Any, ...]) -> tuple[int | None, int | None]:
     """Line and column (1-based) of the deepest node on `loc` that exists in `data`.
 
     For a mapping key that is present, the key's position is used; for a missing key, the mapping's own.
+    Path elements that match no key (such as the tag pydantic inserts for a discriminated union) are skipped.
     """
     node = data
     line = col = None
@@ -67,6 +68,8 @@ def locate(data: Any, loc: tuple[Any, ...]) -> tuple[int | None, int | None]:
             il, ic = node.lc.item(part)
             line, col = il + 1, ic + 1
             node = node[part]
+        elif isinstance(node, CommentedMap) and isinstance(part, str):
+            continue  # a path element with no YAML node (e.g. a union tag pydantic adds): look past it
         else:
             break
     return line, col

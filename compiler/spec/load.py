@@ -148,6 +148,7 @@ def load_spec(path: str | Path) -> LoadedSpec:
     sets: list[CardSetFile] = []
     cards: dict[str, AnyCard] = {}
     origin: dict[str, tuple[str, int | None]] = {}
+    where: dict[str, tuple[str, Any, int]] = {}  # card id -> (file, raw YAML, index) for locating later errors
     for i, rel in enumerate(spec.card_sets):
         set_path = path.parent / rel
         if not set_path.is_file():
@@ -171,13 +172,15 @@ def load_spec(path: str | Path) -> LoadedSpec:
                 continue
             cards[card.id] = card
             origin[card.id] = (set_shown, line)
+            where[card.id] = (set_shown, set_raw, j)
 
     names = {c.name for c in cards.values()}
     for cid, card in cards.items():
         if isinstance(card, PokemonCard) and card.evolves_from and card.evolves_from not in names:
-            file, line = origin[cid]
+            file, set_raw, j = where[cid]
+            line, col = locate(set_raw, ("cards", j, "evolves_from"))
             diags.append(Diagnostic(file, f"{cid} {card.name} evolves from {card.evolves_from!r}, "
-                                    "which is no card in the pool", line, None, f"{cid}.evolves_from"))
+                                    "which is no card in the pool", line, col, f"cards[{j}]({cid}).evolves_from"))
 
     if rules is not None:
         for k, deck in enumerate(spec.decks):
@@ -227,4 +230,4 @@ def check_deck(deck: DeckSpec, cards: dict[str, AnyCard], rules: RulesSpec, sour
     for i, t in enumerate(deck.energy):
         if rules.energy_zone and t not in ZONE_ENERGY:
             at("energy", i, msg=f"{t} is not an Energy Zone type ({', '.join(ZONE_ENERGY)})", fld=f"energy[{i}]")
-    return diags
+    return sorted(diags, key=lambda d: (d.line or 0, d.column or 0))

@@ -23,7 +23,8 @@ def corpus_record_to_card(rec: dict[str, Any], source: str | None = None) -> dic
         out["number"] = rec["number"]
     if rec["category"] == "pokemon":
         for k in ("stage", "evolves_from", "hp", "type", "weakness", "retreat", "is_ex", "is_mega"):
-            out[k] = rec.get(k)
+            if rec.get(k) is not None:
+                out[k] = rec[k]
         out["attacks"] = [{k: a.get(k) for k in _ATTACK_KEYS} for a in rec.get("attacks") or []]
         out["ability"] = rec.get("ability")
     else:

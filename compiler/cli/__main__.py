@@ -1,0 +1,5 @@
+"""`python -m compiler.cli` runs the tcgc command."""
+
+from . import main
+
+main()

@@ -1,0 +1,136 @@
+"""Strict spec loading: the example validates; each kind of mistake gives one located message and exit 2."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from compiler.cli import main
+from compiler.diagnostics import SpecError
+from compiler.spec import PRESETS, PokemonCard, TrainerCard, load_spec
+
+from .conftest import EXAMPLE_SPEC, ROOT
+
+BROKEN = ROOT / "tests" / "data" / "broken"
+
+# (spec file, file named in the message, line, field or None, words the message must contain)
+CASES = [
+    ("yaml_syntax.yaml", "yaml_syntax.yaml", 3, None, "YAML syntax error"),
+    ("duplicate_key.yaml", "duplicate_key.yaml", 3, None, 'duplicate key "name"'),
+    ("not_a_mapping.yaml", "not_a_mapping.yaml", 1, None, "must be a mapping"),
+    ("unknown_key.yaml", "unknown_key.yaml", 3, "deks", "unknown key"),
+    ("wrong_type.yaml", "cards/wrong_type_cards.yaml", 7, "cards[0](A1-001).hp", "valid integer"),
+    ("missing_field.yaml", "cards/missing_field_cards.yaml", 3, "cards[0](A1-001).hp", "required field is missing"),
+    ("duplicate_id.yaml", "cards/duplicate_id_cards.yaml", 3, "cards[0].id", "duplicate card id A1-094"),
+    ("dangling_evolution.yaml", "cards/dangling_cards.yaml", 13, "cards[1](A1-005).evolves_from",
+     "evolves from 'Pikachu', which is no card in the pool"),
+    ("unknown_card.yaml", "unknown_card.yaml", 7, "decks[0](typo).cards.A1-999", "unknown card id 'A1-999'"),
+    ("deck_size.yaml", "deck_size.yaml", 6, "decks[0](short).cards", "deck has 4 cards; the rules require exactly 20"),
+    ("copies.yaml", "copies.yaml", 7, "decks[0](too-many).cards", "4 copies of 'Bulbasaur'; at most 2"),
+    ("no_basic.yaml", "no_basic.yaml", 7, "decks[0](no-basic).cards", "0 Basic Pokémon"),
+    ("energy_types.yaml", "energy_types.yaml", 6, "decks[0](rainbow).energy", "4 Energy types; at most 3"),
+    ("energy_colorless.yaml", "energy_colorless.yaml", 6, "decks[0](colorless).energy[0]",
+     "Colorless is not an Energy Zone type"),
+    ("missing_card_set.yaml", "missing_card_set.yaml", 4, "card_sets[1]", "card set file not found"),
+    ("unknown_preset.yaml", "unknown_preset.yaml", 2, "rules.preset", "unknown preset 'hearthstone'"),
+    ("bad_override.yaml", "bad_override.yaml", 4, "rules.overrides.bench_size", "greater than or equal to 0"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _in_broken_dir(monkeypatch):
+    monkeypatch.chdir(BROKEN)
+
+
+@pytest.mark.parametrize("spec, file, line, field, words", CASES, ids=[c[0] for c in CASES])
+def test_broken_spec_reports_file_line_field(spec, file, line, field, words):
+    with pytest.raises(SpecError) as info:
+        load_spec(spec)
+    d = info.value.diagnostics[0]
+    assert (d.source, d.line, d.field) == (file, line, field)
+    assert words in d.message
+
+
+@pytest.mark.parametrize("spec, file, line, field, words", CASES, ids=[c[0] for c in CASES])
+def test_cli_validate_broken_spec_exits_2_with_message(spec, file, line, field, words):
+    result = CliRunner().invoke(main, ["validate", spec])
+    assert result.exit_code == 2
+    assert isinstance(result.exception, SystemExit)
+    expected = re.escape(f"{file}:{line}:") + r"(\d+:)?" + (re.escape(f" [{field}]") if field else "")
+    assert re.search(expected, result.output), result.output
+    assert words in result.output
+    assert "Traceback" not in result.output
+
+
+def test_missing_spec_file_exits_2():
+    result = CliRunner().invoke(main, ["validate", "no-such-spec.yaml"])
+    assert result.exit_code == 2
+    assert "no-such-spec.yaml: file not found" in result.output
+
+
+def test_every_error_in_a_file_is_reported():
+    with pytest.raises(SpecError) as info:
+        load_spec("several_errors.yaml")
+    messages = [str(d) for d in info.value.diagnostics]
+    assert len(messages) == 2
+    assert "an Energy type is listed twice" in messages[0]
+    assert "unknown card id 'A1-404'" in messages[1]
+    result = CliRunner().invoke(main, ["validate", "bad_override.yaml"])
+    assert "[rules.overrides.hand_limt] unknown key" in result.output
+    assert "2 errors" in result.output
+
+
+def test_real_process_prints_no_traceback():
+    proc = subprocess.run([sys.executable, "-m", "compiler.cli", "validate", "yaml_syntax.yaml"],
+                          capture_output=True, text=True, cwd=BROKEN)
+    assert proc.returncode == 2
+    assert "yaml_syntax.yaml:3:6: YAML syntax error" in proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
+
+
+def test_overrides_change_the_rules():
+    loaded = load_spec("ok.yaml")
+    assert loaded.rules.deck_size == 16
+    assert loaded.rules.bench_size == PRESETS["pocket"].bench_size == 3
+    assert len(loaded.cards) == 8
+
+
+def test_example_spec_validates():
+    loaded = load_spec(EXAMPLE_SPEC)
+    assert len(loaded.cards) == 225
+    assert len(loaded.spec.decks) >= 4
+    for deck in loaded.spec.decks:
+        assert sum(deck.cards.values()) == 20
+        assert deck.energy
+    fossil = loaded.cards["A1-216"]
+    assert isinstance(fossil, TrainerCard) and fossil.is_fossil
+    omanyte = loaded.cards["A1-081"]
+    assert isinstance(omanyte, PokemonCard) and omanyte.evolves_from == "Helix Fossil"
+
+
+def test_cli_validate_example_prints_summary():
+    result = CliRunner().invoke(main, ["validate", str(EXAMPLE_SPEC)])
+    assert result.exit_code == 0, result.output
+    assert "225 cards" in result.output
+    assert "84 distinct effect texts" in result.output
+    assert "mewtwo-gardevoir" in result.output
+
+
+def test_pocket_preset_values():
+    r = PRESETS["pocket"]
+    assert (r.deck_size, r.max_copies_per_name, r.opening_hand_size, r.hand_limit, r.bench_size) == (20, 2, 5, 10, 3)
+    assert (r.points_to_win, r.knockout_points.normal, r.knockout_points.ex, r.knockout_points.mega_ex) == (3, 1, 2, 3)
+    assert (r.weakness_bonus, r.special_conditions.poison_damage, r.special_conditions.burn_damage) == (20, 10, 20)
+    assert r.first_turn.first_player_energy is False and r.first_turn.evolve_on_first_turn is False
+    assert r.supporters_per_turn == 1 and r.retreats_per_turn == 1 and r.energy_zone
+
+
+def test_every_rule_is_documented():
+    from compiler.spec import RulesSpec
+    for name, f in RulesSpec.model_fields.items():
+        assert f.description or f.default_factory, name
