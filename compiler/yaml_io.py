@@ -17,14 +17,23 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from .diagnostics import Diagnostic, SpecError, display_path
 
 
+def _safe_yaml() -> YAML:
+    y = YAML(typ="safe")
+    y.allow_duplicate_keys = False
+    return y
+
+
 def _rt_yaml() -> YAML:
     y = YAML(typ="rt")
     y.allow_duplicate_keys = False
     return y
 
 
-def load_yaml(path: str | Path) -> Any:
-    """Load a YAML file, keeping positions. Missing files and syntax errors raise SpecError."""
+def load_yaml(path: str | Path, positions: bool = True) -> Any:
+    """Load a YAML file, keeping positions unless `positions=False` (faster, plain dicts and lists).
+
+    Missing files and syntax errors raise SpecError.
+    """
     path = Path(path)
     shown = display_path(path)
     try:
@@ -38,7 +47,7 @@ def load_yaml(path: str | Path) -> Any:
     except OSError as e:
         raise SpecError(Diagnostic(shown, f"cannot read file: {e.strerror}")) from None
     try:
-        return _rt_yaml().load(text)
+        return (_rt_yaml() if positions else _safe_yaml()).load(text)
     except MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else None
@@ -47,6 +56,26 @@ def load_yaml(path: str | Path) -> Any:
         raise SpecError(Diagnostic(shown, f"YAML syntax error: {problem}", line, col)) from None
     except YAMLError as e:
         raise SpecError(Diagnostic(shown, f"YAML error: {e}")) from None
+
+
+class YamlFile:
+    """A YAML file read fast (libyaml when present) for its data; positions are loaded only when an error needs them."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.shown = display_path(self.path)
+        self.data = load_yaml(self.path, positions=False)
+        self._nodes: Any = None
+
+    @property
+    def nodes(self) -> Any:
+        """The same document with line/column information (ruamel round-trip nodes)."""
+        if self._nodes is None:
+            self._nodes = load_yaml(self.path)
+        return self._nodes
+
+    def locate(self, loc: tuple[Any, ...]) -> tuple[int | None, int | None]:
+        return locate(self.nodes, loc)
 
 
 def locate(data: Any, loc: tuple[Any, ...]) -> tuple[int | None, int | None]:

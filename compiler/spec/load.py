@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..diagnostics import Diagnostic, SpecError, display_path
-from ..yaml_io import load_yaml, locate, plain
+from ..yaml_io import YamlFile, load_yaml, locate, plain
 from .cards import CardSetFile, PokemonCard, TrainerCard, is_basic
 from .game import DeckSpec, GameSpec
 from .rules import PRESETS, RulesSpec
@@ -35,8 +35,8 @@ class LoadedSpec:
     rules: RulesSpec
     sets: list[CardSetFile]
     cards: dict[str, AnyCard]
-    origin: dict[str, tuple[str, int | None]] = field(default_factory=dict)
-    """Card id → (file, line) it was defined at."""
+    origin: dict[str, tuple[str, int]] = field(default_factory=dict)
+    """Card id → (card-set file, index in its `cards` list)."""
 
     def card_by_name(self) -> dict[str, list[AnyCard]]:
         out: dict[str, list[AnyCard]] = {}
@@ -97,17 +97,15 @@ def _validate(model: type[BaseModel], source: str, raw: Any, diags: list[Diagnos
         return None
 
 
-def load_card_set(path: str | Path) -> tuple[CardSetFile, Any]:
-    """Load and validate one card-set file on its own. Returns the model and the raw YAML (for positions)."""
-    shown = display_path(path)
-    raw = load_yaml(path)
-    diags: list[Diagnostic] = []
-    if not isinstance(raw, dict):
-        raise SpecError(Diagnostic(shown, "a card-set file must be a mapping with 'set' and 'cards'", 1, 1))
-    model = _validate(CardSetFile, shown, raw, diags)
-    if diags:
-        raise SpecError(diags)
-    return model, raw
+def load_card_set(path: str | Path) -> tuple[CardSetFile, YamlFile]:
+    """Load and validate one card-set file on its own. Returns the model and the file (for positions)."""
+    yf = YamlFile(path)
+    if not isinstance(yf.data, dict):
+        raise SpecError(Diagnostic(yf.shown, "a card-set file must be a mapping with 'set' and 'cards'", 1, 1))
+    try:
+        return CardSetFile.model_validate(yf.data), yf
+    except ValidationError as err:
+        raise SpecError(validation_diagnostics(yf.shown, yf.nodes, err)) from None
 
 
 def resolve_rules(ref_raw: Any, spec: GameSpec, source: str, raw: Any) -> tuple[RulesSpec | None, list[Diagnostic]]:
@@ -147,8 +145,7 @@ def load_spec(path: str | Path) -> LoadedSpec:
 
     sets: list[CardSetFile] = []
     cards: dict[str, AnyCard] = {}
-    origin: dict[str, tuple[str, int | None]] = {}
-    where: dict[str, tuple[str, Any, int]] = {}  # card id -> (file, raw YAML, index) for locating later errors
+    where: dict[str, tuple[YamlFile, int]] = {}  # card id -> (file, index in its cards list)
     for i, rel in enumerate(spec.card_sets):
         set_path = path.parent / rel
         if not set_path.is_file():
@@ -157,29 +154,29 @@ def load_spec(path: str | Path) -> LoadedSpec:
                                     f"card_sets[{i}]"))
             continue
         try:
-            card_set, set_raw = load_card_set(set_path)
+            card_set, set_file = load_card_set(set_path)
         except SpecError as e:
             diags.extend(e.diagnostics)
             continue
         sets.append(card_set)
-        set_shown = display_path(set_path)
+        set_shown = set_file.shown
         for j, card in enumerate(card_set.cards):
-            line, col = locate(set_raw, ("cards", j, "id"))
             if card.id in cards:
-                first_file, first_line = origin[card.id]
+                line, col = set_file.locate(("cards", j, "id"))
+                first_file, first_j = where[card.id]
+                first_line, _ = first_file.locate(("cards", first_j, "id"))
                 diags.append(Diagnostic(set_shown, f"duplicate card id {card.id} (first defined at "
-                                        f"{first_file}:{first_line})", line, col, f"cards[{j}].id"))
+                                        f"{first_file.shown}:{first_line})", line, col, f"cards[{j}].id"))
                 continue
             cards[card.id] = card
-            origin[card.id] = (set_shown, line)
-            where[card.id] = (set_shown, set_raw, j)
+            where[card.id] = (set_file, j)
 
     names = {c.name for c in cards.values()}
     for cid, card in cards.items():
         if isinstance(card, PokemonCard) and card.evolves_from and card.evolves_from not in names:
-            file, set_raw, j = where[cid]
-            line, col = locate(set_raw, ("cards", j, "evolves_from"))
-            diags.append(Diagnostic(file, f"{cid} {card.name} evolves from {card.evolves_from!r}, "
+            set_file, j = where[cid]
+            line, col = set_file.locate(("cards", j, "evolves_from"))
+            diags.append(Diagnostic(set_file.shown, f"{cid} {card.name} evolves from {card.evolves_from!r}, "
                                     "which is no card in the pool", line, col, f"cards[{j}]({cid}).evolves_from"))
 
     if rules is not None:
@@ -189,6 +186,7 @@ def load_spec(path: str | Path) -> LoadedSpec:
     if diags:
         raise SpecError(diags)
     assert rules is not None
+    origin = {cid: (f.shown, j) for cid, (f, j) in where.items()}
     return LoadedSpec(path=path, spec=spec, rules=rules, sets=sets, cards=cards, origin=origin)
 
 
