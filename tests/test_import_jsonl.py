@@ -122,3 +122,10 @@ def test_schema_command_writes_valid_json_schemas(tmp_path):
     assert "discriminator" in json.dumps(card_schema)
     r = CliRunner().invoke(main, ["schema", "--kind", "rules"])
     assert '"deck_size"' in r.output
+
+
+def test_shipped_example_matches_the_corpus(imported):
+    """examples/pocket-a1/cards/A1.yaml is exactly what `tcgc import-jsonl` makes of the corpus A1 set."""
+    from .conftest import EXAMPLE_SPEC
+    shipped = EXAMPLE_SPEC.parent / "cards" / "A1.yaml"
+    assert shipped.read_bytes() == (imported / "cards" / "A1.yaml").read_bytes()
