@@ -1,0 +1,1048 @@
+"""The typed IR of card effects: frozen pydantic nodes, discriminated unions on `op`.
+
+Every node documents its meaning precisely enough to execute it; docs/ir.md is the prose reference. Conventions:
+
+* "you" is the player who owns the card whose text this is; "opponent" is the other player.
+* A *target* selects Pokémon in play. Selecting has no effect by itself; the step that uses the target acts on every
+  selected Pokémon. `That` refers back to the Pokémon most recently selected in the same effect.
+* An *amount* is a number of HP of damage (multiples of 10), cards or Energy, evaluated when the step runs.
+* Steps of an effect run in order. `AttackDoesNothing` and a failed requirement stop the effect.
+* The IR never guesses: text the parser cannot express is an `Unresolved(text, reason)` node.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Iterator, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+from .spec.base import EnergyType
+
+Player = Literal["you", "opponent"]
+"""Relative to the owner of the card whose text this is."""
+Players = Literal["you", "opponent", "both"]
+Zone = Literal["active", "bench", "in_play"]
+"""Where in play: the Active Spot, the Bench, or either."""
+Condition_ = Literal["Asleep", "Burned", "Confused", "Paralyzed", "Poisoned"]
+SpecialCondition = Condition_
+CardZone = Literal["hand", "deck", "discard"]
+
+
+class Node(BaseModel):
+    """Base of every IR node: immutable, hashable, unknown keys rejected."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Filters on Pokémon (in play or as cards)
+
+
+class TypeIs(Node):
+    """The Pokémon's type is one of `types`."""
+
+    op: Literal["type_is"] = "type_is"
+    types: tuple[EnergyType, ...]
+
+
+class StageIs(Node):
+    """The Pokémon's stage: basic, stage1, stage2, or evolution (= stage1 or stage2, i.e. not Basic)."""
+
+    op: Literal["stage_is"] = "stage_is"
+    stage: Literal["basic", "stage1", "stage2", "evolution"]
+
+
+class IsEx(Node):
+    """The Pokémon is a Pokémon ex (value=True) or is not (value=False). `mega`: a Mega Evolution Pokémon ex."""
+
+    op: Literal["is_ex"] = "is_ex"
+    value: bool = True
+    mega: bool = False
+
+
+class NameIs(Node):
+    """The card's name is one of `names` (exact printed names, e.g. "Arceus ex")."""
+
+    op: Literal["name_is"] = "name_is"
+    names: tuple[str, ...]
+
+
+class EvolvesFrom(Node):
+    """The Pokémon card evolves from a card named `name` (its `evolves_from`); with `name` None: from the Pokémon
+    referred to by `That` / this Pokémon in context (e.g. "a card that evolves from this Pokémon")."""
+
+    op: Literal["evolves_from"] = "evolves_from"
+    name: str | None = None
+    this: bool = False
+
+
+class Damaged(Node):
+    """The Pokémon has damage on it (value=True) or has none, i.e. full HP (value=False)."""
+
+    op: Literal["damaged"] = "damaged"
+    value: bool = True
+
+
+class HasEnergy(Node):
+    """At least `at_least` Energy of `energy_type` (any type when None) is attached. With `extra`, count only the
+    Energy beyond what the current attack's cost needs of that type ("at least 2 extra [W] Energy attached")."""
+
+    op: Literal["has_energy"] = "has_energy"
+    energy_type: EnergyType | None = None
+    at_least: int = 1
+    extra: bool = False
+
+
+class EnergyTypesAtLeast(Node):
+    """At least `count` different types of Energy are attached."""
+
+    op: Literal["energy_types_at_least"] = "energy_types_at_least"
+    count: int
+
+
+class HasTool(Node):
+    """A Pokémon Tool is attached (value=True)."""
+
+    op: Literal["has_tool"] = "has_tool"
+    value: bool = True
+
+
+class HasAbility(Node):
+    """The Pokémon has an Ability."""
+
+    op: Literal["has_ability"] = "has_ability"
+
+
+class HasCondition(Node):
+    """The Pokémon is affected by one of `conditions` (any Special Condition when empty)."""
+
+    op: Literal["has_condition"] = "has_condition"
+    conditions: tuple[SpecialCondition, ...] = ()
+
+
+class HpAtMost(Node):
+    """The Pokémon's printed (max) HP is at most `hp` (remaining=False), or its remaining HP is (remaining=True)."""
+
+    op: Literal["hp_at_most"] = "hp_at_most"
+    hp: int
+    remaining: bool = False
+
+
+class RetreatAtLeast(Node):
+    """The Pokémon's Retreat Cost is at least `count`."""
+
+    op: Literal["retreat_at_least"] = "retreat_at_least"
+    count: int
+
+
+class InZone(Node):
+    """The Pokémon is in the Active Spot (zone=active) or on the Bench (zone=bench)."""
+
+    op: Literal["in_zone"] = "in_zone"
+    zone: Literal["active", "bench"]
+
+
+Filter = Annotated[
+    Union[TypeIs, StageIs, IsEx, NameIs, EvolvesFrom, Damaged, HasEnergy, EnergyTypesAtLeast, HasTool, HasAbility,
+          HasCondition, HpAtMost, RetreatAtLeast, InZone],
+    Field(discriminator="op"),
+]
+"""A test on one Pokémon. A tuple of filters means all of them must hold."""
+
+
+class CardFilter(Node):
+    """Which cards (in hand, deck or discard pile) qualify: the card `kind` and, for Pokémon, `filters`.
+
+    kind: any card; pokemon; trainer (any Trainer); item; supporter; tool (Pokémon Tool). `filters` apply to Pokémon
+    cards (TypeIs, StageIs, IsEx, NameIs, EvolvesFrom, HpAtMost); NameIs also applies to Trainer cards."""
+
+    kind: Literal["card", "pokemon", "trainer", "item", "supporter", "tool"] = "card"
+    filters: tuple[Filter, ...] = ()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Targets: which Pokémon in play
+
+
+class Among(Node):
+    """The Pokémon in play of `player` ("both": either player's) in `zone` that pass all `filters`.
+    `other`: excluding this Pokémon."""
+
+    player: Players = "you"
+    zone: Zone = "in_play"
+    filters: tuple[Filter, ...] = ()
+    other: bool = False
+
+
+class ThisPokemon(Node):
+    """The Pokémon whose attack or Ability this is ("this Pokémon", "itself")."""
+
+    op: Literal["this"] = "this"
+
+
+class ToolHolder(Node):
+    """The Pokémon the Pokémon Tool card with this text is attached to."""
+
+    op: Literal["tool_holder"] = "tool_holder"
+
+
+class Defending(Node):
+    """The opponent's Active Pokémon at the moment this attack was used ("the Defending Pokémon"); later effects
+    follow that Pokémon and end if it leaves the Active Spot."""
+
+    op: Literal["defending"] = "defending"
+
+
+class Attacking(Node):
+    """In a trigger or modifier about an attack: the Pokémon that used that attack ("the Attacking Pokémon")."""
+
+    op: Literal["attacking"] = "attacking"
+
+
+class That(Node):
+    """Back-reference ("it", "that Pokémon", "those Pokémon"): the Pokémon selected by the most recent target in
+    this effect (or the Pokémon the trigger or condition was about)."""
+
+    op: Literal["that"] = "that"
+
+
+class Active(Node):
+    """`player`'s Active Pokémon, if it passes all `filters` (else no Pokémon is selected)."""
+
+    op: Literal["active"] = "active"
+    player: Player = "opponent"
+    filters: tuple[Filter, ...] = ()
+
+
+class Each(Node):
+    """Every Pokémon of `among` ("each of your opponent's Benched Pokémon", "both Active Pokémon")."""
+
+    op: Literal["each"] = "each"
+    among: Among
+
+
+class Choose(Node):
+    """A choice: `chooser` picks `count` distinct Pokémon of `among` (all of them if fewer exist; with `up_to`,
+    any number from 0 to count). The engine turns it into a pending decision."""
+
+    op: Literal["choose"] = "choose"
+    chooser: Player = "you"
+    count: int = 1
+    up_to: bool = False
+    among: Among
+
+
+class RandomPokemon(Node):
+    """`count` distinct Pokémon of `among` chosen uniformly at random (all of them if fewer exist)."""
+
+    op: Literal["random_pokemon"] = "random_pokemon"
+    count: int = 1
+    among: Among
+
+
+Target = Annotated[
+    Union[ThisPokemon, ToolHolder, Defending, Attacking, That, Active, Each, Choose, RandomPokemon],
+    Field(discriminator="op"),
+]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Counts and amounts
+
+
+class Heads(Node):
+    """The number of heads in the most recent coin flip of this effect."""
+
+    op: Literal["heads"] = "heads"
+
+
+class EnergyCount(Node):
+    """The number of Energy of `energy_type` (any when None) attached to the `target` Pokémon (summed)."""
+
+    op: Literal["energy_count"] = "energy_count"
+    target: Target
+    energy_type: EnergyType | None = None
+
+
+class PokemonCount(Node):
+    """The number of Pokémon in play of `among`."""
+
+    op: Literal["pokemon_count"] = "pokemon_count"
+    among: Among
+
+
+class CardCount(Node):
+    """The number of cards passing `filter` in `player`'s `zone` (hand, deck or discard pile)."""
+
+    op: Literal["card_count"] = "card_count"
+    player: Player
+    zone: CardZone
+    filter: CardFilter = CardFilter()
+
+
+class DamageOn(Node):
+    """The damage (HP, 10 per damage counter) on the `target` Pokémon."""
+
+    op: Literal["damage_on"] = "damage_on"
+    target: Target
+
+
+class RetreatCostOf(Node):
+    """The number of Energy in the `target` Pokémon's Retreat Cost."""
+
+    op: Literal["retreat_cost_of"] = "retreat_cost_of"
+    target: Target
+
+
+class DoneCount(Node):
+    """How many cards or Pokémon the previous step of this effect discarded or put into the hand ("for each card
+    you discarded in this way")."""
+
+    op: Literal["done_count"] = "done_count"
+
+
+Count = Annotated[
+    Union[Heads, EnergyCount, PokemonCount, CardCount, DamageOn, RetreatCostOf, DoneCount],
+    Field(discriminator="op"),
+]
+
+
+class Const(Node):
+    """A fixed number."""
+
+    op: Literal["const"] = "const"
+    value: int
+
+
+class Per(Node):
+    """`each` times the value of `count` ("20 damage for each heads": each=20, count=Heads)."""
+
+    op: Literal["per"] = "per"
+    each: int
+    count: Count
+
+
+Amount = Annotated[Union[Const, Per], Field(discriminator="op")]
+
+
+class EnergySel(Node):
+    """`count` Energy (all of them when None) of `energy_type` (any type when None)."""
+
+    count: int | None = 1
+    energy_type: EnergyType | None = None
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Conditions
+
+
+class CoinOutcome(Node):
+    """Outcome of the most recent coin flip: heads (the coin, or at least one coin, was heads), tails (at least one
+    tails; for one coin: it was tails), all_heads, all_tails, or at_least (at least `count` heads)."""
+
+    op: Literal["coin_outcome"] = "coin_outcome"
+    outcome: Literal["heads", "tails", "all_heads", "all_tails", "at_least"]
+    count: int = 1
+
+
+class Matches(Node):
+    """Every Pokémon selected by `target` exists and passes all `filters`."""
+
+    op: Literal["matches"] = "matches"
+    target: Target
+    filters: tuple[Filter, ...]
+
+
+class Exists(Node):
+    """At least one Pokémon of `among` is in play ("If you have Arceus in play", "If Durant is on your Bench")."""
+
+    op: Literal["exists"] = "exists"
+    among: Among
+
+
+class CardIn(Node):
+    """At least one card passing `filter` is in `player`'s `zone`."""
+
+    op: Literal["card_in"] = "card_in"
+    player: Player = "you"
+    zone: CardZone
+    filter: CardFilter
+
+
+class HandSize(Node):
+    """`player` has exactly one of `sizes` cards in hand."""
+
+    op: Literal["hand_size"] = "hand_size"
+    player: Player = "you"
+    sizes: tuple[int, ...]
+
+
+class Points(Node):
+    """`player` has at least `at_least` and at most `at_most` (no bound when None) points."""
+
+    op: Literal["points"] = "points"
+    player: Player
+    at_least: int = 0
+    at_most: int | None = None
+
+
+class History(Node):
+    """Something happened earlier in the game:
+    played_supporter_this_turn: you played a Supporter card from your hand during this turn;
+    ko_last_turn: any of your Pokémon were Knocked Out by damage from an attack during your opponent's last turn;
+    used_attack_last_turn: 1 of your Pokémon used the attack `name` during your last turn;
+    moved_to_active_this_turn: this Pokémon moved from your Bench to the Active Spot this turn;
+    evolved_this_turn: this Pokémon evolved during this turn;
+    damaged_last_turn_while_active: this Pokémon was damaged by an attack during your opponent's last turn while it
+    was in the Active Spot;
+    ko_by_this_attack: the opponent's Pokémon was Knocked Out by damage from this attack (after damage is dealt)."""
+
+    op: Literal["history"] = "history"
+    event: Literal["played_supporter_this_turn", "ko_last_turn", "used_attack_last_turn",
+                   "moved_to_active_this_turn", "evolved_this_turn", "damaged_last_turn_while_active",
+                   "ko_by_this_attack"]
+    name: str | None = None
+
+
+class Not(Node):
+    """The negation of `condition`."""
+
+    op: Literal["not"] = "not"
+    condition: "Condition"
+
+
+class All(Node):
+    """All `conditions` hold."""
+
+    op: Literal["all"] = "all"
+    conditions: tuple["Condition", ...]
+
+
+Condition = Annotated[
+    Union[CoinOutcome, Matches, Exists, CardIn, HandSize, Points, History, Not, All],
+    Field(discriminator="op"),
+]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Durations and lasting modifiers
+
+
+Duration = Literal["this_turn", "opponent_next_turn", "your_next_turn", "until_leaves_active"]
+"""How long a lasting effect applies: until the end of this turn; during the opponent's next turn; during your next
+turn; until the affected Pokémon leaves the Active Spot."""
+
+
+class DamageTaken(Node):
+    """The `target` Pokémon takes `delta` more (negative: less) damage from attacks, only from attacks by Pokémon
+    passing `attacker` filters, of `attacker_player` when set. Applied after Weakness; never below 0."""
+
+    op: Literal["damage_taken"] = "damage_taken"
+    target: Target
+    delta: int
+    attacker: tuple[Filter, ...] = ()
+    attacker_player: Player | None = None
+
+
+class DamageDealt(Node):
+    """Attacks used by the `attacker` Pokémon do `delta` more (negative: less) damage, to the `defender` only
+    (any Pokémon when None); only for the attack named `attack_name` when set. Applied before Weakness."""
+
+    op: Literal["damage_dealt"] = "damage_dealt"
+    attacker: Target
+    delta: int
+    defender: Target | None = None
+    attack_name: str | None = None
+
+
+class PreventDamage(Node):
+    """Prevent all damage done by attacks to the `target` Pokémon (only from attackers passing `attacker`, of
+    `attacker_player` when set; only when that damage is at most `at_most` when set). With `effects`, also prevent
+    every effect of those attacks on it."""
+
+    op: Literal["prevent_damage"] = "prevent_damage"
+    target: Target
+    attacker: tuple[Filter, ...] = ()
+    attacker_player: Player | None = None
+    at_most: int | None = None
+    effects: bool = False
+
+
+class PreventEffects(Node):
+    """Prevent all effects (not damage) of attacks used by `attacker_player`'s Pokémon done to the `target`."""
+
+    op: Literal["prevent_effects"] = "prevent_effects"
+    target: Target
+    attacker_player: Player = "opponent"
+
+
+class CantAttack(Node):
+    """The `target` Pokémon can't attack (any attack when `attack_name` is None, else only that attack)."""
+
+    op: Literal["cant_attack"] = "cant_attack"
+    target: Target
+    attack_name: str | None = None
+
+
+class CantRetreat(Node):
+    """The `target` Pokémon can't retreat."""
+
+    op: Literal["cant_retreat"] = "cant_retreat"
+    target: Target
+
+
+class AttackCost(Node):
+    """Attacks used by the `target` Pokémon cost `delta` more (negative: less) Energy of `energy_type`
+    (Colorless when None). Never below 0."""
+
+    op: Literal["attack_cost"] = "attack_cost"
+    target: Target
+    delta: int
+    energy_type: EnergyType | None = None
+
+
+class RetreatCost(Node):
+    """The `target` Pokémon's Retreat Cost is `delta` more (negative: less); `none`: it has no Retreat Cost."""
+
+    op: Literal["retreat_cost"] = "retreat_cost"
+    target: Target
+    delta: int = 0
+    none: bool = False
+
+
+class NoWeakness(Node):
+    """The `target` Pokémon has no Weakness."""
+
+    op: Literal["no_weakness"] = "no_weakness"
+    target: Target
+
+
+class HpBonus(Node):
+    """The `target` Pokémon gets `amount` more max HP (`per` multiplies it)."""
+
+    op: Literal["hp_bonus"] = "hp_bonus"
+    target: Target
+    amount: Amount
+
+
+class CantPlay(Node):
+    """`player` can't play cards of `card` kind from their hand (item, supporter)."""
+
+    op: Literal["cant_play"] = "cant_play"
+    player: Player
+    card: Literal["item", "supporter"]
+
+
+class ConditionImmunity(Node):
+    """The `target` Pokémon can't be affected by `conditions` (every Special Condition when empty), and recovers
+    from them while this applies."""
+
+    op: Literal["condition_immunity"] = "condition_immunity"
+    target: Target
+    conditions: tuple[SpecialCondition, ...] = ()
+
+
+class CantBeHealed(Node):
+    """Pokémon of `among` can't be healed."""
+
+    op: Literal["cant_be_healed"] = "cant_be_healed"
+    among: Among
+
+
+Modifier = Annotated[
+    Union[DamageTaken, DamageDealt, PreventDamage, PreventEffects, CantAttack, CantRetreat, AttackCost, RetreatCost,
+          NoWeakness, HpBonus, CantPlay, ConditionImmunity, CantBeHealed],
+    Field(discriminator="op"),
+]
+"""A rule change that holds while its lasting effect or passive Ability applies."""
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Steps (what an effect does)
+
+
+class AttackDamage(Node):
+    """The main damage of this attack (to the opponent's Active Pokémon): mode "set" replaces it with `amount`
+    ("This attack does 20 damage for each heads", printed "20x"); "more" adds `amount` ("does 30 more damage");
+    "less" subtracts it (not below 0). See `main_damage_index` for when the main damage is dealt."""
+
+    op: Literal["attack_damage"] = "attack_damage"
+    mode: Literal["set", "more", "less"]
+    amount: Amount
+
+
+class AttackDoesNothing(Node):
+    """The attack does nothing: no main damage, and no later step of this attack runs."""
+
+    op: Literal["attack_does_nothing"] = "attack_does_nothing"
+
+
+class Damage(Node):
+    """Put `amount` damage on each `target` Pokémon. `by_attack`: it is attack damage (an attack's text), so damage
+    modifiers apply (Weakness only to the opponent's Active); otherwise it is damage from an effect."""
+
+    op: Literal["damage"] = "damage"
+    amount: Amount
+    target: Target
+    by_attack: bool = True
+
+
+class Heal(Node):
+    """Heal `amount` damage (all damage when None) from each `target` Pokémon."""
+
+    op: Literal["heal"] = "heal"
+    amount: Amount | None
+    target: Target
+
+
+class ApplyCondition(Node):
+    """Each `target` Pokémon is now affected by Special Conditions. pick=all: every one of `conditions`;
+    random: 1 of `conditions` chosen at random (with `exclude_existing`, never one it already has);
+    choose: the `chooser` picks 1 of `conditions`. `poison_damage` (when set) replaces the Poisoned damage."""
+
+    op: Literal["apply_condition"] = "apply_condition"
+    target: Target
+    conditions: tuple[SpecialCondition, ...]
+    pick: Literal["all", "random", "choose"] = "all"
+    chooser: Player = "you"
+    exclude_existing: bool = False
+    poison_damage: int | None = None
+
+
+class Recover(Node):
+    """Each `target` Pokémon recovers from `conditions` (all Special Conditions when empty); with `random`, from 1
+    Special Condition it has, chosen at random."""
+
+    op: Literal["recover"] = "recover"
+    target: Target
+    conditions: tuple[SpecialCondition, ...] = ()
+    random: bool = False
+
+
+class Flip(Node):
+    """Flip `count` coins (`until_tails`: flip until a tails; heads counted). The result is read by CoinOutcome and
+    Heads in later steps."""
+
+    op: Literal["flip"] = "flip"
+    count: Amount = Const(value=1)
+    until_tails: bool = False
+
+
+class If(Node):
+    """Run `then` when `condition` holds, otherwise `otherwise`."""
+
+    op: Literal["if"] = "if"
+    condition: Condition
+    then: tuple["Step", ...]
+    otherwise: tuple["Step", ...] = ()
+
+
+class Repeat(Node):
+    """Run `steps` `times` times (re-selecting random or chosen targets each time)."""
+
+    op: Literal["repeat"] = "repeat"
+    times: Amount
+    steps: tuple["Step", ...]
+
+
+class Select(Node):
+    """Select Pokémon (a choice or random pick) without acting on them; later `That` targets refer to them."""
+
+    op: Literal["select"] = "select"
+    target: Target
+
+
+class Draw(Node):
+    """`player` draws `amount` cards."""
+
+    op: Literal["draw"] = "draw"
+    amount: Amount
+    player: Player = "you"
+
+
+class DrawUntil(Node):
+    """You draw until you have as many cards in your hand as the opponent has in theirs."""
+
+    op: Literal["draw_until"] = "draw_until"
+
+
+class DiscardEnergy(Node):
+    """Discard Energy attached to each `target` Pokémon: every EnergySel of `energy` in turn. `random`: the Energy
+    is chosen at random; otherwise the owner of the effect chooses which."""
+
+    op: Literal["discard_energy"] = "discard_energy"
+    target: Target
+    energy: tuple[EnergySel, ...]
+    random: bool = False
+
+
+class DiscardTools(Node):
+    """Discard all Pokémon Tools attached to each `target` Pokémon."""
+
+    op: Literal["discard_tools"] = "discard_tools"
+    target: Target
+
+
+class AttachEnergy(Node):
+    """Attach Energy to the `target` Pokémon: from the Energy Zone (`source`=zone: new Energy of each EnergySel's
+    type) or from your discard pile (chosen, or at `random`). With `distribute`, you split them among the `target`
+    Pokémon in any way you like; otherwise each selected Pokémon gets all of them."""
+
+    op: Literal["attach_energy"] = "attach_energy"
+    source: Literal["zone", "discard"] = "zone"
+    energy: tuple[EnergySel, ...]
+    target: Target
+    distribute: bool = False
+    random: bool = False
+
+
+class MoveEnergy(Node):
+    """Move `energy` from the `source` Pokémon to the `target` Pokémon."""
+
+    op: Literal["move_energy"] = "move_energy"
+    energy: EnergySel
+    source: Target
+    target: Target
+
+
+class DiscardCards(Node):
+    """`player` discards cards from their `zone`: hand (`count` cards passing `filter`, chosen by `chooser` or at
+    `random`; `up_to` allows fewer) or deck (the top `count` cards)."""
+
+    op: Literal["discard_cards"] = "discard_cards"
+    player: Player = "you"
+    zone: Literal["hand", "deck"] = "hand"
+    count: int = 1
+    filter: CardFilter = CardFilter()
+    random: bool = False
+    chooser: Player = "you"
+    up_to: bool = False
+
+
+class Fetch(Node):
+    """Put `count` cards passing `filter` from your `source` (deck or discard pile) into your hand or onto your
+    Bench (`to`), chosen at `random` (else you choose). Put onto the Bench only Basic Pokémon and only while there
+    is room. Searching the deck shuffles it."""
+
+    op: Literal["fetch"] = "fetch"
+    count: int = 1
+    filter: CardFilter = CardFilter()
+    source: Literal["deck", "discard"] = "deck"
+    to: Literal["hand", "bench"] = "hand"
+    random: bool = True
+    player: Player = "you"
+
+
+class EvolveFromDeck(Node):
+    """Put a random card from your deck that evolves from the `target` Pokémon onto it to evolve it."""
+
+    op: Literal["evolve_from_deck"] = "evolve_from_deck"
+    target: Target
+
+
+class ShuffleHand(Node):
+    """`player` shuffles their hand into their deck."""
+
+    op: Literal["shuffle_hand"] = "shuffle_hand"
+    player: Players = "you"
+
+
+class RevealHand(Node):
+    """`player` reveals their hand (information only)."""
+
+    op: Literal["reveal_hand"] = "reveal_hand"
+    player: Player = "opponent"
+
+
+class HandToDeck(Node):
+    """A card from `player`'s hand (chosen by `chooser` from those passing `filter`, or at `random`) is shuffled into
+    that player's deck."""
+
+    op: Literal["hand_to_deck"] = "hand_to_deck"
+    player: Player = "opponent"
+    filter: CardFilter = CardFilter()
+    random: bool = True
+    chooser: Player = "you"
+
+
+class LookTop(Node):
+    """Look at the top `count` cards of `player`'s deck (information only; order unchanged)."""
+
+    op: Literal["look_top"] = "look_top"
+    player: Player = "you"
+    count: int = 1
+
+
+class Switch(Node):
+    """Switch `player`'s Active Pokémon with one of their Benched Pokémon, picked by `new_active` (a Choose or
+    RandomPokemon among that player's Bench). `only_if`: the switch happens only if the Active passes these filters."""
+
+    op: Literal["switch"] = "switch"
+    player: Player = "you"
+    new_active: Target
+    only_if: tuple[Filter, ...] = ()
+
+
+class ReturnPokemon(Node):
+    """Put each `target` Pokémon and every card attached to it into its owner's hand (`to`=hand; attached Energy is
+    discarded) or shuffle them into its owner's deck (`to`=deck)."""
+
+    op: Literal["return_pokemon"] = "return_pokemon"
+    target: Target
+    to: Literal["hand", "deck"]
+
+
+class KnockOut(Node):
+    """Each `target` Pokémon is Knocked Out."""
+
+    op: Literal["knock_out"] = "knock_out"
+    target: Target
+
+
+class SetHp(Node):
+    """Each `target` Pokémon's remaining HP becomes `hp` (halve: halved, rounded down to a multiple of 10)."""
+
+    op: Literal["set_hp"] = "set_hp"
+    target: Target
+    hp: int | None = None
+    halve: bool = False
+
+
+class MoveDamage(Node):
+    """Move `amount` damage (all of it when None) from the `source` Pokémon to the `target` Pokémon."""
+
+    op: Literal["move_damage"] = "move_damage"
+    amount: Amount | None
+    source: Target
+    target: Target
+
+
+class Lasting(Node):
+    """A rule change (`modifier`) that applies for `duration`."""
+
+    op: Literal["lasting"] = "lasting"
+    duration: Duration
+    modifier: Modifier
+
+
+class EndTurn(Node):
+    """Your turn ends."""
+
+    op: Literal["end_turn"] = "end_turn"
+
+
+class Optional_(Node):
+    """You may run `steps` (a decision for you); `then` runs only if you did ("If you do, ...")."""
+
+    op: Literal["optional"] = "optional"
+    steps: tuple["Step", ...]
+    then: tuple["Step", ...] = ()
+
+
+Step = Annotated[
+    Union[AttackDamage, AttackDoesNothing, Damage, Heal, ApplyCondition, Recover, Flip, If, Repeat, Select, Draw,
+          DrawUntil, DiscardEnergy, DiscardTools, AttachEnergy, MoveEnergy, DiscardCards, Fetch, EvolveFromDeck,
+          ShuffleHand, RevealHand, HandToDeck, LookTop, Switch, ReturnPokemon, KnockOut, SetHp, MoveDamage, Lasting,
+          EndTurn, Optional_],
+    Field(discriminator="op"),
+]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Triggers and top-level nodes
+
+
+class Trigger(Node):
+    """When a triggered Ability or Tool fires:
+    damaged_by_attack: this Pokémon (tool: its holder) is damaged by an attack from the opponent's Pokémon (and
+    survives or not); knocked_out_by_attack: it is Knocked Out by damage from such an attack; would_be_knocked_out:
+    it would be Knocked Out by damage from an attack (steps may replace the knockout); knocked_out: it is Knocked
+    Out (any way); evolved_from_hand: you play it from your hand to evolve 1 of your Pokémon; played_to_bench: you
+    put it from your hand onto your Bench; energy_attached: you attach an Energy of `energy_type` (any when None)
+    from your Energy Zone to it; opponent_attaches_energy: your opponent attaches an Energy from their Energy Zone
+    to 1 of their Pokémon (That = that Pokémon); end_of_turn: at the end of your turn (`each_turn`: of every turn);
+    end_of_first_turn: at the end of your first turn; checkup: during Pokémon Checkup; opponent_ko_by_holder: the
+    opponent's Pokémon is Knocked Out by damage from an attack of this Pokémon (tool: its holder).
+    `while_active`: only while this Pokémon is in the Active Spot."""
+
+    event: Literal["damaged_by_attack", "knocked_out_by_attack", "would_be_knocked_out", "knocked_out",
+                   "evolved_from_hand", "played_to_bench", "energy_attached", "opponent_attaches_energy",
+                   "end_of_turn", "end_of_first_turn", "checkup", "opponent_ko_by_holder"]
+    energy_type: EnergyType | None = None
+    each_turn: bool = False
+    while_active: bool = False
+
+
+class Attack(Node):
+    """An attack's effect text. Steps run in order; the main damage (the printed damage, changed by AttackDamage
+    steps) is dealt to the opponent's Active Pokémon at `main_damage_index(attack)`. `requirement`: the attack can
+    be used only if it holds. `damage_at`: explicit position of the main damage ("Before doing damage, ...")."""
+
+    op: Literal["attack"] = "attack"
+    steps: tuple[Step, ...] = ()
+    requirement: Condition | None = None
+    damage_at: int | None = None
+
+
+class Activated(Node):
+    """An Ability used by choice: once during your turn (`once`=True) or as often as you like. It can be used only
+    if `requirement` holds; using it runs `steps` (after paying `cost` steps, which must be possible)."""
+
+    op: Literal["activated"] = "activated"
+    once: bool = True
+    requirement: Condition | None = None
+    cost: tuple[Step, ...] = ()
+    steps: tuple[Step, ...]
+
+
+class Passive(Node):
+    """An Ability (or Pokémon Tool) that applies while this Pokémon is in play and `requirement` holds."""
+
+    op: Literal["passive"] = "passive"
+    requirement: Condition | None = None
+    modifiers: tuple[Modifier, ...]
+
+
+class Triggered(Node):
+    """An Ability (or Pokémon Tool) that runs `steps` when `trigger` happens and `requirement` holds; `optional`: you
+    may choose not to; `once`: at most once during your turn."""
+
+    op: Literal["triggered"] = "triggered"
+    trigger: Trigger
+    requirement: Condition | None = None
+    steps: tuple[Step, ...]
+    optional: bool = False
+    once: bool = False
+
+
+class TrainerEffect(Node):
+    """An Item or Supporter: playable only if `requirement` holds; playing it runs `steps`."""
+
+    op: Literal["trainer"] = "trainer"
+    requirement: Condition | None = None
+    steps: tuple[Step, ...]
+
+
+class Tool(Node):
+    """A Pokémon Tool: while attached, its `effects` (Passive / Triggered, with ToolHolder as the Pokémon) apply."""
+
+    op: Literal["tool"] = "tool"
+    effects: tuple[Union[Passive, Triggered], ...]
+
+
+class Fossil(Node):
+    """A fossil Item: played as if it were a `hp`-HP Basic Pokémon of `type` that can't retreat; during your turn you
+    may discard it from play."""
+
+    op: Literal["fossil"] = "fossil"
+    hp: int
+    type: EnergyType = "Colorless"
+
+
+class Unresolved(Node):
+    """Text the parser could not turn into IR; `reason` says why. Engines must refuse or ask for a fill."""
+
+    op: Literal["unresolved"] = "unresolved"
+    text: str
+    reason: str
+
+
+AttackIR = Union[Attack, Unresolved]
+AbilityIR = Annotated[Union[Activated, Passive, Triggered, Unresolved], Field(discriminator="op")]
+TrainerIR = Annotated[Union[TrainerEffect, Tool, Fossil, Unresolved], Field(discriminator="op")]
+
+
+class CardAttack(Node):
+    """One attack of a card: its name, the printed base damage (0 when none is printed or for an "x" attack whose
+    text sets the damage), the printed suffix ("", "+", "x") and its effect."""
+
+    name: str
+    base_damage: int = 0
+    suffix: Literal["", "+", "x"] = ""
+    effect: Annotated[Union[Attack, Unresolved], Field(discriminator="op")]
+
+
+class CardIR(Node):
+    """The IR of one card: its attacks in order, its Ability and its Trainer text (None when absent)."""
+
+    card_id: str
+    attacks: tuple[CardAttack, ...] = ()
+    ability: AbilityIR | None = None
+    trainer: TrainerIR | None = None
+
+
+for _m in (Not, All, If, Repeat, Optional_, Attack, Activated, Triggered, TrainerEffect):
+    _m.model_rebuild()
+
+AnyTop = Annotated[Union[Attack, Activated, Passive, Triggered, TrainerEffect, Tool, Fossil, Unresolved],
+                   Field(discriminator="op")]
+TOP_ADAPTER: TypeAdapter = TypeAdapter(AnyTop)
+"""Validates / dumps any top-level effect node (e.g. from JSON or fills.yaml)."""
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Helpers
+
+
+def iter_nodes(node: Any) -> Iterator[Node]:
+    """Every IR node in `node` (depth first, `node` first), looking inside tuples."""
+    if isinstance(node, Node):
+        yield node
+        for name in type(node).model_fields:
+            yield from iter_nodes(getattr(node, name))
+    elif isinstance(node, (tuple, list)):
+        for x in node:
+            yield from iter_nodes(x)
+
+
+def has_unresolved(node: Any) -> bool:
+    """True when the tree contains an Unresolved node."""
+    return any(isinstance(n, Unresolved) for n in iter_nodes(node))
+
+
+def unresolved_nodes(node: Any) -> list[Unresolved]:
+    """Every Unresolved node in the tree."""
+    return [n for n in iter_nodes(node) if isinstance(n, Unresolved)]
+
+
+def _touches_main_damage(step: Any) -> bool:
+    return any(isinstance(n, (AttackDamage, AttackDoesNothing)) for n in iter_nodes(step))
+
+
+def main_damage_index(attack: Attack) -> int:
+    """Where an attack deals its main damage: before `attack.steps[i]` for the returned i. It is right after the last
+    step that contains an AttackDamage or AttackDoesNothing (those steps compute the damage), or before the first
+    step when there is none. Steps after it (status, self-damage, bench damage, discards...) run after the damage."""
+    if attack.damage_at is not None:
+        return attack.damage_at
+    idx = 0
+    for i, s in enumerate(attack.steps):
+        if _touches_main_damage(s):
+            idx = i + 1
+    return idx
+
+
+def markdown_reference() -> str:
+    """The node-by-node reference section of docs/ir.md, generated from the docstrings and fields."""
+    import inspect
+
+    groups: dict[str, list[type[Node]]] = {}
+    order = ["Filter", "Target", "Count", "Amount", "Condition", "Modifier", "Step", "AnyTop"]
+    seen: set[type] = set()
+    for g in order:
+        union = globals()[g].__origin__ if hasattr(globals()[g], "__origin__") else globals()[g]
+        members = [t for t in union.__args__ if isinstance(t, type)] if hasattr(union, "__args__") else []
+        groups[g] = [m for m in members if m not in seen]
+        seen.update(members)
+    extra = [CardFilter, Among, EnergySel, Trigger, CardAttack, CardIR]
+    groups["Supporting models"] = extra
+    lines = []
+    for g, members in groups.items():
+        lines.append(f"### {g}\n")
+        for m in members:
+            op = m.model_fields["op"].default if "op" in m.model_fields else None
+            head = f"#### `{m.__name__}`" + (f" (op `{op}`)" if op else "")
+            fields = ", ".join(f"`{n}`" for n in m.model_fields if n != "op")
+            doc = inspect.cleandoc(m.__doc__ or "").replace("\n", " ")
+            lines.append(f"{head}\n\n{doc}\n\nFields: {fields or '(none)'}.\n")
+    return "\n".join(lines)
