@@ -1,1 +1,6 @@
-"""One module per source; each turns its input into CardSpec models."""
+"""Card and rules sources. Each site module implements `base.CardSite`; dumps are read by `dump`."""
+
+from .limitless import Limitless
+
+SITES = [Limitless()]
+"""Sites tried, in order, to recognise a page."""
