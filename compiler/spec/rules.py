@@ -33,6 +33,10 @@ class SpecialConditionRules(StrictModel):
     )
     confusion_coin: bool = Field(True, description="A Confused Pokémon flips a coin to attack; tails: no attack.")
     confusion_self_damage: int = Field(0, ge=0, description="Damage to itself when a Confused attack fails.")
+    checkup_order: list[Literal["poisoned", "burned", "asleep", "paralyzed"]] = Field(
+        default_factory=lambda: ["poisoned", "burned", "asleep", "paralyzed"],
+        description="Order of the between-turns Pokémon Checkup steps (each applied to both Active Pokémon).",
+    )
     asleep_blocks_retreat: bool = Field(True, description="An Asleep Active Pokémon can't retreat.")
     paralyzed_blocks_retreat: bool = Field(True, description="A Paralyzed Active Pokémon can't retreat.")
 

@@ -1,0 +1,1194 @@
+"""The IR interpreter: runs attacks, Abilities and Trainer effects, and answers the rules' questions about
+passive effects (Abilities, Pokémon Tools and lasting effects).
+
+Conventions follow docs/ir.md. Every node kind of `compiler.ir` has a handler here; `executable_problems`
+lists what a card's IR holds that the interpreter can't run (an Unresolved node, an unknown op), and such a card
+is refused at load time (`Engine` / `check_decks`), never run as a silent no-op.
+
+Random draws inside an effect are addressed by (card, effect slot, owner, source slot, node path) and the draw
+number, so a replay or another engine draws the same bits (compiler.engine_model.rng).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from compiler import ir
+from compiler.engine_model.rng import Addr, address, coin, permutation, randint
+
+from .cards import CardDB, CardInfo, type_index
+from .state import ASLEEP, CONFUSED, N_ENERGY, PARALYZED, ROT_NONE, Pokemon
+
+ABILITY_SLOT = 8
+TRAINER_SLOT = 9
+TOOL_SLOT = 10
+MAX_FLIPS = 64
+"""Cap on "flip until tails" (documented in docs/rules.md)."""
+COND_NAMES = ("Asleep", "Burned", "Confused", "Paralyzed", "Poisoned")
+
+STEP_OPS = {"attack_damage", "attack_does_nothing", "damage", "heal", "apply_condition", "recover", "flip", "if",
+            "repeat", "select", "draw", "draw_until", "discard_energy", "discard_tools", "attach_energy",
+            "move_energy", "discard_cards", "fetch", "evolve_from_deck", "shuffle_hand", "reveal_hand",
+            "hand_to_deck", "look_top", "switch", "return_pokemon", "knock_out", "set_hp", "move_damage", "lasting",
+            "end_turn", "optional"}
+TOP_OPS = {"attack", "activated", "passive", "triggered", "trainer", "tool", "fossil"}
+OTHER_OPS = {"type_is", "stage_is", "is_ex", "name_is", "evolves_from", "damaged", "has_energy",
+             "energy_types_at_least", "has_tool", "has_ability", "has_condition", "hp_at_most", "retreat_at_least",
+             "in_zone", "this", "tool_holder", "defending", "attacking", "that", "active", "each", "choose",
+             "random_pokemon", "heads", "energy_count", "pokemon_count", "card_count", "damage_on",
+             "retreat_cost_of", "done_count", "const", "per", "coin_outcome", "matches", "exists", "card_in",
+             "hand_size", "points", "history", "not", "all", "damage_taken", "damage_dealt", "prevent_damage",
+             "prevent_effects", "cant_attack", "cant_retreat", "attack_cost", "retreat_cost", "no_weakness",
+             "hp_bonus", "cant_play", "condition_immunity", "cant_be_healed"}
+EXECUTABLE_OPS = STEP_OPS | TOP_OPS | OTHER_OPS
+"""Every op the interpreter runs (a test checks this equals the ops of compiler.ir)."""
+
+
+def executable_problems(node: Any, where: str) -> list[str]:
+    """Why an effect can't be executed: Unresolved nodes and ops without a handler."""
+    out = []
+    for n in ir.iter_nodes(node):
+        if isinstance(n, ir.Unresolved):
+            out.append(f"{where}: unresolved ({n.reason}): {n.text}")
+        op = getattr(n, "op", None)
+        if op is not None and op not in EXECUTABLE_OPS and op != "unresolved":
+            out.append(f"{where}: no interpreter for op {op!r}")
+    return out
+
+
+def attach_effects(db: CardDB, cards: list) -> None:
+    """Parse every card's effects into the CardDB and record what is not executable."""
+    from compiler.parse import parse_card
+
+    for info, card in zip(db.cards, cards):
+        cir = parse_card(card)
+        set_card_ir(info, cir)
+
+
+def set_card_ir(info: CardInfo, cir: "ir.CardIR") -> None:
+    """Attach a card's IR (from the parser, or built by hand in tests) and check it is executable."""
+    info.problems = []
+    for k, ca in enumerate(cir.attacks):
+        if k < len(info.attacks):
+            a = info.attacks[k]
+            info.attacks[k] = type(a)(a.name, a.cost, ca.base_damage, ca.suffix, a.text, ca.effect)
+            info.problems += executable_problems(ca.effect, f"attack {a.name!r}")
+    if cir.ability is not None:
+        info.ability = cir.ability
+        info.problems += executable_problems(cir.ability, f"ability {info.ability_name!r}")
+    if cir.trainer is not None:
+        info.effect = cir.trainer
+        info.problems += executable_problems(cir.trainer, "text")
+        if isinstance(cir.trainer, ir.Fossil):
+            info.hp = cir.trainer.hp
+            info.type = type_index(cir.trainer.type)
+        elif info.is_fossil:
+            info.problems.append("text: a fossil's text must parse to a Fossil node")
+    elif info.kind != "pokemon":
+        info.problems.append("text: no IR")
+
+
+class StopEffect(Exception):
+    """AttackDoesNothing: no later step runs."""
+
+
+class Ctx:
+    """The context one effect runs in: who "you" is, the Pokémon it is about, coins, selections, main damage."""
+
+    __slots__ = ("g", "me", "this", "holder", "card", "eslot", "src_slot", "defending", "attacking", "that",
+                 "flips", "done", "main", "attack", "stopped", "end_turn", "rep", "is_attack", "damaged",
+                 "did")
+
+    def __init__(self, g, me: int, this: Pokemon | None = None, card: int = -1, eslot: int = 0, src_slot: int = 0):
+        self.g = g
+        self.me = me
+        self.this = this
+        self.holder: Pokemon | None = None
+        self.card = card
+        self.eslot = eslot
+        self.src_slot = src_slot
+        self.defending: Pokemon | None = None
+        self.attacking: Pokemon | None = None
+        self.that: list[Pokemon] = []
+        self.flips: list[bool] = []
+        self.done = 0
+        self.main = 0
+        self.attack = None
+        self.stopped = False
+        self.end_turn = False
+        self.rep = 0
+        self.is_attack = False
+        self.damaged: list[Pokemon] = []
+        self.did = False
+
+    def addr(self, path: tuple[int, ...]) -> int:
+        return address(Addr.EFFECT, self.card, self.eslot, self.me, self.src_slot, *path)
+
+
+class Interpreter:
+    """Runs IR effects on a `Game`, and answers every rules question that passive effects can change."""
+
+    def __init__(self, db: CardDB, rules):
+        self.db = db
+        self.rules = rules
+
+    # ================================================================================================================
+    # Entry points called by the rules (game.py)
+    # ================================================================================================================
+    def run_attack(self, g, p: int, pk: Pokemon, k: int, atk) -> None:
+        """An attack: its steps in order, the main damage dealt at `main_damage_index`, then damage triggers."""
+        info = g.info(pk)
+        eff = atk.effect if atk.effect is not None else ir.Attack()
+        ctx = Ctx(g, p, pk, info.index, k, g.slot_of(p, pk))
+        ctx.is_attack = True
+        ctx.attack = atk
+        ctx.defending = g.pl(1 - p).active
+        ctx.main = atk.damage
+        idx = ir.main_damage_index(eff)
+        steps = eff.steps
+        pl = g.pl(p)
+        pl.last_attack, pl.last_attack_turn = atk.name, g.s.turn
+        try:
+            for i, step in enumerate(steps):
+                if i == idx:
+                    self.deal_main(ctx)
+                self.step(ctx, step, (i,))
+            if idx >= len(steps):
+                self.deal_main(ctx)
+        except StopEffect:
+            pass
+        self.fire_damaged(g, ctx)
+
+    def deal_main(self, ctx: Ctx) -> None:
+        g = ctx.g
+        target = g.pl(1 - ctx.me).active
+        if ctx.main > 0 and target is not None:
+            self.attack_damage(ctx, 1 - ctx.me, target, ctx.main)
+
+    def run_ability(self, g, p: int, slot: int, pk: Pokemon) -> None:
+        info = g.info(pk)
+        if info.is_fossil:
+            g.discard_fossil(p, slot)
+            return
+        ab = info.ability
+        ctx = Ctx(g, p, pk, info.index, ABILITY_SLOT, slot)
+        g.log(f"{info.name} uses {info.ability_name}")
+        self.steps(ctx, ab.cost, (0,))
+        self.steps(ctx, ab.steps, (1,))
+        if ctx.end_turn:
+            g.end_turn()
+
+    def run_trainer(self, g, p: int, info: CardInfo) -> None:
+        eff = info.effect
+        if isinstance(eff, ir.TrainerEffect):
+            ctx = Ctx(g, p, None, info.index, TRAINER_SLOT, 0)
+            self.steps(ctx, eff.steps, (0,))
+            if ctx.end_turn:
+                g.end_turn()
+
+    # ================================================================================================================
+    # Legality questions
+    # ================================================================================================================
+    def can_use_attack(self, g, p: int, pk: Pokemon, k: int) -> bool:
+        info = g.info(pk)
+        atk = info.attacks[k]
+        if isinstance(atk.effect, ir.Attack) and atk.effect.requirement is not None:
+            ctx = Ctx(g, p, pk, info.index, k, g.slot_of(p, pk))
+            ctx.attack = atk
+            ctx.defending = g.pl(1 - p).active
+            if not self.cond(ctx, atk.effect.requirement):
+                return False
+        for m, c in self.modifiers(g, "cant_attack"):
+            if (m.attack_name is None or m.attack_name == atk.name) and pk in self.targets(c, m.target, ()):
+                return False
+        return self.cost_paid(g, p, pk, atk)
+
+    def attack_cost(self, g, p: int, pk: Pokemon, atk) -> tuple[list[int], int]:
+        typed, colorless = atk.cost_needs()
+        for m, c in self.modifiers(g, "attack_cost"):
+            if pk in self.targets(c, m.target, ()):
+                if m.energy_type is None or m.energy_type == "Colorless":
+                    colorless = max(0, colorless + m.delta)
+                else:
+                    t = type_index(m.energy_type)
+                    typed[t] = max(0, typed[t] + m.delta)
+        return typed, colorless
+
+    def cost_paid(self, g, p: int, pk: Pokemon, atk) -> bool:
+        typed, colorless = self.attack_cost(g, p, pk, atk)
+        have = pk.energy
+        if any(have[t] < typed[t] for t in range(N_ENERGY)):
+            return False
+        return sum(have) >= sum(typed) + colorless
+
+    def can_use_ability(self, g, p: int, slot: int, pk: Pokemon) -> bool:
+        info = g.info(pk)
+        if info.is_fossil:
+            return True
+        ab = info.ability
+        if not isinstance(ab, ir.Activated) or (ab.once and pk.ability_used):
+            return False
+        ctx = Ctx(g, p, pk, info.index, ABILITY_SLOT, slot)
+        if ab.requirement is not None and not self.cond(ctx, ab.requirement):
+            return False
+        return all(self.step_possible(ctx, st) for st in ab.cost)
+
+    def can_play_trainer(self, g, p: int, info: CardInfo) -> bool:
+        for m, c in self.modifiers(g, "cant_play"):
+            if m.card == info.kind and self.player(c, m.player) == p:
+                return False
+        eff = info.effect
+        if isinstance(eff, ir.TrainerEffect) and eff.requirement is not None:
+            return self.cond(Ctx(g, p, None, info.index, TRAINER_SLOT, 0), eff.requirement)
+        return True
+
+    def step_possible(self, ctx: Ctx, st) -> bool:
+        """Whether an Ability's cost step can be paid (enough cards, Energy, damage)."""
+        g = ctx.g
+        if isinstance(st, ir.DiscardCards) and st.zone == "hand":
+            pl = g.pl(self.player(ctx, st.player))
+            return sum(1 for i in pl.hand if self.card_ok(ctx, g.card(i), st.filter)) >= st.count
+        if isinstance(st, ir.DiscardEnergy):
+            pks = self.targets(ctx, st.target, ())
+            return bool(pks) and all(self.energy_available(pk, sel) for pk in pks for sel in st.energy)
+        return True
+
+    @staticmethod
+    def energy_available(pk: Pokemon, sel) -> bool:
+        n = sum(pk.energy) if sel.energy_type is None else pk.energy[type_index(sel.energy_type)]
+        return n >= (sel.count or 1)
+
+    def retreat_cost(self, g, p: int, pk: Pokemon) -> int:
+        cost = g.info(pk).retreat
+        none = False
+        for m, c in self.modifiers(g, "retreat_cost"):
+            if pk in self.targets(c, m.target, ()):
+                none = none or m.none
+                cost += m.delta
+        return 0 if none else max(0, cost)
+
+    def can_retreat(self, g, p: int, pk: Pokemon) -> bool:
+        if g.info(pk).is_fossil:
+            return False
+        for m, c in self.modifiers(g, "cant_retreat"):
+            if pk in self.targets(c, m.target, ()):
+                return False
+        return sum(pk.energy) >= self.retreat_cost(g, p, pk)
+
+    def hp_bonus(self, g, p: int, pk: Pokemon) -> int:
+        bonus = 0
+        for m, c in self.modifiers(g, "hp_bonus"):
+            if pk in self.targets(c, m.target, ()):
+                bonus += self.amount(c, m.amount)
+        return bonus
+
+    def heal_blocked(self, g, p: int, pk: Pokemon) -> bool:
+        return any(pk in self.among(c, m.among) for m, c in self.modifiers(g, "cant_be_healed"))
+
+    def condition_immune(self, g, p: int, pk: Pokemon, cond: str | None = None) -> bool:
+        for m, c in self.modifiers(g, "condition_immunity"):
+            if (cond is None or not m.conditions or cond in m.conditions) and pk in self.targets(c, m.target, ()):
+                return True
+        return False
+
+    def sweep_immunity(self, g) -> None:
+        """Pokémon under a ConditionImmunity recover from those conditions."""
+        for m, c in self.modifiers(g, "condition_immunity"):
+            for pk in self.targets(c, m.target, ()):
+                conds = m.conditions or COND_NAMES
+                for cond in conds:
+                    remove_condition(pk, cond)
+
+    # ================================================================================================================
+    # Modifiers: passive Abilities, Tools, lasting effects
+    # ================================================================================================================
+    def modifiers(self, g, op: str) -> Iterable[tuple[Any, Ctx]]:
+        """Every modifier of kind `op` in force, with the context its targets resolve in."""
+        s = g.s
+        for p in (0, 1):
+            for slot, pk in s.players[p].in_play():
+                info = self.db[s.card_of[pk.top]]
+                ab = info.ability
+                if isinstance(ab, ir.Passive):
+                    mods = [m for m in ab.modifiers if m.op == op]
+                    if mods:
+                        ctx = Ctx(g, p, pk, info.index, ABILITY_SLOT, slot)
+                        if ab.requirement is None or self.cond(ctx, ab.requirement):
+                            for m in mods:
+                                yield m, ctx
+                for t in pk.tools:
+                    tinfo = self.db[s.card_of[t]]
+                    if isinstance(tinfo.effect, ir.Tool):
+                        for e in tinfo.effect.effects:
+                            if isinstance(e, ir.Passive):
+                                mods = [m for m in e.modifiers if m.op == op]
+                                if mods:
+                                    ctx = Ctx(g, p, pk, tinfo.index, TOOL_SLOT, slot)
+                                    ctx.holder = pk
+                                    if e.requirement is None or self.cond(ctx, e.requirement):
+                                        for m in mods:
+                                            yield m, ctx
+        for d in s.durations:
+            m, binding = d.data
+            if m.op == op:
+                ctx = Ctx(g, d.owner, None, d.source_card)
+                ctx.this, ctx.defending, ctx.that, ctx.holder = binding
+                yield m, ctx
+
+    def bound(self, ctx: Ctx, pk: Pokemon | None) -> Pokemon | None:
+        """A Pokémon reference from a lasting effect, if it is still in play."""
+        return pk if pk is not None and ctx.g.where(pk) is not None else None
+
+    # ================================================================================================================
+    # Damage
+    # ================================================================================================================
+    def attack_damage(self, ctx: Ctx, tp: int, target: Pokemon, amount: int) -> None:
+        """Damage from an attack: attacker modifiers, Weakness (opponent's Active only), defender modifiers,
+        prevention. Damage to the attacker's own Pokémon is placed as printed."""
+        g = ctx.g
+        attacker = ctx.this
+        if tp == ctx.me or amount <= 0:
+            g.place_damage(tp, target, amount)
+            return
+        dmg = amount
+        aname = ctx.attack.name if ctx.attack is not None else None
+        for m, c in self.modifiers(g, "damage_dealt"):
+            if attacker in self.targets(c, m.attacker, ()) and (m.attack_name is None or m.attack_name == aname):
+                if m.defender is None or target in self.targets(c, m.defender, ()):
+                    dmg += m.delta
+        dmg = max(0, dmg)
+        tinfo = g.info(target)
+        if (target is g.pl(tp).active and dmg > 0 and tinfo.weakness >= 0
+                and g.info(attacker).type == tinfo.weakness and not self.no_weakness(g, target)):
+            dmg += self.rules.weakness_bonus
+        for m, c in self.modifiers(g, "damage_taken"):
+            if target in self.targets(c, m.target, ()) and self.attacker_ok(c, attacker, ctx.me, m):
+                dmg += m.delta
+        dmg = max(0, dmg)
+        for m, c in self.modifiers(g, "prevent_damage"):
+            if target in self.targets(c, m.target, ()) and self.attacker_ok(c, attacker, ctx.me, m):
+                if m.at_most is None or dmg <= m.at_most:
+                    dmg = 0
+        if dmg > 0:
+            g.place_damage(tp, target, dmg)
+            if target is g.pl(tp).active:
+                target.attack_damaged_turn = g.s.turn
+            if target not in ctx.damaged:
+                ctx.damaged.append(target)
+
+    def no_weakness(self, g, pk: Pokemon) -> bool:
+        return any(pk in self.targets(c, m.target, ()) for m, c in self.modifiers(g, "no_weakness"))
+
+    def attacker_ok(self, c: Ctx, attacker: Pokemon, attacker_player: int, m) -> bool:
+        if m.attacker_player is not None and self.player(c, m.attacker_player) != attacker_player:
+            return False
+        info = c.g.info(attacker)
+        return all(self.passes(c, attacker_player, attacker, info, f) for f in m.attacker)
+
+    def effects_prevented(self, ctx: Ctx, pk: Pokemon) -> bool:
+        """An attack's effects (not damage) on an opponent's Pokémon are prevented."""
+        if not ctx.is_attack:
+            return False
+        g = ctx.g
+        w = g.where(pk)
+        if w is None or w[0] == ctx.me:
+            return False
+        for m, c in self.modifiers(g, "prevent_effects"):
+            if pk in self.targets(c, m.target, ()) and self.player(c, m.attacker_player) == ctx.me:
+                return True
+        for m, c in self.modifiers(g, "prevent_damage"):
+            if m.effects and pk in self.targets(c, m.target, ()) and self.attacker_ok(c, ctx.this, ctx.me, m):
+                return True
+        return False
+
+    # ================================================================================================================
+    # Triggers
+    # ================================================================================================================
+    def triggered(self, g, pk: Pokemon) -> list[tuple[Any, CardInfo, bool]]:
+        """(Triggered node, source card, from a tool) for a Pokémon's Ability and its Tools."""
+        out = []
+        info = g.info(pk)
+        if isinstance(info.ability, ir.Triggered):
+            out.append((info.ability, info, False))
+        for t in pk.tools:
+            tinfo = g.card(t)
+            if isinstance(tinfo.effect, ir.Tool):
+                out += [(e, tinfo, True) for e in tinfo.effect.effects if isinstance(e, ir.Triggered)]
+        return out
+
+    def fire(self, g, p: int, pk: Pokemon, event: str, setup=None, check=None) -> None:
+        """Run every trigger of `event` on Pokémon pk of player p."""
+        for trig, info, is_tool in self.triggered(g, pk):
+            t = trig.trigger
+            if t.event != event or (check is not None and not check(t)):
+                continue
+            w = g.where(pk)
+            if w is None and event not in ("knocked_out", "knocked_out_by_attack"):
+                continue
+            slot = w[1] if w else 0
+            if t.while_active and slot != 0:
+                continue
+            if trig.once and pk.ability_used:
+                continue
+            ctx = Ctx(g, p, pk, info.index, TOOL_SLOT if is_tool else ABILITY_SLOT, slot)
+            if is_tool:
+                ctx.holder = pk
+            if setup is not None:
+                setup(ctx)
+            if trig.requirement is not None and not self.cond(ctx, trig.requirement):
+                continue
+            if trig.optional and g.choose(p, "optional", [1], optional=True,
+                                          prompt=f"use {info.ability_name or info.name}?") is None:
+                continue
+            if trig.once:
+                pk.ability_used = True
+            try:
+                self.steps(ctx, trig.steps, (2,))
+            except StopEffect:
+                pass
+            if ctx.end_turn and g.s.turn_player == p:
+                g.end_turn()
+
+    def fire_damaged(self, g, ctx: Ctx) -> None:
+        for pk in ctx.damaged:
+            w = g.where(pk)
+            if w is None or w[0] == ctx.me:
+                continue
+
+            def setup(c, a=ctx.this):
+                c.attacking = a
+            self.fire(g, w[0], pk, "damaged_by_attack", setup)
+
+    def turn_started(self, g, p: int) -> None:
+        pass
+
+    def turn_ending(self, g, p: int) -> None:
+        s = g.s
+        for q in (p, 1 - p):
+            for _, pk in list(g.pl(q).in_play()):
+                self.fire(g, q, pk, "end_of_turn", check=lambda t, q=q: t.each_turn or q == p)
+                if q == p and g.pl(p).turns_taken == 1:
+                    self.fire(g, q, pk, "end_of_first_turn")
+        del s
+
+    def checkup(self, g) -> None:
+        for q in (g.s.turn_player, 1 - g.s.turn_player):
+            for _, pk in list(g.pl(q).in_play()):
+                self.fire(g, q, pk, "checkup")
+
+    def energy_attached(self, g, p: int, slot: int, pk: Pokemon, etype: int) -> None:
+        ename = ir_energy_name(etype)
+        self.fire(g, p, pk, "energy_attached", check=lambda t: t.energy_type in (None, ename))
+
+        def setup(c, pk=pk):
+            c.that = [pk]
+        for _, opk in list(g.pl(1 - p).in_play()):
+            self.fire(g, 1 - p, opk, "opponent_attaches_energy", setup)
+
+    def benched_from_hand(self, g, p: int, slot: int, pk: Pokemon) -> None:
+        self.fire(g, p, pk, "played_to_bench")
+
+    def evolved(self, g, p: int, slot: int, pk: Pokemon) -> None:
+        self.fire(g, p, pk, "evolved_from_hand")
+
+    def would_be_knocked_out(self, g, p: int, pk: Pokemon, attacker) -> None:
+        if attacker is not None:
+            self.fire(g, p, pk, "would_be_knocked_out")
+
+    def knocked_out(self, g, p: int, slot: int, pk: Pokemon, attacker) -> None:
+        """Before a knocked-out Pokémon leaves play: its knockout triggers and the attacker's KO triggers."""
+        by_attack = attacker is not None and attacker[0] != p
+        if by_attack:
+            g.pl(p).ko_by_attack_turn = g.s.turn
+            att = g.s.find(attacker[1])
+
+            def setup(c, att=att):
+                c.attacking = att[2] if att else None
+            self.fire(g, p, pk, "knocked_out_by_attack", setup)
+            if att is not None:
+                self.fire(g, att[0], att[2], "opponent_ko_by_holder")
+        self.fire(g, p, pk, "knocked_out")
+
+    # ================================================================================================================
+    # Players, targets, filters
+    # ================================================================================================================
+    @staticmethod
+    def player(ctx: Ctx, who: str) -> int:
+        return ctx.me if who == "you" else 1 - ctx.me
+
+    def players(self, ctx: Ctx, who: str) -> tuple[int, ...]:
+        return (ctx.me, 1 - ctx.me) if who == "both" else (self.player(ctx, who),)
+
+    def among(self, ctx: Ctx, am) -> list[Pokemon]:
+        g = ctx.g
+        out = []
+        for p in self.players(ctx, am.player):
+            for slot, pk in g.pl(p).in_play():
+                if am.zone == "active" and slot != 0 or am.zone == "bench" and slot == 0:
+                    continue
+                if am.other and pk is ctx.this:
+                    continue
+                info = g.info(pk)
+                if all(self.passes(ctx, p, pk, info, f) for f in am.filters):
+                    out.append(pk)
+        return out
+
+    def targets(self, ctx: Ctx, t, path: tuple[int, ...]) -> list[Pokemon]:
+        """The Pokémon a target selects (a choice becomes a pending decision)."""
+        g = ctx.g
+        op = t.op
+        if op == "this":
+            return [p for p in (self.bound(ctx, ctx.this),) if p is not None]
+        if op == "tool_holder":
+            return [p for p in (self.bound(ctx, ctx.holder),) if p is not None]
+        if op == "defending":
+            d = ctx.defending
+            if d is not None:
+                w = g.where(d)
+                if w is not None and w[1] == 0:
+                    return [d]
+            return []
+        if op == "attacking":
+            return [p for p in (self.bound(ctx, ctx.attacking),) if p is not None]
+        if op == "that":
+            return [p for p in ctx.that if g.where(p) is not None]
+        if op == "active":
+            p = self.player(ctx, t.player)
+            pk = g.pl(p).active
+            if pk is None or not all(self.passes(ctx, p, pk, g.info(pk), f) for f in t.filters):
+                return []
+            return [pk]
+        if op == "each":
+            return self.among(ctx, t.among)
+        if op == "choose":
+            cands = self.among(ctx, t.among)
+            if len(cands) <= t.count and not t.up_to:
+                return cands
+            chosen: list[Pokemon] = []
+            chooser = self.player(ctx, t.chooser)
+            for _ in range(t.count):
+                opts = [self.encode_pokemon(g, pk) for pk in cands if pk not in chosen]
+                if not opts:
+                    break
+                c = g.choose(chooser, "pokemon", opts, optional=t.up_to or bool(chosen) and False,
+                             prompt=f"choose a Pokémon ({len(chosen) + 1} of {t.count})")
+                if c is None:
+                    break
+                chosen.append(self.decode_pokemon(g, c))
+            return chosen
+        if op == "random_pokemon":
+            cands = self.among(ctx, t.among)
+            chosen = []
+            for i in range(min(t.count, len(cands))):
+                rest = [pk for pk in cands if pk not in chosen]
+                chosen.append(rest[randint(g.key, ctx.addr(path), len(rest), ctx.rep * 256 + i)])
+            return chosen
+        raise ValueError(f"unknown target {op}")
+
+    def encode_pokemon(self, g, pk: Pokemon) -> int:
+        p, slot = g.where(pk)
+        return p * (1 + self.rules.bench_size) + slot
+
+    def decode_pokemon(self, g, code: int) -> Pokemon:
+        S = 1 + self.rules.bench_size
+        return g.pl(code // S).slots[code % S]
+
+    def passes(self, ctx: Ctx, p: int, pk: Pokemon | None, info: CardInfo, f) -> bool:
+        """A filter on a Pokémon in play (pk) or on a card (pk None: only card fields)."""
+        op = f.op
+        if op == "type_is":
+            return info.type in [type_index(t) for t in f.types]
+        if op == "stage_is":
+            if f.stage == "evolution":
+                return info.kind == "pokemon" and info.stage > 0
+            return info.plays_as_basic if f.stage == "basic" else info.stage == {"stage1": 1, "stage2": 2}[f.stage] \
+                and info.kind == "pokemon"
+        if op == "is_ex":
+            return (info.is_mega if f.mega else info.is_ex) == f.value
+        if op == "name_is":
+            return info.name in f.names
+        if op == "evolves_from":
+            if f.name is not None:
+                return info.evolves_from == f.name
+            ref = ctx.that[0] if ctx.that else ctx.this
+            return ref is not None and info.evolves_from == ctx.g.info(ref).name
+        if op == "hp_at_most":
+            if f.remaining and pk is not None:
+                return ctx.g.max_hp(p, pk) - pk.damage <= f.hp
+            return info.hp <= f.hp
+        if pk is None:
+            return False
+        if op == "damaged":
+            return (pk.damage > 0) == f.value
+        if op == "has_energy":
+            t = None if f.energy_type is None else type_index(f.energy_type)
+            n = sum(pk.energy) if t is None else pk.energy[t]
+            if f.extra and ctx.attack is not None and t is not None:
+                n -= ctx.attack.cost_needs()[0][t]
+            return n >= f.at_least
+        if op == "energy_types_at_least":
+            return sum(1 for x in pk.energy if x > 0) >= f.count
+        if op == "has_tool":
+            return bool(pk.tools) == f.value
+        if op == "has_ability":
+            return info.ability is not None
+        if op == "has_condition":
+            have = pk.conditions()
+            return bool(have) if not f.conditions else any(c in have for c in f.conditions)
+        if op == "retreat_at_least":
+            return self.retreat_cost(ctx.g, p, pk) >= f.count
+        if op == "in_zone":
+            w = ctx.g.where(pk)
+            return w is not None and (w[1] == 0) == (f.zone == "active")
+        raise ValueError(f"unknown filter {op}")
+
+    def card_ok(self, ctx: Ctx, info: CardInfo, cf) -> bool:
+        """A card (in hand, deck or discard pile) passes a CardFilter."""
+        k = cf.kind
+        if k == "pokemon" and not info.is_pokemon:
+            return False
+        if k == "trainer" and info.is_pokemon:
+            return False
+        if k in ("item", "supporter", "tool") and info.kind != k:
+            return False
+        return all(self.passes(ctx, ctx.me, None, info, f) for f in cf.filters)
+
+    # ================================================================================================================
+    # Amounts, counts, conditions
+    # ================================================================================================================
+    def amount(self, ctx: Ctx, a) -> int:
+        if a.op == "const":
+            return a.value
+        return a.each * self.count(ctx, a.count)
+
+    def count(self, ctx: Ctx, c) -> int:
+        g = ctx.g
+        op = c.op
+        if op == "heads":
+            return sum(ctx.flips)
+        if op == "energy_count":
+            t = None if c.energy_type is None else type_index(c.energy_type)
+            return sum(sum(pk.energy) if t is None else pk.energy[t] for pk in self.targets(ctx, c.target, ()))
+        if op == "pokemon_count":
+            return len(self.among(ctx, c.among))
+        if op == "card_count":
+            return len(self.zone_cards(ctx, c.player, c.zone, c.filter))
+        if op == "damage_on":
+            return sum(pk.damage for pk in self.targets(ctx, c.target, ()))
+        if op == "retreat_cost_of":
+            out = 0
+            for pk in self.targets(ctx, c.target, ()):
+                out += self.retreat_cost(g, g.where(pk)[0], pk)
+            return out
+        if op == "done_count":
+            return ctx.done
+        raise ValueError(f"unknown count {op}")
+
+    def zone_cards(self, ctx: Ctx, who: str, zone: str, cf) -> list[int]:
+        g = ctx.g
+        pl = g.pl(self.player(ctx, who))
+        cards = {"hand": pl.hand, "deck": pl.deck, "discard": pl.discard}[zone]
+        return [i for i in cards if self.card_ok(ctx, g.card(i), cf)]
+
+    def cond(self, ctx: Ctx, c) -> bool:
+        g = ctx.g
+        op = c.op
+        if op == "coin_outcome":
+            f = ctx.flips
+            heads = sum(f)
+            return {"heads": heads >= 1, "tails": heads < len(f), "all_heads": bool(f) and heads == len(f),
+                    "all_tails": heads == 0, "at_least": heads >= c.count}[c.outcome]
+        if op == "matches":
+            pks = self.targets(ctx, c.target, ())
+            return bool(pks) and all(self.passes(ctx, g.where(pk)[0], pk, g.info(pk), f)
+                                     for pk in pks for f in c.filters)
+        if op == "exists":
+            return bool(self.among(ctx, c.among))
+        if op == "card_in":
+            return bool(self.zone_cards(ctx, c.player, c.zone, c.filter))
+        if op == "hand_size":
+            return len(g.pl(self.player(ctx, c.player)).hand) in c.sizes
+        if op == "points":
+            pts = g.pl(self.player(ctx, c.player)).points
+            return pts >= c.at_least and (c.at_most is None or pts <= c.at_most)
+        if op == "history":
+            return self.history(ctx, c)
+        if op == "not":
+            return not self.cond(ctx, c.condition)
+        if op == "all":
+            return all(self.cond(ctx, x) for x in c.conditions)
+        raise ValueError(f"unknown condition {op}")
+
+    def history(self, ctx: Ctx, c) -> bool:
+        g = ctx.g
+        s = g.s
+        pl = g.pl(ctx.me)
+        ev = c.event
+        pk = ctx.this
+        if ev == "played_supporter_this_turn":
+            return pl.supporters_played > 0
+        if ev == "ko_last_turn":
+            return pl.ko_by_attack_turn == s.turn - 1 and s.turn_player == ctx.me
+        if ev == "used_attack_last_turn":
+            return pl.last_attack == c.name and pl.last_attack_turn == s.turn - 2
+        if ev == "moved_to_active_this_turn":
+            return pk is not None and pk.moved_active_turn == s.turn
+        if ev == "evolved_this_turn":
+            return pk is not None and pk.evolved_turn == s.turn
+        if ev == "damaged_last_turn_while_active":
+            return pk is not None and pk.attack_damaged_turn == s.turn - 1
+        if ev == "ko_by_this_attack":
+            d = ctx.defending
+            return d is not None and (g.where(d) is None or d.damage >= g.max_hp(1 - ctx.me, d))
+        raise ValueError(f"unknown history event {ev}")
+
+    # ================================================================================================================
+    # Steps
+    # ================================================================================================================
+    def steps(self, ctx: Ctx, steps, path: tuple[int, ...]) -> None:
+        for i, st in enumerate(steps):
+            self.step(ctx, st, path + (i,))
+
+    def step(self, ctx: Ctx, st, path: tuple[int, ...]) -> None:
+        getattr(self, "do_" + st.op)(ctx, st, path)
+
+    def do_attack_damage(self, ctx: Ctx, st, path) -> None:
+        n = self.amount(ctx, st.amount)
+        ctx.main = n if st.mode == "set" else ctx.main + n if st.mode == "more" else max(0, ctx.main - n)
+
+    def do_attack_does_nothing(self, ctx: Ctx, st, path) -> None:
+        ctx.main = 0
+        ctx.stopped = True
+        raise StopEffect
+
+    def do_damage(self, ctx: Ctx, st, path) -> None:
+        g = ctx.g
+        pks = self.targets(ctx, st.target, path)
+        n = self.amount(ctx, st.amount)
+        ctx.that = pks
+        for pk in pks:
+            w = g.where(pk)
+            if w is None:
+                continue
+            if st.by_attack and ctx.is_attack:
+                self.attack_damage(ctx, w[0], pk, n)
+            else:
+                g.place_damage(w[0], pk, n)
+
+    def do_heal(self, ctx: Ctx, st, path) -> None:
+        g = ctx.g
+        pks = self.targets(ctx, st.target, path)
+        ctx.that = pks
+        for pk in pks:
+            n = pk.damage if st.amount is None else self.amount(ctx, st.amount)
+            g.heal(g.where(pk)[0], pk, n)
+
+    def do_apply_condition(self, ctx: Ctx, st, path) -> None:
+        g = ctx.g
+        pks = self.targets(ctx, st.target, path)
+        ctx.that = pks
+        for j, pk in enumerate(pks):
+            if self.effects_prevented(ctx, pk):
+                continue
+            p = g.where(pk)[0]
+            conds = list(st.conditions)
+            if st.pick == "random":
+                if st.exclude_existing:
+                    conds = [c for c in conds if c not in pk.conditions()]
+                if not conds:
+                    continue
+                conds = [conds[randint(g.key, ctx.addr(path), len(conds), ctx.rep * 256 + j)]]
+            elif st.pick == "choose":
+                k = g.choose(self.player(ctx, st.chooser), "condition", [COND_NAMES.index(c) for c in conds],
+                             prompt="choose a Special Condition")
+                conds = [COND_NAMES[k]]
+            for cond in conds:
+                if g.set_condition(p, pk, cond) and cond == "Poisoned" and st.poison_damage is not None:
+                    pk.poison_damage = st.poison_damage
+
+    def do_recover(self, ctx: Ctx, st, path) -> None:
+        g = ctx.g
+        pks = self.targets(ctx, st.target, path)
+        ctx.that = pks
+        for j, pk in enumerate(pks):
+            have = [c for c in pk.conditions() if not st.conditions or c in st.conditions]
+            if st.random and have:
+                have = [have[randint(g.key, ctx.addr(path), len(have), ctx.rep * 256 + j)]]
+            for c in have:
+                remove_condition(pk, c)
+
+    def do_flip(self, ctx: Ctx, st, path) -> None:
+        g = ctx.g
+        a = ctx.addr(path)
+        base = ctx.rep * 256
+        if st.until_tails:
+            flips = []
+            while len(flips) < MAX_FLIPS:
+                h = coin(g.key, a, base + len(flips))
+                flips.append(h)
+                if not h:
+                    break
+        else:
+            n = min(self.amount(ctx, st.count), MAX_FLIPS)
+            flips = [coin(g.key, a, base + i) for i in range(n)]
+        ctx.flips = flips
+        g.log(f"coin flips: {' '.join('H' if f else 'T' for f in flips) or '(none)'}")
+
+    def do_if(self, ctx: Ctx, st, path) -> None:
+        if self.cond(ctx, st.condition):
+            self.steps(ctx, st.then, path + (0,))
+        else:
+            self.steps(ctx, st.otherwise, path + (1,))
+
+    def do_repeat(self, ctx: Ctx, st, path) -> None:
+        n = self.amount(ctx, st.times)
+        outer = ctx.rep
+        for r in range(n):
+            ctx.rep = outer * 64 + r + 1
+            self.steps(ctx, st.steps, path)
+        ctx.rep = outer
+
+    def do_select(self, ctx: Ctx, st, path) -> None:
+        ctx.that = self.targets(ctx, st.target, path)
+
+    def do_draw(self, ctx: Ctx, st, path) -> None:
+        ctx.done = ctx.g.draw(self.player(ctx, st.player), self.amount(ctx, st.amount))
+
+    def do_draw_until(self, ctx: Ctx, st, path) -> None:
+        g = ctx.g
+        n = len(g.pl(1 - ctx.me).hand) - len(g.pl(ctx.me).hand)
+        ctx.done = g.draw(ctx.me, max(0, n))
+
+    def do_discard_energy(self, ctx: Ctx, st, path) -> None:
+        g = ctx.g
+        pks = self.targets(ctx, st.target, path)
+        ctx.that = pks
+        done = 0
+        for j, pk in enumerate(pks):
+            if self.effects_prevented(ctx, pk):
+                continue
+            p = g.where(pk)[0]
+            for si, sel in enumerate(st.energy):
+                t = None if sel.energy_type is None else type_index(sel.energy_type)
+                if sel.count is None:
+                    for u in ([t] if t is not None else range(N_ENERGY)):
+                        done += g.discard_energy(p, pk, u, pk.energy[u])
+                    continue
+                for k in range(sel.count):
+                    types = [u for u in range(N_ENERGY) if pk.energy[u] > 0 and (t is None or u == t)]
+                    if not types:
+                        break
+                    if st.random:
+                        units = [u for u in types for _ in range(pk.energy[u])]
+                        u = units[randint(g.key, ctx.addr(path), len(units), ctx.rep * 256 + j * 16 + si * 4 + k)]
+                    else:
+                        u = g.choose(ctx.me, "energy", types, prompt="choose an Energy to discard")
+                    done += g.discard_energy(p, pk, u, 1)
+        ctx.done = done
+
+    def do_discard_tools(self, ctx: Ctx, st, path) -> None:
+        g = ctx.g
+        pks = self.targets(ctx, st.target, path)
+        ctx.that = pks
+        for pk in pks:
+            if self.effects_prevented(ctx, pk):
+                continue
+            p = g.where(pk)[0]
+            g.pl(p).discard.extend(pk.tools)
+            pk.tools = []
+
+    def do_attach_energy(self, ctx: Ctx, st, path) -> None:
+        g = ctx.g
+        pks = self.targets(ctx, st.target, path)
+        ctx.that = pks
+        if not pks:
+            return
+        pl = g.pl(ctx.me)
+        units: list[int] = []
+        for si, sel in enumerate(st.energy):
+            t = None if sel.energy_type is None else type_index(sel.energy_type)
+            if st.source == "zone":
+                for k in range(sel.count or 1):
+                    units.append(t if t is not None else g.roll_energy(ctx.me, 16 + si * 4 + k))
+            else:
+                n = sel.count
+                avail = lambda: [u for u in range(N_ENERGY) if pl.discard_energy[u] > 0 and (t is None or u == t)]
+                k = 0
+                while (n is None or k < n) and avail():
+                    types = avail()
+                    if st.random or len(types) == 1:
+                        pool = [u for u in types for _ in range(pl.discard_energy[u])]
+                        u = pool[randint(g.key, ctx.addr(path), len(pool), ctx.rep * 256 + si * 16 + k)]
+                    else:
+                        u = g.choose(ctx.me, "energy", types, prompt="choose an Energy from your discard pile")
+                    pl.discard_energy[u] -= 1
+                    units.append(u)
+                    k += 1
+        if st.distribute and len(pks) > 1:
+            for u in units:
+                c = g.choose(ctx.me, "pokemon", [self.encode_pokemon(g, pk) for pk in pks],
+                             prompt=f"attach {ir_energy_name(u)} Energy to")
+                self.decode_pokemon(g, c).energy[u] += 1
+        else:
+            for pk in pks:
+                for u in units:
+                    pk.energy[u] += 1
+        ctx.done = len(units)
+
+    def do_move_energy(self, ctx: Ctx, st, path) -> None:
+        g = ctx.g
+        srcs = self.targets(ctx, st.source, path + (0,))
+        dsts = self.targets(ctx, st.target, path + (1,))
+        if not dsts:
+            return
+        dst = dsts[0]
+        t = None if st.energy.energy_type is None else type_index(st.energy.energy_type)
+        moved = 0
+        for src in srcs:
+            if src is dst:
+                continue
+            for u in ([t] if t is not None else range(N_ENERGY)):
+                n = src.energy[u] if st.energy.count is None else min(src.energy[u], st.energy.count - moved)
+                src.energy[u] -= n
+                dst.energy[u] += n
+                moved += n
+        ctx.that = [dst]
+        ctx.done = moved
+
+    def do_discard_cards(self, ctx: Ctx, st, path) -> None:
+        g = ctx.g
+        p = self.player(ctx, st.player)
+        pl = g.pl(p)
+        if st.zone == "deck":
+            k = min(st.count, len(pl.deck))
+            pl.discard.extend(pl.deck[:k])
+            del pl.deck[:k]
+            ctx.done = k
+            return
+        done = 0
+        for k in range(st.count):
+            cands = [i for i in pl.hand if self.card_ok(ctx, g.card(i), st.filter)]
+            if not cands:
+                break
+            if st.random:
+                inst = cands[randint(g.key, ctx.addr(path), len(cands), ctx.rep * 256 + k)]
+            else:
+                inst = g.choose(self.player(ctx, st.chooser), "card", sorted(cands, key=lambda i: (g.s.card_of[i], i)),
+                                optional=st.up_to, prompt="choose a card to discard")
+                if inst is None:
+                    break
+            pl.hand.remove(inst)
+            pl.discard.append(inst)
+            done += 1
+        ctx.done = done
+
+    def do_fetch(self, ctx: Ctx, st, path) -> None:
+        g = ctx.g
+        p = self.player(ctx, st.player)
+        pl = g.pl(p)
+        zone = pl.deck if st.source == "deck" else pl.discard
+        done = 0
+        for k in range(st.count):
+            cands = [i for i in zone if self.card_ok(ctx, g.card(i), st.filter)]
+            if st.to == "bench":
+                cands = [i for i in cands if g.card(i).plays_as_basic]
+                if None not in pl.slots[1:]:
+                    break
+            elif len(pl.hand) >= self.rules.hand_limit:
+                break
+            if not cands:
+                break
+            if st.random:
+                inst = cands[randint(g.key, ctx.addr(path), len(cands), ctx.rep * 256 + k)]
+            else:
+                inst = g.choose(p, "card", sorted(cands, key=lambda i: (g.s.card_of[i], i)),
+                                prompt=f"choose a card from your {st.source}")
+            zone.remove(inst)
+            if st.to == "bench":
+                slot = pl.slots.index(None, 1)
+                pl.slots[slot] = Pokemon([inst], entered_turn=g.s.turn)
+            else:
+                pl.hand.append(inst)
+            done += 1
+        if st.source == "deck":
+            g.shuffle_deck(p, salt=ctx.addr(path) & 0xFFFF)
+        ctx.done = done
+
+    def do_evolve_from_deck(self, ctx: Ctx, st, path) -> None:
+        g = ctx.g
+        for j, pk in enumerate(self.targets(ctx, st.target, path)):
+            p = g.where(pk)[0]
+            pl = g.pl(p)
+            name = g.info(pk).name
+            cands = [i for i in pl.deck if g.card(i).evolves_from == name]
+            if cands:
+                inst = cands[randint(g.key, ctx.addr(path), len(cands), ctx.rep * 256 + j)]
+                pl.deck.remove(inst)
+                pl.hand.append(inst)
+                g.evolve(p, len(pl.hand) - 1, g.slot_of(p, pk))
+            g.shuffle_deck(p, salt=ctx.addr(path) & 0xFFFF)
+
+    def do_shuffle_hand(self, ctx: Ctx, st, path) -> None:
+        g = ctx.g
+        for p in self.players(ctx, st.player):
+            pl = g.pl(p)
+            pl.deck.extend(pl.hand)
+            pl.hand = []
+            g.shuffle_deck(p, salt=ctx.addr(path) & 0xFFFF)
+
+    def do_reveal_hand(self, ctx: Ctx, st, path) -> None:
+        g = ctx.g
+        p = self.player(ctx, st.player)
+        g.log(f"player {p} reveals: " + ", ".join(g.card(i).name for i in g.pl(p).hand))
+
+    def do_look_top(self, ctx: Ctx, st, path) -> None:
+        g = ctx.g
+        p = self.player(ctx, st.player)
+        g.log(f"player {ctx.me} looks at the top of player {p}'s deck", private=ctx.me,
+              detail=", ".join(g.card(i).name for i in g.pl(p).deck[:st.count]))
+
+    def do_hand_to_deck(self, ctx: Ctx, st, path) -> None:
+        g = ctx.g
+        p = self.player(ctx, st.player)
+        pl = g.pl(p)
+        cands = [i for i in pl.hand if self.card_ok(ctx, g.card(i), st.filter)]
+        if not cands:
+            return
+        if st.random:
+            inst = cands[randint(g.key, ctx.addr(path), len(cands), ctx.rep * 256)]
+        else:
+            inst = g.choose(self.player(ctx, st.chooser), "card", sorted(cands, key=lambda i: (g.s.card_of[i], i)),
+                            prompt="choose a card to shuffle into the deck")
+        pl.hand.remove(inst)
+        pl.deck.append(inst)
+        g.shuffle_deck(p, salt=ctx.addr(path) & 0xFFFF)
+        ctx.done = 1
+
+    def do_switch(self, ctx: Ctx, st, path) -> None:
+        g = ctx.g
+        p = self.player(ctx, st.player)
+        act = g.pl(p).active
+        if act is None or not all(self.passes(ctx, p, act, g.info(act), f) for f in st.only_if):
+            return
+        if p != ctx.me and self.effects_prevented(ctx, act):
+            return
+        new = self.targets(ctx, st.new_active, path)
+        if not new:
+            return
+        w = g.where(new[0])
+        if w is None or w[0] != p or w[1] == 0:
+            return
+        g.switch_active(p, w[1])
+        new[0].moved_active_turn = g.s.turn
+        ctx.that = [new[0]]
+
+    def do_return_pokemon(self, ctx: Ctx, st, path) -> None:
+        g = ctx.g
+        for pk in self.targets(ctx, st.target, path):
+            if self.effects_prevented(ctx, pk):
+                continue
+            p, slot = g.where(pk)
+            pl = g.pl(p)
+            cards = pk.cards + pk.tools
+            for t in range(N_ENERGY):
+                pl.discard_energy[t] += pk.energy[t]
+            pl.slots[slot] = None
+            g.drop_durations(pk.uid)
+            if st.to == "deck":
+                pl.deck.extend(cards)
+                g.shuffle_deck(p, salt=ctx.addr(path) & 0xFFFF)
+            else:
+                for c in cards:
+                    g.to_hand(p, c)
+        g.promote_all()
+
+    def do_knock_out(self, ctx: Ctx, st, path) -> None:
+        g = ctx.g
+        for pk in self.targets(ctx, st.target, path):
+            if self.effects_prevented(ctx, pk):
+                continue
+            pk.damage = g.max_hp(g.where(pk)[0], pk)
+
+    def do_set_hp(self, ctx: Ctx, st, path) -> None:
+        g = ctx.g
+        for pk in self.targets(ctx, st.target, path):
+            if self.effects_prevented(ctx, pk):
+                continue
+            hp = g.max_hp(g.where(pk)[0], pk)
+            remaining = hp - pk.damage
+            new = (remaining // 2) // 10 * 10 if st.halve else st.hp
+            if new is not None:
+                pk.damage = max(0, hp - new)
+
+    def do_move_damage(self, ctx: Ctx, st, path) -> None:
+        g = ctx.g
+        srcs = self.targets(ctx, st.source, path + (0,))
+        dsts = self.targets(ctx, st.target, path + (1,))
+        if not dsts:
+            return
+        dst = dsts[0]
+        dp = g.where(dst)[0]
+        for src in srcs:
+            if src is dst or self.effects_prevented(ctx, dst):
+                continue
+            n = src.damage if st.amount is None else min(src.damage, self.amount(ctx, st.amount))
+            src.damage -= n
+            g.place_damage(dp, dst, n)
+
+    def do_lasting(self, ctx: Ctx, st, path) -> None:
+        g = ctx.g
+        s = g.s
+        m = st.modifier
+        until = {"this_turn": s.turn, "opponent_next_turn": s.turn + 1, "your_next_turn": s.turn + 2,
+                 "until_leaves_active": 10**9}[st.duration]
+        target_node = getattr(m, "target", None)
+        uid, player = -1, ctx.me
+        that = ctx.that
+        if target_node is not None and target_node.op in ("choose", "random_pokemon", "that"):
+            that = self.targets(ctx, target_node, path)
+            m = m.model_copy(update={"target": ir.That()})
+        if target_node is not None and target_node.op not in ("active", "each"):
+            sel = that if target_node.op in ("choose", "random_pokemon", "that") else \
+                self.targets(ctx, target_node, path)
+            if not sel:
+                return
+            if any(self.effects_prevented(ctx, pk) for pk in sel):
+                return
+            uid = sel[0].uid
+            player = g.where(sel[0])[0]
+        binding = (ctx.this, ctx.defending, list(that), ctx.holder)
+        g.add_duration(ctx.me, player, uid, until, (m, binding), ctx.card)
+
+    def do_end_turn(self, ctx: Ctx, st, path) -> None:
+        ctx.end_turn = True
+
+    def do_optional(self, ctx: Ctx, st, path) -> None:
+        g = ctx.g
+        if not all(self.step_possible(ctx, x) for x in st.steps):
+            return
+        if g.choose(ctx.me, "optional", [1], optional=True, prompt="use this effect?") is None:
+            return
+        self.steps(ctx, st.steps, path + (0,))
+        self.steps(ctx, st.then, path + (1,))
+
+
+def remove_condition(pk: Pokemon, cond: str) -> None:
+    if cond == "Poisoned":
+        pk.poisoned = False
+        pk.poison_damage = -1
+    elif cond == "Burned":
+        pk.burned = False
+    elif (cond == "Asleep" and pk.rot == ASLEEP or cond == "Paralyzed" and pk.rot == PARALYZED
+          or cond == "Confused" and pk.rot == CONFUSED):
+        pk.rot = ROT_NONE
+        pk.paralysis_left = 0
+
+
+def ir_energy_name(t: int) -> str:
+    from .state import POKEMON_TYPES
+
+    return POKEMON_TYPES[t]
+
+
+__all__ = ["Interpreter", "Ctx", "executable_problems", "attach_effects", "set_card_ir", "EXECUTABLE_OPS",
+           "permutation"]
