@@ -6,26 +6,102 @@ Public API: `parse_effect(text, kind)` and `parse_card(card)`. Text that cannot 
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from typing import Literal
 
-from . import ir
-from .spec import PokemonCard, TrainerCard
+from lark import Lark
+from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+from pydantic import ValidationError
+
+from .. import ir
+from ..spec import PokemonCard, TrainerCard
+from .normalise import GRAMMAR, normalise
+from .transform import ToIR, Unsupported
 
 Kind = Literal["attack", "ability", "trainer"]
+KINDS: tuple[Kind, ...] = ("attack", "ability", "trainer")
+
+_REFUSE = [
+    (re.compile(r"\bUltra Beasts?\b"), "'Ultra Beast' is not a card attribute in the spec"),
+    (re.compile(r"\bUnown\b.*\bAbility other than\b"), "a condition on another Pokémon's Ability name"),
+]
+"""Text whose capitalised words would otherwise be read as card names although they are game terms."""
 
 
-def parse_effect(text: str, kind: Kind) -> ir.AnyTop:
-    """The IR of one effect text of the given kind, or Unresolved."""
-    return ir.Unresolved(text=text, reason="grammar not written yet")
+@lru_cache(maxsize=1)
+def parser() -> Lark:
+    """The LALR parser of grammar/effects.lark (built once per process)."""
+    return Lark(GRAMMAR.read_text(encoding="utf-8"), parser="lalr", start=list(KINDS), cache=True)
+
+
+def _syntax_reason(err: UnexpectedInput, norm: str) -> str:
+    if isinstance(err, UnexpectedEOF):
+        return "the text ends where the grammar expects more"
+    if isinstance(err, UnexpectedToken):
+        tok = err.token
+        if tok.type == "$END":
+            return "the text ends where the grammar expects more"
+        return f"no grammar rule reads {str(tok)!r} at column {tok.column} after {norm[:max(tok.column - 1, 0)][-40:]!r}"
+    if isinstance(err, UnexpectedCharacters):
+        return f"unexpected character {norm[err.pos_in_stream]!r} at column {err.column}"
+    return f"syntax error: {err}"
+
+
+def parse_effect(text: str, kind: Kind) -> ir.Node:
+    """The IR of one effect text of the given kind, or Unresolved(text, reason). Never raises for bad text."""
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
+    for pat, reason in _REFUSE:
+        if pat.search(text):
+            return ir.Unresolved(text=text, reason=reason)
+    norm = normalise(text)
+    try:
+        tree = parser().parse(norm, start=kind)
+    except UnexpectedInput as err:
+        return ir.Unresolved(text=text, reason=_syntax_reason(err, norm))
+    except LarkError as err:
+        return ir.Unresolved(text=text, reason=f"parse error: {err}")
+    try:
+        return ToIR(kind).transform(tree)
+    except VisitError as err:
+        orig = err.orig_exc
+        if isinstance(orig, Unsupported):
+            return ir.Unresolved(text=text, reason=str(orig))
+        if isinstance(orig, ValidationError):
+            return ir.Unresolved(text=text, reason=f"invalid IR from rule {err.rule!r}: {orig.errors()[0]['msg']}")
+        raise
+    except Unsupported as err:
+        return ir.Unresolved(text=text, reason=str(err))
+
+
+def _attack_effect(text: str | None, base: int, suffix: str) -> ir.Node:
+    """An attack's effect, checked against its printed damage ("50+" needs "more damage", "20x" a "for each")."""
+    if not text:
+        if suffix:
+            return ir.Unresolved(text="", reason=f"printed damage {base}{suffix} but no effect text")
+        return ir.Attack()
+    eff = parse_effect(text, "attack")
+    if isinstance(eff, ir.Unresolved):
+        return eff
+    modes = {n.mode for n in ir.iter_nodes(eff) if isinstance(n, ir.AttackDamage)}
+    if suffix == "x" and "set" not in modes:
+        return ir.Unresolved(text=text, reason=f"printed damage {base}x but the text sets no damage")
+    if suffix == "+" and "more" not in modes:
+        return ir.Unresolved(text=text, reason=f"printed damage {base}+ but the text adds no damage")
+    if suffix == "" and base and "set" in modes:
+        return ir.Unresolved(text=text, reason=f"printed damage {base} but the text sets the damage")
+    return eff
 
 
 def parse_card(card: PokemonCard | TrainerCard) -> ir.CardIR:
-    """The IR of every effect of a card, its printed attack damage taken into account."""
+    """The IR of every effect of a card, its printed attack damage taken into account: the main damage starts at
+    `base_damage` (0 for an "x" attack, whose text sets it)."""
     if isinstance(card, TrainerCard):
         return ir.CardIR(card_id=card.id, trainer=parse_effect(card.text, "trainer"))
     attacks = tuple(
-        ir.CardAttack(name=a.name, base_damage=a.base_damage, suffix=a.damage_suffix,
-                      effect=parse_effect(a.text, "attack") if a.text else ir.Attack())
+        ir.CardAttack(name=a.name, base_damage=0 if a.damage_suffix == "x" else a.base_damage,
+                      suffix=a.damage_suffix, effect=_attack_effect(a.text, a.base_damage, a.damage_suffix))
         for a in card.attacks
     )
     ability = parse_effect(card.ability.text, "ability") if card.ability else None

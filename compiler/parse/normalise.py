@@ -1,0 +1,53 @@
+"""Normalisation before parsing: unify wording variants and spell keywords the way the grammar expects.
+
+The grammar's keywords are lowercase words; names (of cards and attacks) are capitalised words. This pass
+lowercases every word that is a grammar keyword, folds known variants ("Pokemon", "Fire[R]", em-dash asides,
+reminder sentences in parentheses, "back into") and separates punctuation, so that the LALR lexer sees clean tokens.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+GRAMMAR = Path(__file__).resolve().parents[2] / "grammar" / "effects.lark"
+
+_ENERGY_NAMES = {"Grass": "G", "Fire": "R", "Water": "W", "Lightning": "L", "Psychic": "P", "Fighting": "F",
+                 "Darkness": "D", "Metal": "M", "Colorless": "C"}
+
+_REPLACE = [
+    (re.compile(r"\bPokemon\b"), "Pokémon"),
+    (re.compile(r"\b(?:" + "|".join(_ENERGY_NAMES) + r")\s*(\[[A-Z]\])"), r"a \1"),  # "Fire[R]" -> "a [R]"
+    (re.compile(r"\ba a \["), "a ["),
+    (re.compile(r"\s*[—–]\s*"), " — "),
+    (re.compile(r"\bfrom — and effects of — attacks"), "from and effects of attacks"),
+    (re.compile(r"\bback into\b"), "into"),
+    (re.compile(r"(?<=\d)-HP\b"), " HP"),
+    (re.compile(r"\[([A-Z])\],(?=\S)"), r"[\1], "),
+    (re.compile(r"\s+"), " "),
+]
+_REMINDER = re.compile(r"\s*\((?=[A-Z])[^()]*\.\)")
+"""A parenthesised full sentence is reminder text: it restates a rule and is dropped."""
+_TOKEN = re.compile(r"\[[A-Z]\]|[+-]\d+|\d+|[A-Za-zÀ-ÿ♂♀][\w♂♀'’:-]*|[①②]|[^\s\w]")
+
+
+@lru_cache(maxsize=1)
+def keywords() -> frozenset[str]:
+    """Every lowercase word literal of the grammar."""
+    words = re.findall(r'"([^"\s]+)"', GRAMMAR.read_text(encoding="utf-8"))
+    return frozenset(w for w in words if re.fullmatch(r"[a-zà-ÿ'’]+", w))
+
+
+def normalise(text: str) -> str:
+    """The text in the spelling the grammar reads (see module docstring)."""
+    t = text.replace("’", "'")
+    t = _REMINDER.sub("", t)
+    for pat, rep in _REPLACE:
+        t = pat.sub(rep, t)
+    kw = keywords()
+    out = []
+    for tok in _TOKEN.findall(t.strip()):
+        low = tok.lower()
+        out.append(low if low in kw else tok)
+    return " ".join(out)

@@ -1,0 +1,1192 @@
+"""Lark parse tree -> IR. One method per grammar alias (grammar/effects.lark); each builds IR directly.
+
+A method raises `Unsupported(reason)` for text the grammar recognises but the IR cannot express; the front end
+turns it into `ir.Unresolved`. Unknown tree nodes raise too (`__default__`), so a grammar rule without a method can
+never silently produce a wrong IR.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from lark import Token, Transformer, Tree, v_args
+
+from .. import ir
+from ..spec.base import ENERGY_SYMBOLS
+
+
+class Unsupported(Exception):
+    """Recognised text whose meaning the IR cannot express (the message is the Unresolved reason)."""
+
+
+@dataclass(frozen=True)
+class Desc:
+    """A Pokémon description: zone (active / bench / None) and filters."""
+
+    zone: str | None = None
+    filters: tuple = ()
+    distribute: bool = False
+
+
+@dataclass(frozen=True)
+class Distribute:
+    """A set of Pokémon to split Energy among "in any way you like" (only attach steps accept it)."""
+
+    each: ir.Each
+
+
+@dataclass(frozen=True)
+class NameList:
+    """Card names joined by "or" / "and" (which matters in conditions: "you have Uxie and Azelf")."""
+
+    names: tuple
+    conj: str
+
+    def filter(self) -> ir.NameIs:
+        return ir.NameIs(names=self.names)
+
+
+@dataclass(frozen=True)
+class PoisonDamage:
+    """"Do 20 damage to this Pokémon instead of the usual amount for this Special Condition."."""
+
+    damage: int
+
+
+def _one(tok) -> None:
+    if str(tok) != "1":
+        raise Unsupported(f"expected 1, found {tok}")
+
+
+@dataclass
+class BeforeDamage:
+    """Steps that the text says run before the attack's damage."""
+
+    steps: list = field(default_factory=list)
+
+
+def energy(tok: Token | None) -> str | None:
+    """'[R]' -> 'Fire'."""
+    return None if tok is None else ENERGY_SYMBOLS[str(tok)[1]]
+
+
+def cond_name(tok: Token) -> str:
+    return str(tok).capitalize()
+
+
+def flat(items) -> list:
+    """Flatten lists of steps (a clause may yield several steps)."""
+    out = []
+    for x in items:
+        if isinstance(x, list):
+            out.extend(flat(x))
+        elif x is not None:
+            out.append(x)
+    return out
+
+
+def among(player: str, desc: Desc) -> ir.Among:
+    return ir.Among(player=player, zone=desc.zone or "in_play", filters=desc.filters)
+
+
+def owned(player: str, desc: Desc):
+    """"your opponent's Active Pokémon" -> Active; "your Benched Pokémon" -> Each."""
+    if desc.zone == "active" and not desc.distribute:
+        return ir.Active(player=player, filters=desc.filters)
+    each = ir.Each(among=among(player, desc))
+    return Distribute(each) if desc.distribute else each
+
+
+def amount(n, per=None) -> ir.Const | ir.Per:
+    return ir.Per(each=int(n), count=per) if per is not None else ir.Const(value=int(n))
+
+
+def signed(tok: Token) -> int:
+    return int(str(tok))
+
+
+def mentions_that(node) -> bool:
+    return any(isinstance(n, ir.That) for n in ir.iter_nodes(node))
+
+
+@v_args(inline=True)
+class ToIR(Transformer):
+    """Builds IR for one effect kind ("attack", "ability", "trainer")."""
+
+    def __init__(self, kind: str):
+        super().__init__()
+        self.kind = kind
+        self.holder_filters: tuple = ()
+
+    def __default__(self, data, children, meta):
+        raise Unsupported(f"no IR for grammar rule {data!r}")
+
+    # ---------------------------------------------------------------- top level
+    def attack(self, *args):
+        req = args[0] if len(args) == 2 else None
+        steps, damage_at = [], None
+        for s in args[-1]:
+            if isinstance(s, BeforeDamage):
+                steps.extend(s.steps)
+                damage_at = len(steps)
+            else:
+                steps.append(s)
+        return ir.Attack(steps=tuple(steps), requirement=req, damage_at=damage_at)
+
+    def attack_req(self, cond):
+        return cond
+
+    def ability(self, x):
+        return x
+
+    def _steps(self, *parts):
+        return tuple(flat(parts))
+
+    def activated(self, _once, clauses, more=None):
+        return ir.Activated(once=True, steps=self._steps(clauses, more))
+
+    def activated_if(self, _once, cond, clauses, more=None):
+        return ir.Activated(once=True, requirement=cond, steps=self._steps(clauses, more))
+
+    def activated_req_first(self, cond, _once, clauses, more=None):
+        return ir.Activated(once=True, requirement=cond, steps=self._steps(clauses, more))
+
+    def activated_cost(self, cost, _once, clauses, more=None):
+        return ir.Activated(once=True, cost=tuple(flat([cost])), steps=self._steps(clauses, more))
+
+    def activated_often(self, clauses, more=None):
+        return ir.Activated(once=False, steps=self._steps(clauses, more))
+
+    def once_head(self):
+        return True
+
+    def ability_cost(self, clauses):
+        return clauses
+
+    def passive(self, mods):
+        return ir.Passive(modifiers=tuple(mods), requirement=self._holder_req())
+
+    def passive_if(self, req, mods):
+        return ir.Passive(requirement=self._merge_req(req), modifiers=tuple(mods))
+
+    def while_req(self, _as, cond):
+        return cond
+
+    def if_req(self, cond):
+        return cond
+
+    def as_long_as(self):
+        return None
+
+    def _holder_req(self):
+        if self.holder_filters:
+            return ir.Matches(target=ir.ToolHolder(), filters=self.holder_filters)
+        return None
+
+    def _merge_req(self, req):
+        h = self._holder_req()
+        if h is None:
+            return req
+        if req is None:
+            return h
+        return ir.All(conditions=(h, req))
+
+    def triggered(self, trig, clauses, more=None):
+        trigger, req = trig
+        return ir.Triggered(trigger=trigger, requirement=self._merge_req(req), steps=self._steps(clauses, more))
+
+    def triggered_evolve(self, _once, one, clauses, more=None):
+        _one(one)
+        return ir.Triggered(trigger=ir.Trigger(event="evolved_from_hand"), optional=True, once=True,
+                            steps=self._steps(clauses, more))
+
+    def triggered_bench(self, _once, clauses, more=None):
+        return ir.Triggered(trigger=ir.Trigger(event="played_to_bench"), optional=True, once=True,
+                            steps=self._steps(clauses, more))
+
+    def _self(self, target):
+        if isinstance(target, ir.ThisPokemon) and self.kind == "ability":
+            return
+        if isinstance(target, ir.ToolHolder) and self.kind == "trainer":
+            return
+        raise Unsupported("a trigger about a Pokémon other than this one")
+
+    def t_damaged_active(self, target, *_):
+        self._self(target)
+        return ir.Trigger(event="damaged_by_attack", while_active=True), None
+
+    def t_ko_active(self, target, *_):
+        self._self(target)
+        return ir.Trigger(event="knocked_out_by_attack", while_active=True), None
+
+    def t_ko_by_attack(self, target, *_):
+        self._self(target)
+        return ir.Trigger(event="knocked_out_by_attack"), None
+
+    def t_would_ko(self, target):
+        self._self(target)
+        return ir.Trigger(event="would_be_knocked_out"), None
+
+    def t_ko(self, target):
+        self._self(target)
+        return ir.Trigger(event="knocked_out"), None
+
+    def t_energy(self, etype, target):
+        self._self(target)
+        return ir.Trigger(event="energy_attached", energy_type=etype), None
+
+    def t_end_active(self, target):
+        self._self(target)
+        return ir.Trigger(event="end_of_turn", while_active=True), None
+
+    def t_first_turn_end(self):
+        return ir.Trigger(event="end_of_first_turn"), None
+
+    def t_checkup_active(self, target):
+        self._self(target)
+        return ir.Trigger(event="checkup", while_active=True), None
+
+    def t_opp_attach(self, _as, cond, one):
+        _one(one)
+        if cond != ir.Matches(target=ir.ThisPokemon(), filters=(ir.InZone(zone="active"),)):
+            raise Unsupported("unsupported requirement on an energy trigger")
+        return ir.Trigger(event="opponent_attaches_energy", while_active=True), None
+
+    def t_opp_ko(self, target):
+        self._self(target)
+        return ir.Trigger(event="opponent_ko_by_holder"), None
+
+    def energy_one(self, etype=None):
+        return energy(etype)
+
+    def _attack_from_opp(self):
+        return None
+
+    def trainer_effect(self, *args):
+        req = args[0] if len(args) == 2 else None
+        return ir.TrainerEffect(requirement=req, steps=tuple(flat(args[-1])))
+
+    def trainer_req(self, cond):
+        return cond
+
+    def tool(self, passive):
+        self._needs_holder(passive)
+        return ir.Tool(effects=(passive,))
+
+    def tool_passive(self, passive):
+        return passive
+
+    def tool_triggered(self, trig):
+        self._needs_holder(trig)
+        return ir.Tool(effects=(trig,))
+
+    def _needs_holder(self, node):
+        if not any(isinstance(n, ir.ToolHolder) for n in ir.iter_nodes(node)):
+            raise Unsupported("a Trainer text with a lasting rule that is not about the Pokémon it is attached to")
+
+    def fossil(self, hp, etype):
+        return ir.Fossil(hp=int(hp), type=energy(etype))
+
+    def choose_one(self, one, a, b):
+        raise Unsupported("a choice between two effects (①/②) has no IR node")
+
+    # ---------------------------------------------------------------- sentences
+    def sentences(self, *ss):
+        out = []
+        for s in ss:
+            if isinstance(s, PoisonDamage):
+                prev = out[-1] if out else None
+                if not (isinstance(prev, ir.ApplyCondition) and "Poisoned" in prev.conditions):
+                    raise Unsupported("Poisoned damage instead of the usual amount, not after Poisoning")
+                out[-1] = prev.model_copy(update={"poison_damage": s.damage})
+                continue
+            out.extend(s if isinstance(s, list) else [s])
+        return out
+
+    def if_lasting(self, cond, duration, mods):
+        return [ir.If(condition=cond, then=tuple(self.lasting(duration, mods)))]
+
+    def if_lasting_post(self, cond, pair):
+        return [ir.If(condition=cond, then=tuple(self.lasting_post(pair)))]
+
+    def plain(self, clauses):
+        return clauses
+
+    def clauses(self, *cs):
+        return flat(cs)
+
+    def if_sentence(self, cond, clauses):
+        return [ir.If(condition=cond, then=tuple(clauses))]
+
+    def per_heads(self, clauses):
+        return [ir.Repeat(times=ir.Per(each=1, count=ir.Heads()), steps=tuple(clauses))]
+
+    def if_you_do(self, clauses):
+        return clauses
+
+    def lasting(self, duration, mods):
+        return [ir.Lasting(duration=duration, modifier=m) for m in mods]
+
+    def lasting_post(self, pair):
+        mods, duration = pair
+        return [ir.Lasting(duration=duration, modifier=m) for m in mods]
+
+    def modifiers_post(self, mods, duration):
+        return mods, duration
+
+    def flip(self, coins):
+        return [coins]
+
+    def flip_heads_lasting(self, coins, duration, mods):
+        return [coins, ir.If(condition=ir.CoinOutcome(outcome="heads"),
+                             then=tuple(ir.Lasting(duration=duration, modifier=m) for m in mods))]
+
+    def chosen_random(self, n, player, desc):
+        return ir.RandomPokemon(count=int(n), among=among(player, desc))
+
+    def other_random(self, n):
+        return ir.RandomPokemon(count=int(n), among=ir.Among(player="both", other=True))
+
+    def chosen_random_times(self, rnd, times):
+        return rnd, int(times)
+
+    def repeat_random(self, rt, clauses):
+        rnd, times = rt
+        return [ir.Repeat(times=ir.Const(value=times), steps=(ir.Select(target=rnd), *clauses))]
+
+    def random_then(self, rnd, clauses):
+        return [ir.Select(target=rnd), *clauses]
+
+    def end_turn(self):
+        return [ir.EndTurn()]
+
+    def does_nothing(self):
+        return [ir.AttackDoesNothing()]
+
+    def if_does_nothing(self, cond):
+        return [ir.If(condition=cond, then=(ir.AttackDoesNothing(),))]
+
+    def choose_then(self, target, clauses):
+        return [ir.Select(target=target), *clauses]
+
+    def before_damage(self, clauses):
+        return BeforeDamage(list(clauses))
+
+    def end_of_each_turn(self, cond, clauses):
+        raise Unsupported("an end-of-turn effect of a Pokémon Tool with a condition")
+
+    def one_coin(self):
+        return ir.Flip()
+
+    def n_coins(self, n):
+        return ir.Flip(count=ir.Const(value=int(n)))
+
+    def until_tails(self):
+        return ir.Flip(until_tails=True)
+
+    def coin_per(self, count):
+        return ir.Flip(count=ir.Per(each=1, count=count))
+
+    # ---------------------------------------------------------------- damage
+    def _split_that(self, target, amt, make):
+        """"does 20 damage to 1 of your opponent's Pokémon for each Energy attached to that Pokémon": select first."""
+        if mentions_that(amt) and isinstance(target, (ir.Choose, ir.RandomPokemon)):
+            return [ir.Select(target=target), make(ir.That())]
+        return [make(target)]
+
+    def set_damage(self, n, per=None):
+        return ir.AttackDamage(mode="set", amount=amount(n, per))
+
+    def more_damage(self, n, per=None):
+        return ir.AttackDamage(mode="more", amount=amount(n, per))
+
+    def more_damage_equal(self, target):
+        return ir.AttackDamage(mode="more", amount=ir.Per(each=1, count=ir.DamageOn(target=target)))
+
+    def set_damage_equal(self, to, target):
+        if to != ir.Active(player="opponent"):
+            raise Unsupported("damage equal to something, to a Pokémon other than the opponent's Active")
+        return ir.AttackDamage(mode="set", amount=ir.Per(each=1, count=ir.DamageOn(target=target)))
+
+    def less_damage_equal(self, target):
+        return ir.AttackDamage(mode="less", amount=ir.Per(each=1, count=ir.DamageOn(target=target)))
+
+    def damage_to(self, n, target, per=None):
+        amt = amount(n, per)
+        return self._split_that(target, amt, lambda t: ir.Damage(amount=amt, target=t, by_attack=True))
+
+    def self_damage(self, n):
+        return ir.Damage(amount=amount(n), target=ir.ThisPokemon(), by_attack=self.kind == "attack")
+
+    def do_damage(self, n, target):
+        return ir.Damage(amount=amount(n), target=target, by_attack=self.kind == "attack")
+
+    def knock_out(self, target):
+        return ir.KnockOut(target=target)
+
+    def per(self, count):
+        return count
+
+    # ---------------------------------------------------------------- counts
+    def c_heads(self):
+        return ir.Heads()
+
+    def c_energy(self, *args):
+        etype = energy(args[0]) if len(args) == 2 else None
+        return ir.EnergyCount(target=args[-1], energy_type=etype)
+
+    def c_pokemon(self, player, desc):
+        return ir.PokemonCount(among=among(player, desc))
+
+    def c_both_bench(self):
+        return ir.PokemonCount(among=ir.Among(player="both", zone="bench"))
+
+    def c_retreat(self, target):
+        return ir.RetreatCostOf(target=target)
+
+    def c_deck(self, kind, player):
+        return ir.CardCount(player=player, zone="deck", filter=kind)
+
+    def c_hand(self, kind, player):
+        return ir.CardCount(player=player, zone="hand", filter=kind)
+
+    def c_evo_bench(self):
+        return ir.PokemonCount(among=ir.Among(player="you", zone="bench", filters=(ir.StageIs(stage="evolution"),)))
+
+    def c_in_play(self):
+        return ir.PokemonCount(among=ir.Among(player="you"))
+
+    def c_done(self, kind):
+        return ir.DoneCount()
+
+    # ---------------------------------------------------------------- heal, special conditions
+    def heal(self, n, target):
+        return ir.Heal(amount=amount(n), target=target)
+
+    def heal_all(self, target):
+        return ir.Heal(amount=None, target=target)
+
+    def recover_all(self, target):
+        return ir.Recover(target=target)
+
+    def recover_some(self, target, conds):
+        return ir.Recover(target=target, conditions=conds)
+
+    def heal_remove_random(self, n, target):
+        return [ir.Heal(amount=amount(n), target=target), ir.Recover(target=ir.That(), random=True)]
+
+    def cond_list(self, *conds):
+        return tuple(cond_name(c) for c in conds)
+
+    def apply_conditions(self, target, conds):
+        return ir.ApplyCondition(target=target, conditions=conds)
+
+    def apply_conditions_make(self, target, conds):
+        return ir.ApplyCondition(target=target, conditions=conds)
+
+    def choose_condition(self, a, b, target):
+        return ir.ApplyCondition(target=target, conditions=(cond_name(a), cond_name(b)), pick="choose")
+
+    def random_condition(self, one, conds, target):
+        _one(one)
+        return ir.ApplyCondition(target=target, conditions=conds, pick="random", exclude_existing=True)
+
+    def poison_damage(self, n, target):
+        if target != ir.ThisPokemon():
+            raise Unsupported("Special Condition damage instead of the usual amount, not for this Pokémon")
+        return PoisonDamage(int(n))
+
+    # ---------------------------------------------------------------- energy
+    def energy_n(self, n, etype=None):
+        return ir.EnergySel(count=int(n), energy_type=energy(etype))
+
+    def energy_a(self, etype=None):
+        return ir.EnergySel(count=1, energy_type=energy(etype))
+
+    def energy_all(self, etype=None):
+        return ir.EnergySel(count=None, energy_type=energy(etype))
+
+    def discard_energy(self, sel, target):
+        return ir.DiscardEnergy(target=target, energy=(sel,))
+
+    def discard_random_energy(self, target):
+        return ir.DiscardEnergy(target=target, energy=(ir.EnergySel(),), random=True)
+
+    def discard_random_energy_n(self, n, target):
+        return ir.DiscardEnergy(target=target, energy=(ir.EnergySel(count=int(n)),), random=True)
+
+    def discard_energy_list(self, a, b, c, target):
+        return ir.DiscardEnergy(target=target, energy=tuple(ir.EnergySel(energy_type=energy(e)) for e in (a, b, c)))
+
+    def it_them(self):
+        return None
+
+    def attach_zone(self, sel, _it, target):
+        if sel.count is None or sel.energy_type is None:
+            raise Unsupported("Energy from the Energy Zone needs a count and a type")
+        return ir.AttachEnergy(energy=(sel,), target=target)
+
+    def attach_zone_list(self, a, b, c, target):
+        if not isinstance(target, Distribute):
+            raise Unsupported("several Energy attached without 'in any way you like'")
+        target = target.each
+        return ir.AttachEnergy(energy=tuple(ir.EnergySel(energy_type=energy(e)) for e in (a, b, c)),
+                               target=target, distribute=True)
+
+    def attach_zone_heads(self, etype, target):
+        target = target.each if isinstance(target, Distribute) else None
+        if not isinstance(target, ir.Each):
+            raise Unsupported("distributing Energy to a single Pokémon")
+        one = ir.AttachEnergy(energy=(ir.EnergySel(energy_type=energy(etype)),),
+                              target=ir.Choose(count=1, among=target.among))
+        return ir.Repeat(times=ir.Per(each=1, count=ir.Heads()), steps=(one,))
+
+    def attach_discard(self, sel, target):
+        return ir.AttachEnergy(source="discard", energy=(sel,), target=target)
+
+    def attach_discard_random(self, n, target):
+        return ir.AttachEnergy(source="discard", energy=(ir.EnergySel(count=int(n)),), target=target, random=True)
+
+    def move_energy(self, sel, src, dst):
+        return ir.MoveEnergy(energy=sel, source=src, target=dst)
+
+    # ---------------------------------------------------------------- cards
+    def draw_one(self):
+        return ir.Draw(amount=ir.Const(value=1))
+
+    def draw_n(self, n):
+        return ir.Draw(amount=amount(n))
+
+    def draw_per(self, count):
+        return ir.Draw(amount=ir.Per(each=1, count=count))
+
+    def draw_until(self):
+        return ir.DrawUntil()
+
+    def count_word(self, n=None):
+        return 1 if n is None else int(n)
+
+    def fetch_random(self, n, filt):
+        return int(n), filt, True
+
+    def fetch_random_one(self, filt):
+        return 1, filt, True
+
+    def fetch_chosen(self, filt):
+        return 1, filt, False
+
+    def z_deck(self):
+        return "deck"
+
+    def z_discard(self):
+        return "discard"
+
+    def to_hand(self):
+        return "hand"
+
+    def to_bench(self):
+        return "bench"
+
+    def fetch(self, sel, player, source, to):
+        n, filt, rnd = sel
+        if player == "opponent" and not (to == "bench" and source == "discard"):
+            raise Unsupported("taking cards from the opponent's deck or discard pile")
+        return ir.Fetch(count=n, filter=filt, source=source, to=to, random=rnd, player=player)
+
+    def card_desc(self, kind):
+        return kind
+
+    def card_pokemon(self, *args):
+        pres = [a for a in args if isinstance(a, tuple)]
+        hp = [a for a in args if isinstance(a, Token)]
+        filters, zone = self._pre(pres)
+        if zone:
+            raise Unsupported("a card description with a zone")
+        if hp:
+            filters += (ir.HpAtMost(hp=int(hp[0])),)
+        return ir.CardFilter(kind="pokemon", filters=filters)
+
+    def card_named(self, names):
+        return ir.CardFilter(kind="card", filters=(names.filter(),))
+
+    def card_evolves_from(self, name):
+        return ir.CardFilter(kind="pokemon", filters=(ir.EvolvesFrom(name=name),))
+
+    def k_card(self):
+        return ir.CardFilter(kind="card")
+
+    def k_item(self):
+        return ir.CardFilter(kind="item")
+
+    def k_supporter(self):
+        return ir.CardFilter(kind="supporter")
+
+    def k_trainer(self):
+        return ir.CardFilter(kind="trainer")
+
+    def k_tool(self):
+        return ir.CardFilter(kind="tool")
+
+    def mill_one(self, player):
+        return ir.DiscardCards(player=player, zone="deck", count=1)
+
+    def mill(self, n, player):
+        return ir.DiscardCards(player=player, zone="deck", count=int(n))
+
+    def mill_both(self, n):
+        return [ir.DiscardCards(player=p, zone="deck", count=int(n)) for p in ("you", "opponent")]
+
+    def discard_hand(self, n, kind):
+        return ir.DiscardCards(count=n, filter=kind)
+
+    def discard_random_opp(self, kind):
+        return ir.DiscardCards(player="opponent", count=1, filter=kind, random=True)
+
+    def discard_up_to(self, n, kind):
+        return ir.DiscardCards(count=int(n), filter=kind, up_to=True)
+
+    def shuffle_hand(self):
+        return ir.ShuffleHand(player="you")
+
+    def opp_shuffle_hand(self):
+        return ir.ShuffleHand(player="opponent")
+
+    def opp_draw(self, n):
+        return ir.Draw(amount=amount(n), player="opponent")
+
+    def reveal_hand(self):
+        return ir.RevealHand(player="opponent")
+
+    def discard_from_revealed(self, kind):
+        return ir.DiscardCards(player="opponent", count=1, filter=kind, chooser="you")
+
+    def shuffle_from_revealed(self, kind):
+        return ir.HandToDeck(player="opponent", filter=kind, random=False)
+
+    def random_hand_to_deck(self):
+        return ir.HandToDeck(player="opponent", random=True)
+
+    def look_one(self, player):
+        return ir.LookTop(player=player, count=1)
+
+    def look_n(self, n, player):
+        return ir.LookTop(player=player, count=int(n))
+
+    def evolve_from_deck(self):
+        return ir.EvolveFromDeck(target=ir.ThisPokemon())
+
+    # ---------------------------------------------------------------- switching, returning, misc
+    def switch_self(self, choose):
+        if choose.among.player != "you" or choose.among.zone != "bench":
+            raise Unsupported("switching with a Pokémon that is not on your Bench")
+        return ir.Switch(player="you", new_active=choose)
+
+    def switch_self_may(self, choose):
+        return ir.Optional_(steps=(self.switch_self(choose),))
+
+    def switch_out_opp(self, *pres):
+        filters, _ = self._pre(pres)
+        new = ir.Choose(chooser="opponent", count=1, among=ir.Among(player="opponent", zone="bench"))
+        return ir.Switch(player="opponent", new_active=new, only_if=filters)
+
+    def gust(self, choose):
+        if choose.among.player != "opponent" or choose.among.zone != "bench":
+            raise Unsupported("switching in a Pokémon that is not on the opponent's Bench")
+        return ir.Switch(player="opponent", new_active=choose)
+
+    def switch_active(self, desc, choose):
+        if choose.among.player != "you" or choose.among.zone != "bench" or desc.zone is not None:
+            raise Unsupported("unusual switch")
+        return ir.Switch(player="you", new_active=choose, only_if=desc.filters)
+
+    def switch_it(self):
+        return ir.Switch(player="you", new_active=ir.ThisPokemon())
+
+    def return_hand(self, target, player):
+        return ir.ReturnPokemon(target=target, to="hand")
+
+    def return_hand_opp(self, target):
+        return ir.ReturnPokemon(target=target, to="hand")
+
+    def return_deck_opp(self):
+        return ir.ReturnPokemon(target=ir.Active(player="opponent"), to="deck")
+
+    def return_deck_self(self):
+        return ir.ReturnPokemon(target=ir.ThisPokemon(), to="deck")
+
+    def set_hp(self, target, n):
+        return ir.SetHp(target=target, hp=int(n))
+
+    def halve_hp(self, target):
+        return ir.SetHp(target=target, halve=True)
+
+    def survive(self, target, n):
+        raise Unsupported("surviving a knockout with some HP has no IR node")
+
+    def survive_it(self, n):
+        raise Unsupported("surviving a knockout with some HP has no IR node")
+
+    def unsupported_to_hand(self):
+        raise Unsupported("putting a Knocked Out Pokémon into the hand has no IR node")
+
+    def discard_this_card(self):
+        raise Unsupported("discarding the Tool itself has no IR node")
+
+    def move_all_damage(self):
+        return ir.MoveDamage(amount=None, source=ir.That(), target=ir.ThisPokemon())
+
+    def move_damage(self, n, target):
+        return ir.MoveDamage(amount=amount(n), source=ir.That(), target=target)
+
+    def discard_tools(self, target):
+        return ir.DiscardTools(target=target)
+
+    def discard_self(self):
+        raise Unsupported("discarding this Pokémon from play has no IR node")
+
+    # ---------------------------------------------------------------- modifiers
+    def d_opp_next(self):
+        return "opponent_next_turn"
+
+    def d_your_next(self):
+        return "your_next_turn"
+
+    def d_this_turn(self):
+        return "this_turn"
+
+    def d_until_leaves(self):
+        return "until_leaves_active"
+
+    def duration_front(self, d):
+        return d
+
+    def modifiers(self, mod, tail=None):
+        mods = mod if isinstance(mod, list) else [mod]
+        if tail is not None:
+            mods.append(tail(mods[0].target))
+        return mods
+
+    def tail_no_weakness(self):
+        return lambda target: ir.NoWeakness(target=target)
+
+    def mod(self, m):
+        return m
+
+    def _from(self, af):
+        return af if af is not None else ((), None)
+
+    def m_takes(self, target, delta, af=None):
+        filters, player = self._from(af)
+        return ir.DamageTaken(target=target, delta=signed(delta), attacker=filters, attacker_player=player)
+
+    def m_all_take(self, player, desc, delta, af=None):
+        return self.m_takes(ir.Each(among=among(player, desc)), delta, af)
+
+    def from_filtered(self, desc):
+        if desc.zone:
+            raise Unsupported("attacker filter with a zone")
+        return desc.filters, None
+
+    def from_opp(self, desc):
+        if desc.zone:
+            raise Unsupported("attacker filter with a zone")
+        return desc.filters, "opponent"
+
+    def m_cant_attack(self, target):
+        return ir.CantAttack(target=target)
+
+    def m_cant_retreat(self, target):
+        return ir.CantRetreat(target=target)
+
+    def m_cant_use(self, target, name):
+        return ir.CantAttack(target=target, attack_name=name.names[0])
+
+    def m_no_weakness(self, target):
+        return ir.NoWeakness(target=target)
+
+    def m_no_retreat(self, target):
+        return ir.RetreatCost(target=target, none=True)
+
+    def m_owner_no_retreat(self, player, desc):
+        return ir.RetreatCost(target=owned(player, desc), none=True)
+
+    def more(self):
+        return 1
+
+    def less(self):
+        return -1
+
+    def m_retreat(self, target, n, sign):
+        return ir.RetreatCost(target=target, delta=sign * int(n))
+
+    def m_retreat_of(self, target, n, sign):
+        return ir.RetreatCost(target=target, delta=sign * int(n))
+
+    def attacker(self, t):
+        return t
+
+    def to_defender(self, t):
+        return t
+
+    def m_dealt(self, attacker, delta, defender=None):
+        return ir.DamageDealt(attacker=attacker, delta=signed(delta), defender=defender)
+
+    def m_cost_more(self, target, n, etype):
+        return ir.AttackCost(target=target, delta=int(n), energy_type=energy(etype))
+
+    def m_cost_less(self, target, n, etype):
+        return ir.AttackCost(target=target, delta=-int(n), energy_type=energy(etype))
+
+    def m_cost_and_retreat(self, target, n, etype, r, retype):
+        if energy(retype) != "Colorless":
+            raise Unsupported("a typed Retreat Cost")
+        return [ir.AttackCost(target=target, delta=int(n), energy_type=energy(etype)),
+                ir.RetreatCost(target=target, delta=int(r))]
+
+    def m_named_attack(self, target, name, delta):
+        return ir.DamageDealt(attacker=target, delta=signed(delta), attack_name=name.names[0])
+
+    def m_prevent(self, target, af=None):
+        filters, player = self._from(af)
+        return ir.PreventDamage(target=target, attacker=filters, attacker_player=player)
+
+    def m_prevent_upto(self, target, n):
+        return ir.PreventDamage(target=target, at_most=int(n))
+
+    def m_prevent_all(self, target):
+        return ir.PreventDamage(target=target, effects=True)
+
+    def m_prevent_effects(self, target):
+        return ir.PreventEffects(target=target)
+
+    def m_no_items_they(self):
+        return ir.CantPlay(player="opponent", card="item")
+
+    def m_no_supporters(self):
+        return ir.CantPlay(player="opponent", card="supporter")
+
+    def m_immune_all(self, target):
+        return ir.ConditionImmunity(target=target)
+
+    def m_immune_one(self, target, cond):
+        return ir.ConditionImmunity(target=target, conditions=(cond_name(cond),))
+
+    def m_hp(self, target, n):
+        return ir.HpBonus(target=target, amount=ir.Const(value=signed(n)))
+
+    def m_each_hp(self, player, desc, n):
+        return ir.HpBonus(target=ir.Each(among=among(player, desc)), amount=ir.Const(value=signed(n)))
+
+    def m_hp_per(self, target, n, count):
+        return ir.HpBonus(target=target, amount=ir.Per(each=signed(n), count=count))
+
+    def unsupported_poison_bonus(self, *_):
+        raise Unsupported("extra Poisoned damage has no IR node")
+
+    def m_no_heal(self):
+        return ir.CantBeHealed(among=ir.Among(player="both"))
+
+    # ---------------------------------------------------------------- conditions
+    def cond_heads(self):
+        return ir.CoinOutcome(outcome="heads")
+
+    def cond_tails(self):
+        return ir.CoinOutcome(outcome="tails")
+
+    def cond_all_heads(self):
+        return ir.CoinOutcome(outcome="all_heads")
+
+    def cond_all_tails(self):
+        return ir.CoinOutcome(outcome="all_tails")
+
+    def cond_at_least(self, n):
+        return ir.CoinOutcome(outcome="at_least", count=int(n))
+
+    def cond_is(self, target, desc):
+        if desc.zone:
+            raise Unsupported("'is a ...' with a zone")
+        if not desc.filters:
+            raise Unsupported("'is a Pokémon' tests nothing")
+        return ir.Matches(target=target, filters=desc.filters)
+
+    def cond_is_named(self, target, names):
+        return ir.Matches(target=target, filters=(names.filter(),))
+
+    def cond_status(self, target, cond):
+        return ir.Matches(target=target, filters=(ir.HasCondition(conditions=(cond_name(cond),)),))
+
+    def cond_any_status(self, target):
+        return ir.Matches(target=target, filters=(ir.HasCondition(),))
+
+    def cond_damaged(self, target):
+        return ir.Matches(target=target, filters=(ir.Damaged(),))
+
+    def cond_undamaged(self, target):
+        return ir.Matches(target=target, filters=(ir.Damaged(value=False),))
+
+    def cond_tool(self, target):
+        return ir.Matches(target=target, filters=(ir.HasTool(),))
+
+    def cond_ability(self, target):
+        return ir.Matches(target=target, filters=(ir.HasAbility(),))
+
+    def cond_energy_any(self, target, etype=None):
+        return ir.Matches(target=target, filters=(ir.HasEnergy(energy_type=energy(etype)),))
+
+    def cond_extra_energy(self, target, n, etype):
+        if self.kind != "attack":
+            raise Unsupported("'extra' Energy outside an attack")
+        return ir.Matches(target=target, filters=(ir.HasEnergy(energy_type=energy(etype), at_least=int(n),
+                                                                extra=True),))
+
+    def cond_energy_types(self, target, n):
+        return ir.Matches(target=target, filters=(ir.EnergyTypesAtLeast(count=int(n)),))
+
+    def cond_hp_at_most(self, target, n):
+        return ir.Matches(target=target, filters=(ir.HpAtMost(hp=int(n), remaining=True),))
+
+    def cond_in_active(self, target):
+        return ir.Matches(target=target, filters=(ir.InZone(zone="active"),))
+
+    def cond_on_bench(self, target):
+        return ir.Matches(target=target, filters=(ir.InZone(zone="bench"),))
+
+    def cond_named_on_bench(self, names):
+        return self._exists(names, "bench")
+
+    def cond_named_on_bench1(self, names):
+        if len(names.names) != 1:
+            raise Unsupported("several names 'is on your Bench'")
+        return self._exists(names, "bench")
+
+    def cond_have_in_play(self, names):
+        return self._exists(names, "in_play")
+
+    def _exists(self, names, zone):
+        if names.conj == "and" and len(names.names) > 1:
+            return ir.All(conditions=tuple(
+                ir.Exists(among=ir.Among(player="you", zone=zone, filters=(ir.NameIs(names=(n,)),)))
+                for n in names.names))
+        return ir.Exists(among=ir.Among(player="you", zone=zone, filters=(names.filter(),)))
+
+    def cond_in_discard(self, names):
+        return ir.CardIn(player="you", zone="discard", filter=ir.CardFilter(filters=(names.filter(),)))
+
+    def cond_bench_damaged(self):
+        return ir.Exists(among=ir.Among(player="you", zone="bench", filters=(ir.Damaged(),)))
+
+    def cond_hand_size(self, *ns):
+        return ir.HandSize(player="you", sizes=tuple(int(n) for n in ns))
+
+    def cond_played_supporter(self):
+        return ir.History(event="played_supporter_this_turn")
+
+    def cond_ko_last_turn(self):
+        return ir.History(event="ko_last_turn")
+
+    def cond_used_attack(self, one, name):
+        _one(one)
+        return ir.History(event="used_attack_last_turn", name=name.names[0])
+
+    def cond_moved_active(self):
+        return ir.History(event="moved_to_active_this_turn")
+
+    def cond_evolved(self):
+        return ir.History(event="evolved_this_turn")
+
+    def cond_damaged_last_turn(self):
+        return ir.History(event="damaged_last_turn_while_active")
+
+    def cond_ko_by_attack(self):
+        return ir.History(event="ko_by_this_attack")
+
+    def cond_opp_points(self, n):
+        return ir.Points(player="opponent", at_least=int(n))
+
+    def cond_opp_no_points(self):
+        return ir.Points(player="opponent", at_most=0)
+
+    # ---------------------------------------------------------------- targets
+    def t_this(self, *_):
+        if self.kind == "trainer":
+            raise Unsupported("'this Pokémon' in a Trainer text")
+        return ir.ThisPokemon()
+
+    def t_that(self):
+        return ir.That()
+
+    def t_defending(self):
+        return ir.Defending()
+
+    def t_attacking(self):
+        return ir.Attacking()
+
+    def t_owned(self, player, desc):
+        return owned(player, desc)
+
+    def t_each(self, player, desc):
+        return ir.Each(among=among(player, desc))
+
+    def t_both_active(self):
+        return ir.Each(among=ir.Among(player="both", zone="active"))
+
+    def t_the_active(self, *pres):
+        filters, zone = self._pre(pres)
+        if zone:
+            raise Unsupported("zone word before 'in the Active Spot'")
+        return ir.Active(player="you", filters=filters)
+
+    def target(self, t):
+        return t
+
+    def t_choose(self, n, player, desc):
+        return ir.Choose(count=int(n), among=among(player, desc))
+
+    def choose_target(self, t):
+        return t
+
+    def t_named(self, names):
+        return ir.Choose(count=1, among=ir.Among(player="you", filters=(names.filter(),)))
+
+    def t_holder(self, *pres):
+        if self.kind != "trainer":
+            raise Unsupported("'this card is attached to' outside a Trainer text")
+        filters, zone = self._pre(pres)
+        if zone:
+            raise Unsupported("zone word in a Tool's holder")
+        self.holder_filters = self.holder_filters + tuple(f for f in filters if f not in self.holder_filters)
+        return ir.ToolHolder()
+
+    def you(self):
+        return "you"
+
+    def opponent(self):
+        return "opponent"
+
+    def _pre(self, pres) -> tuple[tuple, str | None]:
+        filters, zone = [], None
+        for kind, val in pres:
+            if kind == "zone":
+                if zone is not None:
+                    raise Unsupported("two zone words")
+                zone = val
+            else:
+                filters.append(val)
+        return tuple(filters), zone
+
+    def mon_desc(self, *parts):
+        pres = [p for p in parts if isinstance(p, tuple) and len(p) == 2 and isinstance(p[0], str)]
+        rest = [p for p in parts if not (isinstance(p, tuple) and len(p) == 2 and isinstance(p[0], str))]
+        filters, zone = self._pre(pres)
+        head, *post = rest
+        filters = filters + tuple(head)
+        distribute = False
+        for p in post:
+            if p == "distribute":
+                distribute = True
+            elif isinstance(p, str):
+                if zone is not None and zone != p:
+                    raise Unsupported("conflicting zones")
+                zone = p
+            elif p is not None:
+                filters = filters + (p,)
+        return Desc(zone=zone if zone != "in_play" else None, filters=filters, distribute=distribute)
+
+    mon_desc_bare = mon_desc
+
+    def mon_desc_poss(self, *pres):
+        filters, zone = self._pre(pres)
+        return Desc(zone=zone, filters=filters)
+
+    def pre_type(self, *toks):
+        return ("filter", ir.TypeIs(types=tuple(energy(t) for t in toks)))
+
+    def pre_basic(self):
+        return ("filter", ir.StageIs(stage="basic"))
+
+    def pre_stage(self, n):
+        if str(n) not in ("1", "2"):
+            raise Unsupported(f"Stage {n}")
+        return ("filter", ir.StageIs(stage=f"stage{n}"))
+
+    def pre_evolution(self):
+        return ("filter", ir.StageIs(stage="evolution"))
+
+    def pre_bench(self):
+        return ("zone", "bench")
+
+    def pre_active(self):
+        return ("zone", "active")
+
+    def pre_mega(self):
+        return ("filter", ir.IsEx(mega=True))
+
+    def h_pokemon(self):
+        return ()
+
+    def h_ex(self):
+        return (ir.IsEx(),)
+
+    def h_names(self, names):
+        return (names.filter(),)
+
+    def post_damaged(self, *_):
+        return ir.Damaged()
+
+    def post_energy(self, etype=None):
+        return ir.HasEnergy(energy_type=energy(etype))
+
+    def post_evolves_from(self, _evolve, name):
+        return ir.EvolvesFrom(name=name.names[0])
+
+    def post_in_play(self):
+        return "in_play"
+
+    def post_ability(self):
+        return ir.HasAbility()
+
+    def post_active(self):
+        return "active"
+
+    def post_any_way(self):
+        return "distribute"
+
+    def has_have(self):
+        return None
+
+    def evolve_s(self):
+        return None
+
+    def names(self, *parts):
+        conj = "or"
+        names = []
+        for p in parts:
+            if isinstance(p, ir.NameIs):
+                names.extend(p.names)
+            else:
+                conj = p
+        return NameList(tuple(names), conj)
+
+    def c_or(self):
+        return "or"
+
+    def c_and(self):
+        return "and"
+
+    def name(self, *parts):
+        words = [str(p) for p in parts if isinstance(p, Token)]
+        if any(isinstance(p, Tree) or p is True for p in parts):
+            words.append("ex")
+        return ir.NameIs(names=(" ".join(words),))
+
+    def ex(self):
+        return True
+
+    def possessive(self, t):
+        return t
+
+
+def check_tree(tree: Any) -> None:
+    """Not used at run time; kept for debugging parse trees."""
+    print(tree.pretty() if isinstance(tree, Tree) else tree)
