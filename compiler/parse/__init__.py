@@ -70,7 +70,7 @@ def parse_effect(text: str, kind: Kind) -> ir.Node:
             return ir.Unresolved(text=text, reason=str(orig))
         if isinstance(orig, ValidationError):
             return ir.Unresolved(text=text, reason=f"invalid IR from rule {err.rule!r}: {orig.errors()[0]['msg']}")
-        raise
+        return ir.Unresolved(text=text, reason=f"internal error in rule {err.rule!r}: {orig!r}")
     except Unsupported as err:
         return ir.Unresolved(text=text, reason=str(err))
 

@@ -50,4 +50,37 @@ def normalise(text: str) -> str:
     for tok in _TOKEN.findall(t.strip()):
         low = tok.lower()
         out.append(low if low in kw else tok)
-    return " ".join(out)
+    return " ".join(_name_lists(out))
+
+
+def _is_name(tok: str) -> bool:
+    return tok[:1].isupper() or tok == "ex"
+
+
+def _name_lists(toks: list[str]) -> list[str]:
+    """Commas inside a list of names ("Ninetales, Rapidash, or Magmar") become "|", so that the LALR grammar
+    never has to guess whether a comma after a name continues the list or ends the clause."""
+    out = list(toks)
+    for i, tok in enumerate(toks):
+        if tok != "," or i == 0 or not _is_name(toks[i - 1]):
+            continue
+        # a list item follows: a name, or "or"/"and" then a name
+        j = i + 1
+        if j < len(toks) and toks[j] in ("or", "and"):
+            j += 1
+        if j < len(toks) and toks[j][:1].isupper() and _list_has_conj(toks, i):
+            out[i] = "|"
+    return out
+
+
+def _list_has_conj(toks: list[str], i: int) -> bool:
+    """From the comma at i, the run of names and commas ends with "or"/"and" + a name."""
+    j = i
+    while j < len(toks):
+        if toks[j] == "," or _is_name(toks[j]):
+            j += 1
+        elif toks[j] in ("or", "and") and j + 1 < len(toks) and toks[j + 1][:1].isupper():
+            return True
+        else:
+            return False
+    return False

@@ -106,6 +106,18 @@ def signed(tok: Token) -> int:
     return int(str(tok))
 
 
+def _replace_that(node, target):
+    """`node` with every That replaced by `target` ("If this Pokémon has ..., it has no Retreat Cost")."""
+    if isinstance(node, ir.That):
+        return target
+    if isinstance(node, ir.Node):
+        upd = {k: _replace_that(getattr(node, k), target) for k in type(node).model_fields}
+        return type(node)(**upd)
+    if isinstance(node, tuple):
+        return tuple(_replace_that(x, target) for x in node)
+    return node
+
+
 def mentions_that(node) -> bool:
     return any(isinstance(n, ir.That) for n in ir.iter_nodes(node))
 
@@ -168,12 +180,17 @@ class ToIR(Transformer):
         return ir.Passive(modifiers=tuple(mods), requirement=self._holder_req())
 
     def passive_if(self, req, mods):
+        if isinstance(req, ir.Matches):
+            mods = [_replace_that(m, req.target) for m in mods]
         return ir.Passive(requirement=self._merge_req(req), modifiers=tuple(mods))
 
-    def while_req(self, _as, cond):
+    def passive_req(self, req):
+        return req
+
+    def ab_while(self, _as, cond):
         return cond
 
-    def if_req(self, cond):
+    def ab_if(self, cond):
         return cond
 
     def as_long_as(self):
@@ -247,7 +264,7 @@ class ToIR(Transformer):
         self._self(target)
         return ir.Trigger(event="checkup", while_active=True), None
 
-    def t_opp_attach(self, _as, cond, one):
+    def t_opp_attach(self, cond, one):
         _one(one)
         if cond != ir.Matches(target=ir.ThisPokemon(), filters=(ir.InZone(zone="active"),)):
             raise Unsupported("unsupported requirement on an energy trigger")
@@ -282,6 +299,8 @@ class ToIR(Transformer):
         return ir.Tool(effects=(trig,))
 
     def _needs_holder(self, node):
+        if isinstance(node, ir.Triggered):
+            return  # its trigger was checked to be about the ToolHolder
         if not any(isinstance(n, ir.ToolHolder) for n in ir.iter_nodes(node)):
             raise Unsupported("a Trainer text with a lasting rule that is not about the Pokémon it is attached to")
 
@@ -366,6 +385,9 @@ class ToIR(Transformer):
 
     def if_does_nothing(self, cond):
         return [ir.If(condition=cond, then=(ir.AttackDoesNothing(),))]
+
+    def choose_then_flip(self, target, coins):
+        return [ir.Select(target=target), coins]
 
     def choose_then(self, target, clauses):
         return [ir.Select(target=target), *clauses]
@@ -607,11 +629,19 @@ class ToIR(Transformer):
             filters += (ir.HpAtMost(hp=int(hp[0])),)
         return ir.CardFilter(kind="pokemon", filters=filters)
 
+    def card_pokemon_ex(self, *pres):
+        filters, zone = self._pre(pres)
+        if zone:
+            raise Unsupported("a card description with a zone")
+        if ir.IsEx(mega=True) in filters:
+            return ir.CardFilter(kind="pokemon", filters=filters)
+        return ir.CardFilter(kind="pokemon", filters=filters + (ir.IsEx(),))
+
     def card_named(self, names):
         return ir.CardFilter(kind="card", filters=(names.filter(),))
 
     def card_evolves_from(self, name):
-        return ir.CardFilter(kind="pokemon", filters=(ir.EvolvesFrom(name=name),))
+        return ir.CardFilter(kind="pokemon", filters=(ir.EvolvesFrom(name=name.names[0]),))
 
     def k_card(self):
         return ir.CardFilter(kind="card")
@@ -761,11 +791,19 @@ class ToIR(Transformer):
     def duration_front(self, d):
         return d
 
-    def modifiers(self, mod, tail=None):
+    def modifiers(self, mod, *tails):
         mods = mod if isinstance(mod, list) else [mod]
-        if tail is not None:
-            mods.append(tail(mods[0].target))
+        for tail in tails:
+            extra = tail(mods[0].target)
+            if extra is not None and extra not in mods:
+                mods.append(extra)
         return mods
+
+    def tail_recover(self):
+        return lambda target: ir.ConditionImmunity(target=target)
+
+    def tail_immune(self):
+        return lambda target: ir.ConditionImmunity(target=target)
 
     def tail_no_weakness(self):
         return lambda target: ir.NoWeakness(target=target)
@@ -924,6 +962,9 @@ class ToIR(Transformer):
 
     def cond_undamaged(self, target):
         return ir.Matches(target=target, filters=(ir.Damaged(value=False),))
+
+    def cond_retreat_at_least(self, target, n):
+        return ir.Matches(target=target, filters=(ir.RetreatAtLeast(count=int(n)),))
 
     def cond_tool(self, target):
         return ir.Matches(target=target, filters=(ir.HasTool(),))
