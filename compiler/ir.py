@@ -361,12 +361,13 @@ class Exists(Node):
 
 
 class CardIn(Node):
-    """At least one card passing `filter` is in `player`'s `zone`."""
+    """At least `at_least` cards passing `filter` are in `player`'s `zone`."""
 
     op: Literal["card_in"] = "card_in"
     player: Player = "you"
     zone: CardZone
     filter: CardFilter
+    at_least: int = 1
 
 
 class HandSize(Node):
@@ -549,9 +550,18 @@ class CantBeHealed(Node):
     among: Among
 
 
+class OnDamaged(Node):
+    """Whenever the `target` Pokémon is damaged by an attack from the opponent's Pokémon (and even if it is
+    Knocked Out by it), run `steps`; in them, `Attacking` is the Pokémon that used that attack."""
+
+    op: Literal["on_damaged"] = "on_damaged"
+    target: Target
+    steps: tuple["Step", ...]
+
+
 Modifier = Annotated[
     Union[DamageTaken, DamageDealt, PreventDamage, PreventEffects, CantAttack, CantRetreat, AttackCost, RetreatCost,
-          NoWeakness, HpBonus, CantPlay, ConditionImmunity, CantBeHealed],
+          NoWeakness, HpBonus, CantPlay, ConditionImmunity, CantBeHealed, OnDamaged],
     Field(discriminator="op"),
 ]
 """A rule change that holds while its lasting effect or passive Ability applies."""
@@ -831,6 +841,44 @@ class EndTurn(Node):
     op: Literal["end_turn"] = "end_turn"
 
 
+class DamageIgnores(Node):
+    """This attack's main damage isn't affected by Weakness (`what`=weakness) or by any effects on the opponent's
+    Active Pokémon (`what`=effects: its DamageTaken and PreventDamage modifiers are ignored)."""
+
+    op: Literal["damage_ignores"] = "damage_ignores"
+    what: Literal["weakness", "effects"]
+
+
+class CopyAttack(Node):
+    """You choose 1 attack of a Pokémon of `among` and use it as this attack (its damage and effects replace this
+    attack's). `needs_energy`: if this Pokémon doesn't have the Energy that attack needs, this attack does nothing."""
+
+    op: Literal["copy_attack"] = "copy_attack"
+    among: Among
+    needs_energy: bool = False
+
+
+class DiscardPokemon(Node):
+    """Discard each `target` Pokémon from play with every card attached to it (it is not Knocked Out: no points)."""
+
+    op: Literal["discard_pokemon"] = "discard_pokemon"
+    target: Target
+
+
+class SurviveKnockOut(Node):
+    """Only in a would_be_knocked_out trigger: the Pokémon is not Knocked Out, and its remaining HP becomes `hp`."""
+
+    op: Literal["survive_knock_out"] = "survive_knock_out"
+    hp: int
+
+
+class ChooseOne(Node):
+    """You choose 1 of `options` (each a list of steps) and run it ("Choose 1: ① ... ② ...")."""
+
+    op: Literal["choose_one"] = "choose_one"
+    options: tuple[tuple["Step", ...], ...]
+
+
 class Optional_(Node):
     """You may run `steps` (a decision for you); `then` runs only if you did ("If you do, ...")."""
 
@@ -843,7 +891,7 @@ Step = Annotated[
     Union[AttackDamage, AttackDoesNothing, Damage, Heal, ApplyCondition, Recover, Flip, If, Repeat, Select, Draw,
           DrawUntil, DiscardEnergy, DiscardTools, AttachEnergy, MoveEnergy, DiscardCards, Fetch, EvolveFromDeck,
           ShuffleHand, RevealHand, HandToDeck, LookTop, Switch, ReturnPokemon, KnockOut, SetHp, MoveDamage, Lasting,
-          EndTurn, Optional_],
+          EndTurn, Optional_, DamageIgnores, CopyAttack, DiscardPokemon, SurviveKnockOut, ChooseOne],
     Field(discriminator="op"),
 ]
 
@@ -971,7 +1019,7 @@ class CardIR(Node):
     trainer: TrainerIR | None = None
 
 
-for _m in (Not, All, If, Repeat, Optional_, Attack, Activated, Triggered, TrainerEffect):
+for _m in (Not, All, OnDamaged, Lasting, If, Repeat, Optional_, ChooseOne, Attack, Activated, Triggered, TrainerEffect):
     _m.model_rebuild()
 
 AnyTop = Annotated[Union[Attack, Activated, Passive, Triggered, TrainerEffect, Tool, Fossil, Unresolved],

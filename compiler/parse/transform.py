@@ -118,6 +118,13 @@ def _replace_that(node, target):
     return node
 
 
+def _replace_by_attack(node):
+    """Damage done by a lasting effect is not attack damage."""
+    if isinstance(node, ir.Damage):
+        return node.model_copy(update={"by_attack": False})
+    return node
+
+
 def mentions_that(node) -> bool:
     return any(isinstance(n, ir.That) for n in ir.iter_nodes(node))
 
@@ -308,7 +315,8 @@ class ToIR(Transformer):
         return ir.Fossil(hp=int(hp), type=energy(etype))
 
     def choose_one(self, one, a, b):
-        raise Unsupported("a choice between two effects (①/②) has no IR node")
+        _one(one)
+        return ir.ChooseOne(options=(tuple(flat(a)), tuple(flat(b))))
 
     # ---------------------------------------------------------------- sentences
     def sentences(self, *ss):
@@ -385,6 +393,68 @@ class ToIR(Transformer):
 
     def if_does_nothing(self, cond):
         return [ir.If(condition=cond, then=(ir.AttackDoesNothing(),))]
+
+    def select_sentence(self, target):
+        return [ir.Select(target=target)]
+
+    def stacks(self):
+        return []  # every Lasting effect is its own instance, so repeated uses always stack
+
+    def lasting_on_damaged(self, duration, target, clauses):
+        steps = tuple(_replace_by_attack(s) for s in clauses)
+        return [ir.Lasting(duration=duration, modifier=ir.OnDamaged(target=target, steps=steps))]
+
+    def discard_or_nothing(self, n, kind, *again):
+        if again and (again[0] != n or again[1] != kind):
+            raise Unsupported("'if you can't' names other cards than the discard")
+        have = ir.CardIn(player="you", zone="hand", filter=kind, at_least=n)
+        return [ir.If(condition=ir.Not(condition=have), then=(ir.AttackDoesNothing(),)),
+                ir.DiscardCards(count=n, filter=kind)]
+
+    def ignores_weakness(self):
+        return [ir.DamageIgnores(what="weakness")]
+
+    def ignores_effects(self):
+        return [ir.DamageIgnores(what="effects")]
+
+    def copy_from(self, player, desc):
+        return among(player, desc)
+
+    def copy_attack(self, one, source):
+        _one(one)
+        return [ir.CopyAttack(among=source)]
+
+    def copy_attack_energy(self, one, source):
+        _one(one)
+        return [ir.CopyAttack(among=source, needs_energy=True)]
+
+    def copy_attack_energy_not_ex(self, one, source):
+        _one(one)
+        src = source.model_copy(update={"filters": source.filters + (ir.IsEx(value=False),)})
+        return [ir.CopyAttack(among=src, needs_energy=True)]
+
+    def if_copy_attack(self, cond, one, source):
+        _one(one)
+        return [ir.If(condition=cond, then=(ir.CopyAttack(among=source),))]
+
+    def per_heads_fetch_discard(self, filt):
+        fetch = ir.Fetch(count=1, filter=filt, source="discard", to="hand", random=True)
+        return [ir.Repeat(times=ir.Per(each=1, count=ir.Heads()), steps=(fetch,))]
+
+    def cond_fewer_cards(self, n):
+        return ir.Not(condition=ir.CardIn(player="you", zone="hand", filter=ir.CardFilter(), at_least=int(n)))
+
+    def t_energy_while(self, req, etype, target):
+        self._self(target)
+        if req != ir.Matches(target=ir.ThisPokemon(), filters=(ir.InZone(zone="active"),)):
+            raise Unsupported("unsupported requirement on an energy trigger")
+        return ir.Trigger(event="energy_attached", energy_type=etype, while_active=True), None
+
+    def t_end_each_turn(self, cond):
+        return ir.Trigger(event="end_of_turn", each_turn=True), cond
+
+    def discard_pokemon(self, target):
+        return ir.DiscardPokemon(target=target)
 
     def choose_then_flip(self, target, coins):
         return [ir.Select(target=target), coins]
@@ -752,16 +822,17 @@ class ToIR(Transformer):
         return ir.SetHp(target=target, halve=True)
 
     def survive(self, target, n):
-        raise Unsupported("surviving a knockout with some HP has no IR node")
-
-    def survive_it(self, n):
-        raise Unsupported("surviving a knockout with some HP has no IR node")
+        if not isinstance(target, (ir.ThisPokemon, ir.ToolHolder, ir.That)):
+            raise Unsupported("surviving a knockout, for another Pokémon")
+        return ir.SurviveKnockOut(hp=int(n))
 
     def unsupported_to_hand(self):
         raise Unsupported("putting a Knocked Out Pokémon into the hand has no IR node")
 
     def discard_this_card(self):
-        raise Unsupported("discarding the Tool itself has no IR node")
+        if self.kind != "trainer":
+            raise Unsupported("'discard this card' outside a Trainer text")
+        return ir.DiscardTools(target=ir.ToolHolder())
 
     def move_all_damage(self):
         return ir.MoveDamage(amount=None, source=ir.That(), target=ir.ThisPokemon())
@@ -771,9 +842,6 @@ class ToIR(Transformer):
 
     def discard_tools(self, target):
         return ir.DiscardTools(target=target)
-
-    def discard_self(self):
-        raise Unsupported("discarding this Pokémon from play has no IR node")
 
     # ---------------------------------------------------------------- modifiers
     def d_opp_next(self):
@@ -882,8 +950,8 @@ class ToIR(Transformer):
         return [ir.AttackCost(target=target, delta=int(n), energy_type=energy(etype)),
                 ir.RetreatCost(target=target, delta=int(r))]
 
-    def m_named_attack(self, target, name, delta):
-        return ir.DamageDealt(attacker=target, delta=signed(delta), attack_name=name.names[0])
+    def m_named_attack(self, target, name, delta, defender=None):
+        return ir.DamageDealt(attacker=target, delta=signed(delta), attack_name=name.names[0], defender=defender)
 
     def m_prevent(self, target, af=None):
         filters, player = self._from(af)
