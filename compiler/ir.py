@@ -396,12 +396,13 @@ class History(Node):
     evolved_this_turn: this Pokémon evolved during this turn;
     damaged_last_turn_while_active: this Pokémon was damaged by an attack during your opponent's last turn while it
     was in the Active Spot;
-    ko_by_this_attack: the opponent's Pokémon was Knocked Out by damage from this attack (after damage is dealt)."""
+    ko_by_this_attack: the opponent's Pokémon was Knocked Out by damage from this attack (after damage is dealt);
+    your_first_turn: it is your first turn of the game."""
 
     op: Literal["history"] = "history"
     event: Literal["played_supporter_this_turn", "ko_last_turn", "used_attack_last_turn",
                    "moved_to_active_this_turn", "evolved_this_turn", "damaged_last_turn_while_active",
-                   "ko_by_this_attack"]
+                   "ko_by_this_attack", "your_first_turn"]
     name: str | None = None
 
 
@@ -559,9 +560,34 @@ class OnDamaged(Node):
     steps: tuple["Step", ...]
 
 
+class AttackFlip(Node):
+    """When the `target` Pokémon tries to use an attack, its owner flips a coin; if tails, that attack doesn't
+    happen (the turn ends as if it had attacked)."""
+
+    op: Literal["attack_flip"] = "attack_flip"
+    target: Target
+
+
+class AtEnd(Node):
+    """When the duration of the Lasting effect holding this modifier ends, run `steps` (e.g. "At the end of your
+    opponent's next turn, do 90 damage to the Defending Pokémon")."""
+
+    op: Literal["at_end"] = "at_end"
+    steps: tuple["Step", ...]
+
+
+class CantAttachEnergy(Node):
+    """`player` can't attach Energy from their Energy Zone to the `target` Pokémon (Active(player) re-evaluated)."""
+
+    op: Literal["cant_attach_energy"] = "cant_attach_energy"
+    player: Player
+    target: Target
+
+
 Modifier = Annotated[
     Union[DamageTaken, DamageDealt, PreventDamage, PreventEffects, CantAttack, CantRetreat, AttackCost, RetreatCost,
-          NoWeakness, HpBonus, CantPlay, ConditionImmunity, CantBeHealed, OnDamaged],
+          NoWeakness, HpBonus, CantPlay, ConditionImmunity, CantBeHealed, OnDamaged, AttackFlip, AtEnd,
+          CantAttachEnergy],
     Field(discriminator="op"),
 ]
 """A rule change that holds while its lasting effect or passive Ability applies."""
@@ -828,11 +854,14 @@ class MoveDamage(Node):
 
 
 class Lasting(Node):
-    """A rule change (`modifier`) that applies for `duration`."""
+    """A rule change (`modifier`) that applies for `duration`. Each Lasting step creates its own instance, so
+    repeated uses stack, unless `stacks` is False (then a second identical instance on the same Pokémon is not
+    added)."""
 
     op: Literal["lasting"] = "lasting"
     duration: Duration
     modifier: Modifier
+    stacks: bool = True
 
 
 class EndTurn(Node):
@@ -1019,7 +1048,7 @@ class CardIR(Node):
     trainer: TrainerIR | None = None
 
 
-for _m in (Not, All, OnDamaged, Lasting, If, Repeat, Optional_, ChooseOne, Attack, Activated, Triggered, TrainerEffect):
+for _m in (Not, All, OnDamaged, AtEnd, Lasting, If, Repeat, Optional_, ChooseOne, Attack, Activated, Triggered, TrainerEffect):
     _m.model_rebuild()
 
 AnyTop = Annotated[Union[Attack, Activated, Passive, Triggered, TrainerEffect, Tool, Fossil, Unresolved],

@@ -397,6 +397,27 @@ class ToIR(Transformer):
     def select_sentence(self, target):
         return [ir.Select(target=target)]
 
+    def at_end(self, duration, clauses):
+        steps = tuple(_replace_by_attack(s) for s in clauses)
+        return [ir.Lasting(duration=duration, modifier=ir.AtEnd(steps=steps))]
+
+    def attack_flip(self, target):
+        return ir.AttackFlip(target=target)
+
+    def lasting_flip(self, duration, mod):
+        return [ir.Lasting(duration=duration, modifier=mod)]
+
+    def flip_until_leaves(self, mod, target):
+        if target != mod.target:
+            raise Unsupported("the effect lasts until another Pokémon leaves the Active Spot")
+        return [ir.Lasting(duration="until_leaves_active", modifier=mod, stacks=False)]
+
+    def passive_first_turn(self, mods):
+        return ir.Passive(requirement=ir.History(event="your_first_turn"), modifiers=tuple(mods))
+
+    def m_no_attach_they(self):
+        return ir.CantAttachEnergy(player="opponent", target=ir.Active(player="opponent"))
+
     def stacks(self):
         return []  # every Lasting effect is its own instance, so repeated uses always stack
 
@@ -445,7 +466,8 @@ class ToIR(Transformer):
         return ir.Not(condition=ir.CardIn(player="you", zone="hand", filter=ir.CardFilter(), at_least=int(n)))
 
     def t_energy_while(self, req, etype, target):
-        self._self(target)
+        if not isinstance(target, ir.That):
+            self._self(target)
         if req != ir.Matches(target=ir.ThisPokemon(), filters=(ir.InZone(zone="active"),)):
             raise Unsupported("unsupported requirement on an energy trigger")
         return ir.Trigger(event="energy_attached", energy_type=etype, while_active=True), None

@@ -64,6 +64,10 @@ class PokemonCard(_CardBase):
     is_mega: bool = False
     attacks: list[AttackSpec] = Field(default_factory=list)
     ability: AbilitySpec | None = None
+    # Paper-TCG fields (optional; Pocket cards leave them out). Added for the scraper's Bulbapedia source.
+    resistance: EnergyType | None = Field(None, description="Paper TCG: the type this Pokémon resists.")
+    pokemon_power: AbilitySpec | None = Field(None, description="Paper TCG (1999-2003): its Pokémon Power.")
+    level: int | None = Field(None, ge=1, description="Paper TCG: the printed level (LV.), where there is one.")
 
     @model_validator(mode="after")
     def _stage_matches_evolution(self) -> "PokemonCard":
