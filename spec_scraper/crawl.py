@@ -75,8 +75,13 @@ def scrape_site(index_url: str, out_dir: str | Path, options: ScrapeOptions | No
 
 
 def write_set(state: ScrapeState, code: str, name: str | None, out_dir: Path, result: ScrapeResult) -> None:
-    """Assemble the card-set YAML of one set from its records (numbers in order, duplicate printings folded)."""
+    """Assemble the card-set YAML of one set from its records (numbers in order, duplicate printings folded).
+
+    Printings with the same game content (all but id, number, rarity, first_printed and source) are folded into
+    the lowest number, as in the corpus."""
     records = sorted(state.load(code).values(), key=lambda r: (r.card.get("number") or 0, r.url))
+    if not records:
+        return  # nothing scraped (e.g. the set page failed): no empty file, the failure is reported
     kept: dict[str, dict] = {}
     by_content: dict[str, str] = {}
     for rec in records:
@@ -92,7 +97,9 @@ def write_set(state: ScrapeState, code: str, name: str | None, out_dir: Path, re
         kept[card["id"]] = card
         result.warnings.extend(Failure(rec.url, w) for w in rec.warnings)
     path = out_dir / "cards" / f"{code}.yaml"
-    write_card_set(CardSetFile(set=code, name=name, cards=list(kept.values())), path)
+    card_set = CardSetFile(set=code, name=name, cards=list(kept.values()))
+    write_card_set(card_set, path)
+    result.card_sets[code] = card_set
     result.written[code] = path
     result.cards[code] = len(kept)
     result.set_names[code] = name

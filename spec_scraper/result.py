@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from compiler.spec import CardSetFile
+
 
 @dataclass(frozen=True)
 class Failure:
@@ -19,6 +21,8 @@ class ScrapeResult:
     cards: dict[str, int] = field(default_factory=dict)
     """Set code → cards in that file."""
     set_names: dict[str, str | None] = field(default_factory=dict)
+    card_sets: dict[str, CardSetFile] = field(default_factory=dict)
+    """Set code → the card set as written."""
     failed: list[Failure] = field(default_factory=list)
     warnings: list[Failure] = field(default_factory=list)
     collapsed: list[tuple[str, str]] = field(default_factory=list)

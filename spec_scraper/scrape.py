@@ -38,10 +38,10 @@ def scrape(target: str, out_dir: str | Path, options: ScrapeOptions | None = Non
         path = out_dir / "cards" / f"{card_set.set}.yaml"
         write_card_set(card_set, path)
         result = ScrapeResult(written={card_set.set: path}, cards={card_set.set: len(card_set.cards)},
-                              set_names={card_set.set: card_set.name},
+                              set_names={card_set.set: card_set.name}, card_sets={card_set.set: card_set},
                               warnings=[Failure(display_path(target), w) for w in warnings])
     result.rules_found, result.rules_missing = findings, missing
-    card_sets = [read_card_set(p) for p in result.written.values()]
+    card_sets = list(result.card_sets.values())
     if result.written:
         result.spec_path = write_spec(out_dir, list(result.written.values()), findings, target, name, rules)
     return result, card_sets

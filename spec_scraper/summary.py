@@ -45,8 +45,10 @@ def unparsed_effects(card_sets: Iterable[CardSetFile]) -> tuple[str | None, list
     """
     try:
         from compiler.parse import parse_effect
-    except Exception as e:  # absent, or not importable yet: the scrape itself does not need it
-        return f"grammar not available: {type(e).__name__}", []
+    except ImportError:
+        return "grammar not available", []
+    except Exception as e:  # present but broken: the scrape itself does not need it
+        return f"grammar not available: {type(e).__name__}: {e}", []
     try:
         from compiler.ir import has_unresolved
     except ImportError:

@@ -177,3 +177,12 @@ def test_a_fresh_run_without_resume_rescrapes_from_the_cache(fresh_site, tmp_pat
     result = run(fresh_site, tmp_path)
     assert result.resumed == 0 and result.requests == 0 and result.cache_hits == N + 2
     assert written_ids(tmp_path) == all_but()
+
+
+def test_unknown_energy_symbol_is_reported_for_that_card_only(fresh_site, tmp_path):
+    page = fresh_site.site.pages["/cards/F1/1"].replace(b'data-tooltip="Grass Energy"', b'data-tooltip="Fairy Energy"')
+    fresh_site.site.arm("/cards/F1/1", Fault(body=page))
+    result = run(fresh_site, tmp_path)
+    assert [(f.url, f.reason) for f in result.failed] == [
+        (f"{fresh_site.url}/cards/F1/1", "unknown energy symbol 'Fairy Energy'")]
+    assert written_ids(tmp_path) == all_but(1)

@@ -41,7 +41,7 @@ PATTERNS: list[tuple[str, str]] = [
     ("special_conditions.poison_damage", rf"\bPoison(?:ed)?\b[^.]*?\b{N}\s+damage"),
     ("special_conditions.burn_damage", rf"\bBurn(?:ed)?\b[^.]*?\b{N}\s+damage"),
     ("knockout_points.mega_ex", rf"\bMega\b[^.]*?\bex\b[^.]*?\b{N}\s+points?\b"),
-    ("knockout_points.ex", rf"\bPokémon ex\b(?![^.]*\bMega\b)[^.]*?\b{N}\s+points?\b"),
+    ("knockout_points.ex", rf"^(?!.*\bMega\b).*?\bPokémon ex\b[^.]*?\b{N}\s+points?\b"),
     ("points_to_win", rf"\b(?:first (?:player )?to (?:earn|get|collect|score|reach|win)|collects?)\s+{N}\s+points"
                       rf"|\b{N}\s+points\s+wins?\b"),
     ("turn_limit", rf"\b(?:after|limit of|reaches|reach|more than)\s+{N}\s+turns\b"),
