@@ -30,7 +30,8 @@ STEP_OPS = {"attack_damage", "attack_does_nothing", "damage", "heal", "apply_con
             "repeat", "select", "draw", "draw_until", "discard_energy", "discard_tools", "attach_energy",
             "move_energy", "discard_cards", "fetch", "evolve_from_deck", "shuffle_hand", "reveal_hand",
             "hand_to_deck", "look_top", "switch", "return_pokemon", "knock_out", "set_hp", "move_damage", "lasting",
-            "end_turn", "optional"}
+            "end_turn", "optional", "damage_ignores", "copy_attack", "discard_pokemon", "survive_knock_out",
+            "choose_one"}
 TOP_OPS = {"attack", "activated", "passive", "triggered", "trainer", "tool", "fossil"}
 OTHER_OPS = {"type_is", "stage_is", "is_ex", "name_is", "evolves_from", "damaged", "has_energy",
              "energy_types_at_least", "has_tool", "has_ability", "has_condition", "hp_at_most", "retreat_at_least",
@@ -39,7 +40,8 @@ OTHER_OPS = {"type_is", "stage_is", "is_ex", "name_is", "evolves_from", "damaged
              "retreat_cost_of", "done_count", "const", "per", "coin_outcome", "matches", "exists", "card_in",
              "hand_size", "points", "history", "not", "all", "damage_taken", "damage_dealt", "prevent_damage",
              "prevent_effects", "cant_attack", "cant_retreat", "attack_cost", "retreat_cost", "no_weakness",
-             "hp_bonus", "cant_play", "condition_immunity", "cant_be_healed"}
+             "hp_bonus", "cant_play", "condition_immunity", "cant_be_healed", "on_damaged", "attack_flip", "at_end",
+             "cant_attach_energy"}
 EXECUTABLE_OPS = STEP_OPS | TOP_OPS | OTHER_OPS
 """Every op the interpreter runs (a test checks this equals the ops of compiler.ir)."""
 
@@ -61,7 +63,11 @@ def attach_effects(db: CardDB, cards: list) -> None:
     from compiler.parse import parse_card
 
     for info, card in zip(db.cards, cards):
-        cir = parse_card(card)
+        try:
+            cir = parse_card(card)
+        except Exception as e:  # a front-end bug must not stop the engine: the card becomes unplayable
+            info.problems = [f"the parser failed on this card: {type(e).__name__}: {str(e).splitlines()[0]}"]
+            continue
         set_card_ir(info, cir)
 
 
@@ -97,7 +103,7 @@ class Ctx:
 
     __slots__ = ("g", "me", "this", "holder", "card", "eslot", "src_slot", "defending", "attacking", "that",
                  "flips", "done", "main", "attack", "stopped", "end_turn", "rep", "is_attack", "damaged",
-                 "did")
+                 "did", "ignore_weakness", "ignore_effects", "copied")
 
     def __init__(self, g, me: int, this: Pokemon | None = None, card: int = -1, eslot: int = 0, src_slot: int = 0):
         self.g = g
@@ -120,6 +126,9 @@ class Ctx:
         self.is_attack = False
         self.damaged: list[Pokemon] = []
         self.did = False
+        self.ignore_weakness = False
+        self.ignore_effects = False
+        self.copied = False
 
     def addr(self, path: tuple[int, ...]) -> int:
         return address(Addr.EFFECT, self.card, self.eslot, self.me, self.src_slot, *path)
@@ -146,8 +155,6 @@ class Interpreter:
         ctx.main = atk.damage
         idx = ir.main_damage_index(eff)
         steps = eff.steps
-        pl = g.pl(p)
-        pl.last_attack, pl.last_attack_turn = atk.name, g.s.turn
         try:
             for i, step in enumerate(steps):
                 if i == idx:
@@ -157,13 +164,15 @@ class Interpreter:
                 self.deal_main(ctx)
         except StopEffect:
             pass
+        pl = g.pl(p)
+        pl.last_attack, pl.last_attack_turn = atk.name, g.s.turn
         self.fire_damaged(g, ctx)
 
     def deal_main(self, ctx: Ctx) -> None:
         g = ctx.g
         target = g.pl(1 - ctx.me).active
-        if ctx.main > 0 and target is not None:
-            self.attack_damage(ctx, 1 - ctx.me, target, ctx.main)
+        if ctx.main > 0 and target is not None and not ctx.copied:
+            self.attack_damage(ctx, 1 - ctx.me, target, ctx.main, main=True)
 
     def run_ability(self, g, p: int, slot: int, pk: Pokemon) -> None:
         info = g.info(pk)
@@ -258,6 +267,27 @@ class Interpreter:
         n = sum(pk.energy) if sel.energy_type is None else pk.energy[type_index(sel.energy_type)]
         return n >= (sel.count or 1)
 
+    def attack_flip(self, g, p: int, pk: Pokemon) -> bool:
+        """Whether the Active must flip a coin to attack (AttackFlip)."""
+        return any(pk in self.targets(c, m.target, ()) for m, c in self.modifiers(g, "attack_flip"))
+
+    def can_attach_energy(self, g, p: int, pk: Pokemon) -> bool:
+        for m, c in self.modifiers(g, "cant_attach_energy"):
+            if self.player(c, m.player) == p and pk in self.targets(c, m.target, ()):
+                return False
+        return True
+
+    def durations_ending(self, g, ending: list) -> None:
+        """Run the AtEnd steps of lasting effects whose duration just ended."""
+        for d in ending:
+            m = d.data[0]
+            if m.op == "at_end":
+                ctx = self.bound_ctx(g, d)
+                try:
+                    self.steps(ctx, m.steps, (4,))
+                except StopEffect:
+                    pass
+
     def retreat_cost(self, g, p: int, pk: Pokemon) -> int:
         cost = g.info(pk).retreat
         none = False
@@ -331,9 +361,22 @@ class Interpreter:
         for d in s.durations:
             m, binding = d.data
             if m.op == op:
-                ctx = Ctx(g, d.owner, None, d.source_card)
-                ctx.this, ctx.defending, ctx.that, ctx.holder = binding
-                yield m, ctx
+                yield m, self.bound_ctx(g, d)
+
+    def bound_ctx(self, g, d) -> Ctx:
+        """The context of a lasting effect: its Pokémon references (stored as uids) found in the current state."""
+        m, (this, defending, that, holder) = d.data
+        ctx = Ctx(g, d.owner, None, d.source_card)
+        ctx.this, ctx.defending, ctx.holder = (self.by_uid(g, u) for u in (this, defending, holder))
+        ctx.that = [pk for pk in (self.by_uid(g, u) for u in that) if pk is not None]
+        return ctx
+
+    @staticmethod
+    def by_uid(g, uid: int) -> Pokemon | None:
+        if uid < 0:
+            return None
+        found = g.s.find(uid)
+        return found[2] if found else None
 
     def bound(self, ctx: Ctx, pk: Pokemon | None) -> Pokemon | None:
         """A Pokémon reference from a lasting effect, if it is still in play."""
@@ -342,7 +385,7 @@ class Interpreter:
     # ================================================================================================================
     # Damage
     # ================================================================================================================
-    def attack_damage(self, ctx: Ctx, tp: int, target: Pokemon, amount: int) -> None:
+    def attack_damage(self, ctx: Ctx, tp: int, target: Pokemon, amount: int, main: bool = False) -> None:
         """Damage from an attack: attacker modifiers, Weakness (opponent's Active only), defender modifiers,
         prevention. Damage to the attacker's own Pokémon is placed as printed."""
         g = ctx.g
@@ -358,15 +401,18 @@ class Interpreter:
                     dmg += m.delta
         dmg = max(0, dmg)
         tinfo = g.info(target)
-        if (target is g.pl(tp).active and dmg > 0 and tinfo.weakness >= 0
+        ignore_effects = main and ctx.ignore_effects
+        if (target is g.pl(tp).active and dmg > 0 and tinfo.weakness >= 0 and not (main and ctx.ignore_weakness)
                 and g.info(attacker).type == tinfo.weakness and not self.no_weakness(g, target)):
             dmg += self.rules.weakness_bonus
         for m, c in self.modifiers(g, "damage_taken"):
-            if target in self.targets(c, m.target, ()) and self.attacker_ok(c, attacker, ctx.me, m):
+            if not ignore_effects and target in self.targets(c, m.target, ()) \
+                    and self.attacker_ok(c, attacker, ctx.me, m):
                 dmg += m.delta
         dmg = max(0, dmg)
         for m, c in self.modifiers(g, "prevent_damage"):
-            if target in self.targets(c, m.target, ()) and self.attacker_ok(c, attacker, ctx.me, m):
+            if not ignore_effects and target in self.targets(c, m.target, ()) \
+                    and self.attacker_ok(c, attacker, ctx.me, m):
                 if m.at_most is None or dmg <= m.at_most:
                     dmg = 0
         if dmg > 0:
@@ -451,6 +497,13 @@ class Interpreter:
 
     def fire_damaged(self, g, ctx: Ctx) -> None:
         for pk in ctx.damaged:
+            for m, c in list(self.modifiers(g, "on_damaged")):
+                if pk in self.targets(c, m.target, ()) or (g.where(pk) is None and pk in c.that):
+                    c.attacking = ctx.this
+                    try:
+                        self.steps(c, m.steps, (3,))
+                    except StopEffect:
+                        pass
             w = g.where(pk)
             if w is None or w[0] == ctx.me:
                 continue
@@ -705,7 +758,7 @@ class Interpreter:
         if op == "exists":
             return bool(self.among(ctx, c.among))
         if op == "card_in":
-            return bool(self.zone_cards(ctx, c.player, c.zone, c.filter))
+            return len(self.zone_cards(ctx, c.player, c.zone, c.filter)) >= c.at_least
         if op == "hand_size":
             return len(g.pl(self.player(ctx, c.player)).hand) in c.sizes
         if op == "points":
@@ -737,6 +790,8 @@ class Interpreter:
             return pk is not None and pk.evolved_turn == s.turn
         if ev == "damaged_last_turn_while_active":
             return pk is not None and pk.attack_damaged_turn == s.turn - 1
+        if ev == "your_first_turn":
+            return pl.turns_taken == 1 and s.turn_player == ctx.me
         if ev == "ko_by_this_attack":
             d = ctx.defending
             return d is not None and (g.where(d) is None or d.damage >= g.max_hp(1 - ctx.me, d))
@@ -1156,8 +1211,73 @@ class Interpreter:
                 return
             uid = sel[0].uid
             player = g.where(sel[0])[0]
-        binding = (ctx.this, ctx.defending, list(that), ctx.holder)
+        def uid_of(pk: Pokemon | None) -> int:
+            return -1 if pk is None else pk.uid
+        binding = (uid_of(ctx.this), uid_of(ctx.defending), [pk.uid for pk in that], uid_of(ctx.holder))
+        if not st.stacks and any(d.target == uid and d.data[0] == m for d in s.durations):
+            return
         g.add_duration(ctx.me, player, uid, until, (m, binding), ctx.card)
+
+    def do_damage_ignores(self, ctx: Ctx, st, path) -> None:
+        if st.what == "weakness":
+            ctx.ignore_weakness = True
+        else:
+            ctx.ignore_effects = True
+
+    def do_copy_attack(self, ctx: Ctx, st, path) -> None:
+        """Choose an attack of a Pokémon of `among` and run it as this attack (its damage and steps)."""
+        g = ctx.g
+        opts = []
+        for pk in self.among(ctx, st.among):
+            code = self.encode_pokemon(g, pk)
+            opts += [code * 16 + k for k, a in enumerate(g.info(pk).attacks)
+                     if not any(isinstance(n, ir.CopyAttack) for n in ir.iter_nodes(a.effect))]
+        if not opts:
+            return
+        c = g.choose(ctx.me, "attack", opts, prompt="choose an attack to use")
+        src = self.decode_pokemon(g, c // 16)
+        copied = g.info(src).attacks[c % 16]
+        ctx.main = 0
+        ctx.copied = True
+        if st.needs_energy and not self.cost_paid(g, ctx.me, ctx.this, copied):
+            return
+        eff = copied.effect if isinstance(copied.effect, ir.Attack) else ir.Attack()
+        inner = Ctx(g, ctx.me, ctx.this, g.info(src).index, c % 16, ctx.src_slot)
+        inner.is_attack, inner.attack, inner.defending, inner.main = True, copied, ctx.defending, copied.damage
+        idx = ir.main_damage_index(eff)
+        try:
+            for i, step in enumerate(eff.steps):
+                if i == idx:
+                    self.deal_main(inner)
+                self.step(inner, step, path + (i,))
+            if idx >= len(eff.steps):
+                self.deal_main(inner)
+        except StopEffect:
+            pass
+        ctx.damaged += [pk for pk in inner.damaged if pk not in ctx.damaged]
+        ctx.end_turn = ctx.end_turn or inner.end_turn
+
+    def do_discard_pokemon(self, ctx: Ctx, st, path) -> None:
+        g = ctx.g
+        for pk in self.targets(ctx, st.target, path):
+            if self.effects_prevented(ctx, pk):
+                continue
+            w = g.where(pk)
+            if w is not None:
+                g.discard_pokemon(*w)
+        g.check_winner()
+        g.promote_all()
+
+    def do_survive_knock_out(self, ctx: Ctx, st, path) -> None:
+        g = ctx.g
+        pk = ctx.this
+        w = g.where(pk) if pk is not None else None
+        if w is not None:
+            pk.damage = max(0, g.max_hp(w[0], pk) - st.hp)
+
+    def do_choose_one(self, ctx: Ctx, st, path) -> None:
+        k = ctx.g.choose(ctx.me, "option", list(range(len(st.options))), prompt="choose 1")
+        self.steps(ctx, st.options[k], path + (k,))
 
     def do_end_turn(self, ctx: Ctx, st, path) -> None:
         ctx.end_turn = True

@@ -116,7 +116,7 @@ class Engine:
         out = [L.end_turn()]
         in_play = pl.in_play()
         if r.energy_zone and pl.energy_current >= 0 and pl.energy_attached < r.energy_attach_per_turn:
-            out += [L.attach_energy(slot) for slot, _ in in_play]
+            out += [L.attach_energy(slot) for slot, pk in in_play if it.can_attach_energy(g, p, pk)]
         bench_room = None in pl.slots[1:]
         first_turn = pl.turns_taken <= 1
         for h, inst in enumerate(pl.hand):

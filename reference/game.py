@@ -164,7 +164,10 @@ class Game:
         p = s.turn_player
         self.engine.passives.turn_ending(self, p)
         self.knockouts()
+        ending = [d for d in s.durations if d.until <= s.turn]
         s.durations = [d for d in s.durations if d.until > s.turn]
+        self.engine.passives.durations_ending(self, ending)
+        self.knockouts()
         self.checkup()
         self.knockouts()
         if s.turn >= self.rules.turn_limit:
@@ -411,7 +414,9 @@ class Game:
         info = self.info(pk)
         atk = info.attacks[k]
         self.log(f"{info.name} uses {atk.name}")
-        if pk.rot == CONFUSED and sc.confusion_coin and not self.coin(Addr.CONFUSION, s.turn):
+        if self.engine.passives.attack_flip(self, p, pk) and not self.coin(Addr.ATTACK_FLIP, s.turn):
+            self.log("tails: the attack doesn't happen")
+        elif pk.rot == CONFUSED and sc.confusion_coin and not self.coin(Addr.CONFUSION, s.turn):
             self.log("the Confused Pokémon's attack fails")
             self.place_damage(p, pk, sc.confusion_self_damage)
         else:

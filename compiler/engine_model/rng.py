@@ -86,6 +86,7 @@ class Addr:
     CHECKUP_BURN = 8  # + player: burn recovery coin
     CHECKUP_SLEEP = 10  # + player: sleep wake coin
     CONFUSION = 12  # confused attack coin
+    ATTACK_FLIP = 13  # "flip a coin to attack" lasting effect
     EFFECT = 100  # first part of an effect's address
     RESHUFFLE = 101  # deck shuffled by an effect
 

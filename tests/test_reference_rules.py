@@ -1,0 +1,471 @@
+"""Interaction tests of the Pocket rules: a constructed state, one action, the exact expected state.
+
+Each expectation is written from the rule (docs/rules.md, RulesSpec), not from the engine's output.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from compiler.engine_model.rng import Addr, coin
+from reference import IllegalAction
+from reference.testing import board, engine, mon, side, view
+
+from tests.test_reference_pool import (CAPE, FOSSIL, MACHOP, MEGA, MEWTWO, OMANYTE, ONIX, PIKA, POTION, PROF,
+                                       RAICHU, RULES_POOL, STADIUM, STADIUM2, SUPER)
+
+ENG = engine(RULES_POOL)
+L = ENG.layout
+
+
+def eng_with(**overrides):
+    return engine(RULES_POOL, **overrides)
+
+
+def hand_index(s, player, cid):
+    db = s.engine.db
+    return [db[s.card_of[i]].id for i in s.players[player].hand].index(cid)
+
+
+def two(you, opp, **kw):
+    return board(ENG, you, opp, **kw)
+
+
+# --- setup -----------------------------------------------------------------------------------------------------
+
+def deck_of(eng, ids):
+    from reference.engine import Deck
+
+    return Deck("d", (3,), tuple(eng.db.by_id[i] for i in ids))
+
+
+def test_init_deals_opening_hand_with_a_basic_and_enters_setup():
+    ids = ["T-002"] * 10 + ["T-102"] * 9 + ["T-001"]  # one Basic among 20 cards
+    s = ENG.init([deck_of(ENG, ids), deck_of(ENG, ids)], key=7)
+    for pl in s.players:
+        assert len(pl.hand) == 5 and len(pl.deck) == 15
+        assert any(ENG.db[s.card_of[i]].is_basic for i in pl.hand)
+    assert s.phase == "setup" and s.turn == 0 and s.current_player == s.first_player
+
+
+def test_first_player_is_drawn_by_the_addressed_coin():
+    ids = ["T-001"] * 20
+    for key in range(1, 6):
+        s = ENG.init([deck_of(ENG, ids), deck_of(ENG, ids)], key=key)
+        assert s.first_player == (1 if coin(key, Addr.FIRST_PLAYER) else 0)
+
+
+def test_setup_places_active_then_bench_then_both_players_done_starts_turn_one():
+    ids = ["T-001"] * 20
+    s = ENG.init([deck_of(ENG, ids), deck_of(ENG, ids)], key=3)
+    f = s.first_player
+    assert L.end_turn() not in ENG.legal_actions(s)  # no Active yet
+    s = ENG.step(s, L.play(0), 1)
+    s = ENG.step(s, L.play(0), 2)
+    assert s.players[f].active is not None and s.players[f].slots[1] is not None
+    s = ENG.step(s, L.end_turn(), 3)
+    assert s.current_player == 1 - f and s.phase == "setup"
+    s = ENG.step(s, L.play(0), 4)
+    s = ENG.step(s, L.end_turn(), 5)
+    assert (s.phase, s.turn, s.turn_player) == ("main", 1, f)
+    pl = s.players[f]
+    assert len(pl.hand) == 4 and len(pl.deck) == 14  # 5 - 2 placed + 1 drawn; 15 - 1
+    assert pl.energy_current == -1 and pl.energy_next == 3  # no Energy on the very first turn
+    assert len(s.players[1 - f].hand) == 4  # 5 - 1 placed, no draw yet
+
+
+def test_second_player_gets_energy_and_draws_on_turn_two():
+    s = two(side(active=mon("T-001"), energy="L", deck=["T-001"]),
+            side(active=mon("T-001"), energy="L", deck=["T-003", "T-001"]), turn=1, turn_player=0)
+    s.players[0].turns_taken = s.players[1].turns_taken = 0
+    s.players[0].turns_taken = 1
+    after = ENG.step(s, L.end_turn(), 1)
+    exp = two(side(active=mon("T-001"), energy="L", deck=["T-001"]),
+              side(active=mon("T-001"), energy="L", deck=["T-001"], hand=["T-003"], current="L"), turn=2,
+              turn_player=1)
+    assert view(after) == view(exp)
+
+
+# --- turn start: draw, hand limit, deck out -----------------------------------------------------------------------
+
+def test_hand_limit_skips_the_draw():
+    full = ["T-102"] * 10
+    s = two(side(active=mon("T-001")), side(active=mon("T-001"), hand=full, deck=["T-003"]), turn=3)
+    after = ENG.step(s, L.end_turn(), 1)
+    assert len(after.players[1].hand) == 10 and len(after.players[1].deck) == 1
+
+
+def test_empty_deck_skips_the_draw_without_losing():
+    s = two(side(active=mon("T-001")), side(active=mon("T-001"), deck=[]))
+    after = ENG.step(s, L.end_turn(), 1)
+    assert after.turn == 4 and not after.terminated and after.players[1].hand == []
+
+
+def test_empty_deck_loses_when_deck_out_loses():
+    eng = eng_with(deck_out_loses=True)
+    s = board(eng, side(active=mon("T-001")), side(active=mon("T-001"), deck=[]))
+    after = eng.step(s, eng.layout.end_turn(), 1)
+    assert after.terminated and after.winner == 0 and after.rewards == (1.0, -1.0)
+
+
+# --- energy -------------------------------------------------------------------------------------------------------
+
+def test_attach_energy_from_zone_once_per_turn():
+    s = two(side(active=mon("T-001"), bench=[mon("T-003")], energy="L", current="L"), side(active=mon("T-001")))
+    after = ENG.step(s, L.attach_energy(1), 1)
+    exp = two(side(active=mon("T-001"), bench=[mon("T-003", energy="L")], energy="L", energy_attached=1),
+              side(active=mon("T-001")))
+    assert view(after) == view(exp)
+    assert not any(L.decode(a).kind == "attach_energy" for a in ENG.legal_actions(after))
+
+
+def test_no_attach_when_the_zone_is_empty():
+    s = two(side(active=mon("T-001"), energy="L", current=None), side(active=mon("T-001")))
+    assert L.attach_energy(0) not in ENG.legal_actions(s)
+
+
+# --- playing cards --------------------------------------------------------------------------------------------------
+
+def test_play_basic_to_first_empty_bench_slot():
+    s = two(side(active=mon("T-001"), bench=[mon("T-003")], hand=["T-007"]), side(active=mon("T-001")))
+    after = ENG.step(s, L.play(0), 1)
+    exp = two(side(active=mon("T-001"), bench=[mon("T-003"), mon("T-007", entered_turn=3)]),
+              side(active=mon("T-001")))
+    assert view(after) == view(exp)
+
+
+def test_play_basic_illegal_with_full_bench():
+    s = two(side(active=mon("T-001"), bench=[mon("T-003")] * 3, hand=["T-007"]), side(active=mon("T-001")))
+    assert L.play(0) not in ENG.legal_actions(s)
+
+
+def test_evolve_keeps_damage_and_energy_and_clears_conditions():
+    s = two(side(active=mon("T-001", damage=30, energy="LL", conditions=("Poisoned", "Asleep")), hand=["T-002"]),
+            side(active=mon("T-003")))
+    after = ENG.step(s, L.play_on(0, 0), 1)
+    exp = two(side(active=mon("T-001", "T-002", damage=30, energy="LL")), side(active=mon("T-003")))
+    assert view(after) == view(exp)
+
+
+def test_evolve_illegal_on_the_turn_played():
+    s = two(side(active=mon("T-001", entered_turn=3), hand=["T-002"]), side(active=mon("T-003")))
+    assert L.play_on(0, 0) not in ENG.legal_actions(s)
+
+
+def test_evolve_legal_on_the_turn_played_when_the_rule_allows():
+    eng = eng_with(evolve_same_turn_played=True)
+    s = board(eng, side(active=mon("T-001", entered_turn=3), hand=["T-002"]), side(active=mon("T-003")))
+    assert eng.layout.play_on(0, 0) in eng.legal_actions(s)
+
+
+def test_evolve_illegal_on_own_first_turn_even_for_the_second_player():
+    s = two(side(active=mon("T-003")), side(active=mon("T-001"), hand=["T-002"], turns_taken=1), turn=2,
+            turn_player=1)
+    assert L.play_on(0, 0) not in ENG.legal_actions(s)
+
+
+def test_evolve_on_first_turn_when_the_rule_allows():
+    eng = eng_with(first_turn={"evolve_on_first_turn": True})
+    s = board(eng, side(active=mon("T-003")), side(active=mon("T-001"), hand=["T-002"], turns_taken=1), turn=2,
+              turn_player=1)
+    assert eng.layout.play_on(0, 0) in eng.legal_actions(s)
+
+
+def test_stage2_cannot_skip_stage1():
+    s = two(side(active=mon("T-001"), hand=["T-006"]), side(active=mon("T-003")))
+    assert not any(L.decode(a).kind == "play_on" for a in ENG.legal_actions(s))
+
+
+def test_stage2_evolves_a_stage1():
+    s = two(side(active=mon("T-001", "T-002"), hand=["T-006"]), side(active=mon("T-003")))
+    after = ENG.step(s, L.play_on(0, 0), 1)
+    assert view(after)["players"][0]["slots"][0]["cards"] == ["T-001", "T-002", "T-006"]
+
+
+def test_supporter_once_per_turn():
+    s = two(side(active=mon("T-001"), hand=["T-102", "T-102"], deck=["T-003"] * 5), side(active=mon("T-001")))
+    after = ENG.step(s, L.play(0), 1)
+    exp = two(side(active=mon("T-001"), hand=["T-102", "T-003", "T-003"], deck=["T-003"] * 3,
+                   discard=["T-102"], supporters_played=1), side(active=mon("T-001")))
+    assert view(after) == view(exp)
+    assert L.play(0) not in ENG.legal_actions(after)
+
+
+def test_supporter_on_first_turn_forbidden_by_rule():
+    eng = eng_with(first_turn={"first_player_supporter": False})
+    s = board(eng, side(active=mon("T-001"), hand=["T-102"]), side(active=mon("T-001")), turn=1)
+    assert eng.layout.play(0) not in eng.legal_actions(s)
+    assert ENG.layout.play(0) in ENG.legal_actions(board(ENG, side(active=mon("T-001"), hand=["T-102"]),
+                                                         side(active=mon("T-001")), turn=1))
+
+
+def test_items_are_not_limited_per_turn():
+    s = two(side(active=mon("T-001", damage=40), hand=["T-101", "T-101"]), side(active=mon("T-001")))
+    s = ENG.step(s, L.play(0), 1)
+    after = ENG.step(s, L.play(0), 2)
+    exp = two(side(active=mon("T-001", damage=0), discard=["T-101", "T-101"]), side(active=mon("T-001")))
+    assert view(after) == view(exp)
+
+
+def test_tool_attaches_once_and_raises_hp():
+    s = two(side(active=mon("T-001", damage=60 - 10), hand=["T-103", "T-103"]), side(active=mon("T-001")))
+    after = ENG.step(s, L.play_on(0, 0), 1)
+    exp = two(side(active=mon("T-001", damage=50, tools=["T-103"]), hand=["T-103"]), side(active=mon("T-001")))
+    assert view(after) == view(exp)
+    assert L.play_on(0, 0) not in ENG.legal_actions(after)
+    assert ENG.observe(after, 0)["you"]["slots"][0]["hp"] == 80
+
+
+def test_stadium_replaces_the_old_one_into_its_owners_discard():
+    s = two(side(active=mon("T-001"), hand=["T-105", "T-104"]), side(active=mon("T-001")), stadium="T-104")
+    assert L.play(1) not in ENG.legal_actions(s)  # same name as the stadium in play
+    after = ENG.step(s, L.play(0), 1)
+    exp = two(side(active=mon("T-001"), hand=["T-104"], discard=["T-104"]), side(active=mon("T-001")),
+              stadium="T-105")
+    assert view(after) == view(exp)
+
+
+# --- fossils ---------------------------------------------------------------------------------------------------------
+
+def test_fossil_plays_as_basic_with_its_hp_and_cannot_retreat():
+    s = two(side(active=mon("T-001"), hand=["T-106"]), side(active=mon("T-001")))
+    after = ENG.step(s, L.play(0), 1)
+    assert view(after)["players"][0]["slots"][1]["cards"] == ["T-106"]
+    assert ENG.observe(after, 0)["you"]["slots"][1]["hp"] == 40
+    s2 = two(side(active=mon("T-106", energy="LLL"), bench=[mon("T-001")]), side(active=mon("T-001")))
+    assert not any(L.decode(a).kind == "retreat" for a in ENG.legal_actions(s2))
+
+
+def test_fossil_may_be_discarded_from_play():
+    s = two(side(active=mon("T-001"), bench=[mon("T-106", damage=10)]), side(active=mon("T-001")))
+    after = ENG.step(s, L.ability(1), 1)
+    exp = two(side(active=mon("T-001"), discard=["T-106"]), side(active=mon("T-001")))
+    assert view(after) == view(exp) and after.players[1].points == 0
+
+
+def test_omanyte_evolves_from_helix_fossil():
+    s = two(side(active=mon("T-106"), hand=["T-008"]), side(active=mon("T-001")))
+    after = ENG.step(s, L.play_on(0, 0), 1)
+    assert view(after)["players"][0]["slots"][0]["cards"] == ["T-106", "T-008"]
+
+
+# --- retreat --------------------------------------------------------------------------------------------------------
+
+def test_retreat_pays_cost_swaps_and_clears_conditions():
+    s = two(side(active=mon("T-003", energy="FFF", conditions=("Poisoned",), damage=20), bench=[mon("T-001")]),
+            side(active=mon("T-001")))
+    after = ENG.step(s, L.retreat(1), 1)
+    exp = two(side(active=mon("T-001"), bench=[mon("T-003", damage=20)], discard_energy="FFF", retreats=1),
+              side(active=mon("T-001")))
+    assert view(after) == view(exp)
+
+
+def test_retreat_discards_the_most_plentiful_energy_first():
+    s = two(side(active=mon("T-001", energy="GLL"), bench=[mon("T-003")]), side(active=mon("T-001")))
+    after = ENG.step(s, L.retreat(1), 1)
+    assert view(after)["players"][0]["slots"][1]["energy"] == "GL"
+
+
+def test_retreat_once_per_turn():
+    s = two(side(active=mon("T-001", energy="LL"), bench=[mon("T-001")], retreats=1), side(active=mon("T-001")))
+    assert not any(L.decode(a).kind == "retreat" for a in ENG.legal_actions(s))
+
+
+def test_retreat_needs_enough_energy():
+    s = two(side(active=mon("T-003", energy="FF"), bench=[mon("T-001")]), side(active=mon("T-001")))
+    assert L.retreat(1) not in ENG.legal_actions(s)
+
+
+@pytest.mark.parametrize("cond", ["Asleep", "Paralyzed"])
+def test_asleep_or_paralyzed_cannot_retreat_or_attack(cond):
+    s = two(side(active=mon("T-001", energy="LL", conditions=(cond,)), bench=[mon("T-001")]),
+            side(active=mon("T-001")))
+    kinds = {L.decode(a).kind for a in ENG.legal_actions(s)}
+    assert "retreat" not in kinds and "attack" not in kinds
+
+
+def test_confused_and_poisoned_may_retreat():
+    s = two(side(active=mon("T-001", energy="L", conditions=("Confused", "Poisoned")), bench=[mon("T-001")]),
+            side(active=mon("T-001")))
+    assert L.retreat(1) in ENG.legal_actions(s)
+
+
+# --- attacks ---------------------------------------------------------------------------------------------------------
+
+def test_attack_cost_typed_and_colorless():
+    s = two(side(active=mon("T-001", "T-002", energy="LG")), side(active=mon("T-003")))
+    assert L.attack(0) not in ENG.legal_actions(s)  # Bolt LLC needs 2 Lightning
+    s = two(side(active=mon("T-001", "T-002", energy="LLG")), side(active=mon("T-003")))
+    assert L.attack(0) in ENG.legal_actions(s)
+
+
+def test_attack_deals_printed_damage_ends_turn_and_opponent_draws():
+    s = two(side(active=mon("T-001", energy="LL")), side(active=mon("T-003"), deck=["T-001"], energy="F", next="F"))
+    after = ENG.step(s, L.attack(1), 1)
+    exp = two(side(active=mon("T-001", energy="LL")),
+              side(active=mon("T-003", damage=40), hand=["T-001"], energy="F", current="F"), turn=4, turn_player=1)
+    assert view(after) == view(exp)
+
+
+def test_weakness_adds_twenty():
+    s = two(side(active=mon("T-003", energy="FF")), side(active=mon("T-001", "T-002")))
+    after = ENG.step(s, L.attack(0), 1)
+    assert after.players[1].active.damage == 60 + 20
+
+
+def test_first_player_may_attack_on_turn_one_unless_the_rule_forbids():
+    you, opp = side(active=mon("T-001", energy="L"), turns_taken=1), side(active=mon("T-003"))
+    assert L.attack(0) in ENG.legal_actions(board(ENG, you, opp, turn=1))
+    eng = eng_with(first_turn={"first_player_attack": False})
+    assert eng.layout.attack(0) not in eng.legal_actions(board(eng, you, opp, turn=1))
+
+
+# --- knockouts, points, promotion, winning -------------------------------------------------------------------------
+
+def test_knockout_scores_one_discards_everything_and_auto_promotes_the_only_bench():
+    s = two(side(active=mon("T-003", energy="FF")),
+            side(active=mon("T-001", "T-002", damage=40, energy="LL", tools=["T-103"]), bench=[mon("T-007")]))  # 40+60+20 = 120 HP
+    after = ENG.step(s, L.attack(0), 1)
+    exp = two(side(active=mon("T-003", energy="FF"), points=1),
+              side(active=mon("T-007"), discard=["T-001", "T-002", "T-103"], discard_energy="LL", current="G"),
+              turn=4, turn_player=1)
+    assert view(after) == view(exp)
+
+
+def test_knockout_promotion_is_the_owners_choice():
+    s = two(side(active=mon("T-003", energy="FF")), side(active=mon("T-001"), bench=[mon("T-007"), mon("T-004")]))
+    mid = ENG.step(s, L.attack(0), 1)
+    assert mid.phase == "choice" and mid.current_player == 1 and mid.pending.kind == "promote"
+    assert mid.pending.options == [1, 2] and mid.players[0].points == 1
+    after = ENG.step(mid, L.choose(1), 2)
+    exp = two(side(active=mon("T-003", energy="FF"), points=1),
+              side(active=mon("T-004"), bench=[mon("T-007")], discard=["T-001"], current="G"), turn=4, turn_player=1)
+    assert view(after) == view(exp)
+
+
+@pytest.mark.parametrize("victim,points", [("T-004", 2), ("T-005", 3)])
+def test_ex_scores_two_and_mega_ex_three(victim, points):
+    s = two(side(active=mon("T-003", energy="FF")), side(active=mon(victim, damage=190), bench=[mon("T-007")]))
+    after = ENG.step(s, L.attack(0), 1)
+    assert after.players[0].points == points
+
+
+def test_three_points_win():
+    s = two(side(active=mon("T-003", energy="FF"), points=2), side(active=mon("T-001"), bench=[mon("T-007")]))
+    after = ENG.step(s, L.attack(0), 1)
+    assert after.terminated and after.winner == 0 and after.rewards == (1.0, -1.0)
+    assert ENG.legal_actions(after) == []
+    with pytest.raises(IllegalAction):
+        ENG.step(after, L.end_turn(), 1)
+
+
+def test_no_pokemon_left_loses():
+    s = two(side(active=mon("T-003", energy="FF")), side(active=mon("T-001")))
+    after = ENG.step(s, L.attack(0), 1)
+    assert after.terminated and after.winner == 0 and after.players[0].points == 1
+
+
+def test_turn_limit_is_a_tie_by_default_and_can_go_to_points():
+    s = two(side(active=mon("T-001"), points=1), side(active=mon("T-001")), turn=30)
+    after = ENG.step(s, L.end_turn(), 1)
+    assert after.truncated and after.winner == 2 and after.rewards == (0.0, 0.0)
+    eng = eng_with(at_turn_limit="more_points_wins")
+    after = eng.step(board(eng, side(active=mon("T-001"), points=1), side(active=mon("T-001")), turn=30),
+                     eng.layout.end_turn(), 1)
+    assert after.truncated and after.winner == 0
+
+
+def test_points_to_win_is_a_parameter():
+    eng = eng_with(points_to_win=1)
+    s = board(eng, side(active=mon("T-003", energy="FF")), side(active=mon("T-001"), bench=[mon("T-007")]))
+    assert eng.step(s, eng.layout.attack(0), 1).winner == 0
+
+
+# --- special conditions and checkup --------------------------------------------------------------------------------
+
+def test_poison_does_ten_at_checkup():
+    s = two(side(active=mon("T-001")), side(active=mon("T-003", conditions=("Poisoned",))))
+    after = ENG.step(s, L.end_turn(), 1)
+    assert after.players[1].active.damage == 10 and after.players[1].active.poisoned
+
+
+def test_poison_damage_is_a_parameter():
+    eng = eng_with(special_conditions={"poison_damage": 30})
+    s = board(eng, side(active=mon("T-001")), side(active=mon("T-003", conditions=("Poisoned",))))
+    assert eng.step(s, eng.layout.end_turn(), 1).players[1].active.damage == 30
+
+
+@pytest.mark.parametrize("heads", [True, False])
+def test_burn_does_twenty_then_a_coin_may_recover(heads):
+    s = two(side(active=mon("T-001")), side(active=mon("T-003", conditions=("Burned",))))
+    key = next(k for k in range(1, 200) if coin(k, Addr.CHECKUP_BURN + 1, 3) == heads)
+    after = ENG.step(s, L.end_turn(), key)
+    assert after.players[1].active.damage == 20 and after.players[1].active.burned == (not heads)
+
+
+@pytest.mark.parametrize("heads", [True, False])
+def test_asleep_wakes_on_heads_at_checkup(heads):
+    s = two(side(active=mon("T-001", conditions=("Asleep",))), side(active=mon("T-003")))
+    key = next(k for k in range(1, 200) if coin(k, Addr.CHECKUP_SLEEP + 0, 3) == heads)
+    after = ENG.step(s, L.end_turn(), key)
+    assert after.players[0].active.conditions() == ([] if heads else ["Asleep"])
+
+
+def test_paralysis_lasts_through_the_owners_next_turn():
+    # Player 1's Active was paralyzed during turn 3 (player 0's turn).
+    s = two(side(active=mon("T-001")), side(active=mon("T-003"), deck=["T-001"] * 3))
+    s.players[1].active.rot, s.players[1].active.paralysis_left, s.players[1].active.paralysis_turn = 2, 1, 3
+    s = ENG.step(s, L.end_turn(), 1)  # end of turn 3: still paralyzed during turn 4
+    assert s.players[1].active.conditions() == ["Paralyzed"]
+    assert not any(L.decode(a).kind in ("attack", "retreat") for a in ENG.legal_actions(s))
+    s = ENG.step(s, L.end_turn(), 2)  # end of the owner's turn 4: recovers
+    assert s.players[1].active.conditions() == []
+
+
+@pytest.mark.parametrize("heads", [True, False])
+def test_confused_attack_needs_heads(heads):
+    s = two(side(active=mon("T-003", energy="FF", conditions=("Confused",))), side(active=mon("T-001", "T-002")))
+    key = next(k for k in range(1, 200) if coin(k, Addr.CONFUSION, 3) == heads)
+    after = ENG.step(s, L.attack(0), key)
+    assert after.players[1].active.damage == (80 if heads else 0) and after.turn == 4
+
+
+def test_checkup_knockout_scores_for_the_opponent():
+    s = two(side(active=mon("T-001", damage=50, conditions=("Poisoned",)), bench=[mon("T-003")]),
+            side(active=mon("T-003")))
+    after = ENG.step(s, L.end_turn(), 1)
+    exp = two(side(active=mon("T-003"), discard=["T-001"]), side(active=mon("T-003"), points=1, current="G"), turn=4,
+              turn_player=1)
+    assert view(after) == view(exp)
+
+
+def test_checkup_order_is_a_parameter_and_both_actives_are_checked():
+    s = two(side(active=mon("T-001", conditions=("Poisoned",))), side(active=mon("T-003", conditions=("Poisoned",))))
+    after = ENG.step(s, L.end_turn(), 1)
+    assert after.players[0].active.damage == 10 and after.players[1].active.damage == 10
+
+
+# --- API behaviour ----------------------------------------------------------------------------------------------------
+
+def test_illegal_action_raises_a_clear_error():
+    s = two(side(active=mon("T-001")), side(active=mon("T-001")))
+    with pytest.raises(IllegalAction, match="illegal action .*attack:0"):
+        ENG.step(s, L.attack(0), 1)
+    with pytest.raises(IllegalAction, match="not in 0"):
+        ENG.step(s, 10_000, 1)
+
+
+def test_step_never_changes_its_input_state():
+    s = two(side(active=mon("T-003", energy="FF")), side(active=mon("T-001"), bench=[mon("T-007")]))
+    before = view(s)
+    ENG.step(s, L.attack(0), 1)
+    assert view(s) == before
+
+
+def test_observe_hides_the_opponents_hand_and_deck_order():
+    s = two(side(active=mon("T-001"), hand=["T-002"], deck=["T-003", "T-001"]),
+            side(active=mon("T-001"), hand=["T-004", "T-005"], deck=["T-006"]))
+    obs = ENG.observe(s, 0)
+    assert obs["you"]["hand"] == ["T-002"] and "hand" not in obs["opponent"]
+    assert obs["opponent"]["hand_count"] == 2 and obs["you"]["deck_count"] == 2
+    assert "T-004" not in repr(obs) and "T-006" not in repr(obs) and "deck" not in obs["you"]
