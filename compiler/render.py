@@ -1,12 +1,1022 @@
-"""Canonical English for IR nodes: `render(node) -> str`. `parse(render(ir)) == ir` for every parsed IR."""
+"""Canonical English for IR nodes: `render(node) -> str`.
+
+The output is card wording that grammar/effects.lark reads back, so `parse_effect(render(x), kind) == x` for every
+IR the parser produces. A tree the grammar has no wording for raises `RenderError` (hand-made IR only).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from . import ir
+from .spec.base import ENERGY_SYMBOLS
+
+SYMBOL = {name: f"[{sym}]" for sym, name in ENERGY_SYMBOLS.items()}
+DURATION = {"opponent_next_turn": "your opponent's next turn", "your_next_turn": "your next turn",
+            "this_turn": "this turn"}
+HISTORY = {
+    "played_supporter_this_turn": "you played a Supporter card from your hand during this turn",
+    "ko_last_turn": "any of your Pokémon were Knocked Out by damage from an attack during your opponent's last turn",
+    "moved_to_active_this_turn": "this Pokémon moved from your Bench to the Active Spot this turn",
+    "evolved_this_turn": "this Pokémon evolved during this turn",
+    "damaged_last_turn_while_active": "this Pokémon was damaged by an attack during your opponent's last turn "
+                                      "while it was in the Active Spot",
+    "ko_by_this_attack": "your opponent's Pokémon is Knocked Out by damage from this attack",
+}
+_OPP_ATTACK = "an attack from your opponent's Pokémon"
 
 
-def render(node: ir.Node) -> str:
-    """Canonical English text of a top-level IR node."""
+class RenderError(ValueError):
+    """The IR has no canonical wording (the parser never produces such a tree)."""
+
+
+@dataclass
+class Ctx:
+    """What wording depends on: the effect kind and, for a Tool, the filters on the Pokémon holding it."""
+
+    kind: str
+    holder: tuple = ()
+
+
+def render(node: ir.Node, kind: str | None = None) -> str:
+    """Canonical English text of a top-level IR node (or of a CardIR: one line per effect)."""
+    if isinstance(node, ir.CardIR):
+        return _render_card(node)
     if isinstance(node, ir.Unresolved):
         return node.text
-    raise NotImplementedError(type(node).__name__)
+    if isinstance(node, ir.Attack):
+        return _attack(node, Ctx("attack"))
+    if isinstance(node, (ir.Activated, ir.Passive, ir.Triggered)) and kind != "trainer":
+        return _ability(node, Ctx("ability"))
+    if isinstance(node, (ir.TrainerEffect, ir.Tool, ir.Fossil)):
+        return _trainer(node, Ctx("trainer"))
+    raise RenderError(f"not a top-level node: {type(node).__name__}")
+
+
+def _render_card(card: ir.CardIR) -> str:
+    lines = []
+    for a in card.attacks:
+        dmg = f"{a.base_damage or ''}{a.suffix}" if a.suffix else (str(a.base_damage) if a.base_damage else "")
+        lines.append(f"{a.name} {dmg}".rstrip() + (f": {render(a.effect)}" if a.effect != ir.Attack() else ""))
+    if card.ability is not None:
+        lines.append(f"Ability: {render(card.ability)}")
+    if card.trainer is not None:
+        lines.append(render(card.trainer, "trainer"))
+    return "\n".join(lines)
+
+
+def cap(s: str) -> str:
+    return s[:1].upper() + s[1:]
+
+
+def low(s: str) -> str:
+    """Lowercase the first letter unless the sentence starts with a name."""
+    from .parse.normalise import keywords
+
+    first = s.split(" ", 1)[0]
+    return s[:1].lower() + s[1:] if first.lower() in keywords() else s
+
+
+def join_and(items: list[str], conj: str = "and") -> str:
+    if len(items) == 1:
+        return items[0]
+    if len(items) == 2:
+        return f"{items[0]} {conj} {items[1]}"
+    return ", ".join(items[:-1]) + f", {conj} {items[-1]}"
+
+
+# --------------------------------------------------------------------------------------------------- top level
+def _attack(a: ir.Attack, c: Ctx) -> str:
+    out = []
+    if a.requirement is not None:
+        out.append(f"You can use this attack only if {cond(a.requirement, c)}.")
+    steps = list(a.steps)
+    if a.damage_at is not None:
+        out.append(f"Before doing damage, {clauses(steps[:a.damage_at], c)}.")
+        steps = steps[a.damage_at:]
+    out.extend(sentences(steps, c))
+    return " ".join(out)
+
+
+def _ability(node, c: Ctx) -> str:
+    if isinstance(node, ir.Activated):
+        head = "Once during your turn" if node.once else "As often as you like during your turn"
+        if node.requirement is not None:
+            if not node.once:
+                raise RenderError("a requirement on an as-often-as-you-like Ability")
+            head += f", if {cond(node.requirement, c)}"
+        body = f"{head}, you may {low(' '.join(sentences(node.steps, c)))}"
+        if node.cost:
+            body = f"You must {clauses(node.cost, c)} in order to use this Ability. {body}"
+        return body
+    if isinstance(node, ir.Passive):
+        return _passive(node, c)
+    return _triggered(node, c)
+
+
+def _passive(node: ir.Passive, c: Ctx) -> str:
+    mods = modifiers(node.modifiers, c)
+    req = node.requirement
+    if req is None:
+        return cap(mods) + "."
+    if req == ir.History(event="your_first_turn"):
+        return f"During your first turn, {mods}."
+    if isinstance(req, ir.Matches) and isinstance(req.target, ir.ThisPokemon) and req.filters in (
+            (ir.InZone(zone="active"),), (ir.InZone(zone="bench"),)):
+        where = "in the Active Spot" if req.filters[0].zone == "active" else "on your Bench"
+        return f"As long as this Pokémon is {where}, {mods}."
+    return f"If {cond(req, c)}, {mods}."
+
+
+def _triggered(node: ir.Triggered, c: Ctx) -> str:
+    t = node.trigger
+    me = target(ir.ToolHolder() if c.kind == "trainer" else ir.ThisPokemon(), c)
+    body = " ".join(sentences(node.steps, c))
+    req = node.requirement
+    if t.event in ("evolved_from_hand", "played_to_bench"):
+        if not (node.optional and node.once) or req is not None:
+            raise RenderError("an evolve/bench trigger that is not 'once during your turn, you may'")
+        what = ("play this Pokémon from your hand to evolve 1 of your Pokémon" if t.event == "evolved_from_hand"
+                else "put this Pokémon from your hand onto your Bench")
+        return f"Once during your turn, when you {what}, you may {low(body)}"
+    if node.optional or node.once:
+        raise RenderError("an optional trigger other than evolve/bench")
+    if t.event == "end_of_turn" and t.each_turn:
+        if req is None:
+            raise RenderError("an each-turn trigger without a condition")
+        return f"At the end of each turn, if {cond(req, c)}, {low(body)}"
+    if req is not None:
+        raise RenderError("a trigger with a requirement")
+    energy = (f"a {SYMBOL[t.energy_type]} Energy" if t.energy_type else "an Energy")
+    active = "As long as this Pokémon is in the Active Spot, "
+    heads = {
+        ("damaged_by_attack", True): f"If {me} is in the Active Spot and is damaged by {_OPP_ATTACK}",
+        ("knocked_out_by_attack", True): f"If {me} is in the Active Spot and is Knocked Out by damage from "
+                                         f"{_OPP_ATTACK}",
+        ("knocked_out_by_attack", False): f"If {me} is Knocked Out by damage from {_OPP_ATTACK}",
+        ("would_be_knocked_out", False): f"If {me} would be Knocked Out by damage from an attack",
+        ("knocked_out", False): f"When {me} is Knocked Out",
+        ("energy_attached", False): f"Whenever you attach {energy} from your Energy Zone to {me}",
+        ("energy_attached", True): f"{active}whenever you attach {energy} from your Energy Zone to it",
+        ("end_of_turn", True): f"At the end of your turn, if {me} is in the Active Spot",
+        ("end_of_first_turn", False): "At the end of your first turn",
+        ("checkup", True): f"During Pokémon Checkup, if {me} is in the Active Spot",
+        ("opponent_attaches_energy", True): f"{active}whenever your opponent attaches an Energy from their "
+                                            "Energy Zone to 1 of their Pokémon",
+        ("opponent_ko_by_holder", False): "Whenever your opponent's Pokémon is Knocked Out by damage from an attack "
+                                          f"used by {me}",
+    }
+    key = (t.event, t.while_active)
+    if key not in heads or (t.energy_type and t.event != "energy_attached"):
+        raise RenderError(f"no wording for trigger {t}")
+    if c.kind == "ability" and key == ("energy_attached", True) and me != "this Pokémon":
+        raise RenderError("energy trigger")
+    return f"{heads[key]}, {low(body)}"
+
+
+def _trainer(node, c: Ctx) -> str:
+    if isinstance(node, ir.Fossil):
+        if node.type != "Colorless":
+            pass
+        return (f"Play this card as if it were a {node.hp}-HP Basic {SYMBOL[node.type]} Pokémon. At any time during "
+                "your turn, you may discard this card from play. This card can't retreat.")
+    if isinstance(node, ir.Tool):
+        if len(node.effects) != 1:
+            raise RenderError("a Tool with several effects")
+        eff = node.effects[0]
+        req = eff.requirement
+        if isinstance(req, ir.Matches) and isinstance(req.target, ir.ToolHolder) and _desc_only(req.filters):
+            c = Ctx("trainer", holder=req.filters)
+            eff = eff.model_copy(update={"requirement": None})
+        elif isinstance(req, ir.All) and isinstance(req.conditions[0], ir.Matches) and \
+                isinstance(req.conditions[0].target, ir.ToolHolder) and _desc_only(req.conditions[0].filters):
+            c = Ctx("trainer", holder=req.conditions[0].filters)
+            rest = req.conditions[1:]
+            eff = eff.model_copy(update={"requirement": rest[0] if len(rest) == 1 else ir.All(conditions=rest)})
+        if isinstance(eff, ir.Passive):
+            return _passive(eff, c)
+        return _triggered(eff, c)
+    out = []
+    if node.requirement is not None:
+        out.append(f"You can use this card only if {cond(node.requirement, c)}.")
+    out.extend(sentences(node.steps, c))
+    return " ".join(out)
+
+
+# --------------------------------------------------------------------------------------------------- steps
+def sentences(steps, c: Ctx) -> list[str]:
+    """Each step as a sentence, merging the pairs the grammar words together."""
+    steps = list(steps)
+    out = []
+    i = 0
+    while i < len(steps):
+        s = steps[i]
+        nxt = steps[i + 1] if i + 1 < len(steps) else None
+        if isinstance(s, ir.Select) and isinstance(s.target, ir.RandomPokemon):
+            if nxt is None:
+                raise RenderError("a random pick with nothing done to it")
+            out.append(f"{cap(_random(s.target, c))}. {cap(clause(nxt, c))}.")
+            i += 2
+            continue
+        if isinstance(s, ir.Heal) and nxt == ir.Recover(target=ir.That(), random=True):
+            out.append(f"Heal {_amount_plain(s.amount)} damage and remove a random Special Condition from "
+                       f"{target(s.target, c)}.")
+            i += 2
+            continue
+        if isinstance(s, ir.Lasting) and isinstance(nxt, ir.Lasting) and nxt.duration == s.duration and \
+                s.stacks and nxt.stacks and s.duration in DURATION:
+            try:
+                out.append(f"During {DURATION[s.duration]}, {modifiers((s.modifier, nxt.modifier), c)}.")
+                i += 2
+                continue
+            except RenderError:
+                pass
+        if isinstance(s, ir.DiscardCards) and s.zone == "deck" and s.player == "you" and isinstance(
+                nxt, ir.DiscardCards) and nxt == s.model_copy(update={"player": "opponent"}) and s.count > 1:
+            out.append(f"Discard the top {s.count} cards of each player's deck.")
+            i += 2
+            continue
+        out.append(sentence(s, c))
+        i += 1
+    return out
+
+
+def sentence(s, c: Ctx) -> str:
+    """One step as a whole sentence."""
+    if isinstance(s, ir.Flip):
+        return f"Flip {_coins(s)}."
+    if isinstance(s, ir.If):
+        return _if(s, c)
+    if isinstance(s, ir.Repeat):
+        return _repeat(s, c)
+    if isinstance(s, ir.Select):
+        if not isinstance(s.target, ir.Choose):
+            raise RenderError("Select of a random Pokémon must be followed by a step")
+        return f"Choose {target(s.target, c)}."
+    if isinstance(s, ir.Lasting):
+        return _lasting(s, c)
+    if isinstance(s, ir.EndTurn):
+        return "Your turn ends."
+    if isinstance(s, ir.AttackDoesNothing):
+        return "This attack does nothing."
+    if isinstance(s, ir.DamageIgnores):
+        if s.what == "weakness":
+            return "This attack's damage isn't affected by Weakness."
+        return "This attack's damage isn't affected by any effects on your opponent's Active Pokémon."
+    if isinstance(s, ir.CopyAttack):
+        return _copy(s, c)
+    if isinstance(s, ir.ChooseOne):
+        if len(s.options) != 2:
+            raise RenderError("Choose 1 of other than 2 options")
+        a, b = (" ".join(sentences(o, c)) for o in s.options)
+        return f"Choose 1: ① {a} ② {b}"
+    if isinstance(s, ir.ApplyCondition) and (s.pick != "all" or s.poison_damage is not None):
+        return _apply_special(s, c)
+    return cap(clause(s, c)) + "."
+
+
+def clauses(steps, c: Ctx) -> str:
+    """Steps joined as clauses of one sentence ("A, and B")."""
+    parts = [clause(s, c) for s in steps]
+    if not parts:
+        raise RenderError("no steps")
+    return parts[0] if len(parts) == 1 else ", and ".join(parts)
+
+
+def clause(s, c: Ctx) -> str:
+    """A step that the grammar reads as a clause (lowercase, no period)."""
+    match s:
+        case ir.AttackDamage():
+            return _attack_damage(s, c)
+        case ir.Damage():
+            return _damage(s, c)
+        case ir.Heal(amount=None):
+            return f"heal all damage from {target(s.target, c)}"
+        case ir.Heal():
+            return f"heal {_amount_plain(s.amount)} damage from {target(s.target, c)}"
+        case ir.ApplyCondition(pick="all", poison_damage=None):
+            verb = "are" if _plural(s.target) else "is"
+            return f"{target(s.target, c)} {verb} now {join_and(list(s.conditions))}"
+        case ir.Recover(random=False, conditions=()):
+            return f"{target(s.target, c)} recovers from all Special Conditions"
+        case ir.Recover(random=False):
+            return f"{target(s.target, c)} recovers from being {join_and(list(s.conditions))}"
+        case ir.Draw(player="you", amount=ir.Const(value=1)):
+            return "draw a card"
+        case ir.Draw(player="you", amount=ir.Const(value=n)):
+            return f"draw {n} cards"
+        case ir.Draw(player="you", amount=ir.Per(each=1, count=cnt)):
+            return f"draw a card for each {count(cnt, c)}"
+        case ir.Draw(player="opponent", amount=ir.Const(value=n)) if n > 1:
+            return f"your opponent draws {n} cards"
+        case ir.DrawUntil():
+            return "draw cards until you have the same number of cards in your hand as your opponent"
+        case ir.DiscardEnergy():
+            return _discard_energy(s, c)
+        case ir.DiscardTools():
+            return f"discard all Pokémon Tools from {target(s.target, c)}"
+        case ir.AttachEnergy():
+            return _attach(s, c)
+        case ir.MoveEnergy():
+            return f"move {_energy_sel(s.energy)} from {target(s.source, c)} to {target(s.target, c)}"
+        case ir.DiscardCards():
+            return _discard_cards(s, c)
+        case ir.Fetch():
+            return _fetch(s, c)
+        case ir.EvolveFromDeck(target=ir.ThisPokemon()):
+            return "put a random card from your deck that evolves from this Pokémon onto this Pokémon to evolve it"
+        case ir.ShuffleHand(player="you"):
+            return "shuffle your hand into your deck"
+        case ir.ShuffleHand(player="opponent"):
+            return "your opponent shuffles their hand into their deck"
+        case ir.RevealHand(player="opponent"):
+            return "your opponent reveals their hand"
+        case ir.HandToDeck(player="opponent", random=True, filter=ir.CardFilter(kind="card", filters=())):
+            return "your opponent reveals a random card from their hand and shuffles it into their deck"
+        case ir.HandToDeck(player="opponent", random=False, chooser="you"):
+            return f"choose a {_card_kind(s.filter, False)} you find there and shuffle it into your opponent's deck"
+        case ir.LookTop(count=1):
+            return f"look at the top card of {_owner(s.player)} deck"
+        case ir.LookTop():
+            return f"look at the top {s.count} cards of {_owner(s.player)} deck"
+        case ir.Switch():
+            return _switch(s, c)
+        case ir.Optional_(steps=(ir.Switch(player="you", only_if=()) as sw,), then=()) if c.kind != "trainer" \
+                and not isinstance(sw.new_active, ir.ThisPokemon):
+            return "you may " + _switch(sw, c)
+        case ir.ReturnPokemon(to="hand"):
+            return f"put {target(s.target, c)} into {'their' if _owner_of(s.target) == 'opponent' else 'your'} hand"
+        case ir.ReturnPokemon(to="deck", target=ir.Active(player="opponent", filters=())):
+            return "your opponent shuffles their Active Pokémon into their deck"
+        case ir.ReturnPokemon(to="deck", target=ir.ThisPokemon()):
+            return "shuffle this Pokémon into your deck"
+        case ir.KnockOut():
+            return f"{target(s.target, c)} is Knocked Out"
+        case ir.SetHp(halve=True, hp=None):
+            return f"halve {possessive(s.target, c)} remaining HP, rounded down"
+        case ir.SetHp(halve=False, hp=int(hp)):
+            return f"{possessive(s.target, c)} remaining HP is now {hp}"
+        case ir.MoveDamage(amount=None, source=ir.That(), target=ir.ThisPokemon()):
+            return "move all of its damage to this Pokémon"
+        case ir.MoveDamage(amount=ir.Const(value=n), source=ir.That()):
+            return f"move {n} of its damage to {target(s.target, c)}"
+        case ir.DiscardPokemon():
+            return f"discard {target(s.target, c)}"
+        case ir.SurviveKnockOut():
+            return f"it is not Knocked Out and its remaining HP becomes {s.hp}"
+    raise RenderError(f"no clause wording for {type(s).__name__}: {s}")
+
+
+def _plural(t) -> bool:
+    return isinstance(t, ir.Each) and t.among.player == "both" and t.among.zone == "active"
+
+
+def _coins(f: ir.Flip) -> str:
+    if f.until_tails:
+        if f.count != ir.Const(value=1):
+            raise RenderError("until tails with a count")
+        return "a coin until you get tails"
+    match f.count:
+        case ir.Const(value=1):
+            return "a coin"
+        case ir.Const(value=n) if n > 1:
+            return f"{n} coins"
+        case ir.Per(each=1, count=cnt):
+            return f"a coin for each {count(cnt, Ctx('attack'))}"
+    raise RenderError(f"no wording for {f}")
+
+
+def _if(s: ir.If, c: Ctx) -> str:
+    if s.otherwise:
+        raise RenderError("If with otherwise")
+    head = f"If {cond(s.condition, c)}"
+    then = list(s.then)
+    if then == [ir.AttackDoesNothing()]:
+        return f"{head}, this attack does nothing."
+    if len(then) == 1 and isinstance(then[0], ir.Lasting):
+        return f"{head}, {low(_lasting(then[0], c))}"
+    if len(then) == 1 and isinstance(then[0], ir.CopyAttack) and not then[0].needs_energy:
+        return f"{head}, {low(_copy(then[0], c))}"
+    return f"{head}, {clauses(then, c)}."
+
+
+def _repeat(s: ir.Repeat, c: Ctx) -> str:
+    steps = list(s.steps)
+    if s.times == ir.Per(each=1, count=ir.Heads()):
+        return f"For each heads, {clauses(steps, c)}."
+    if isinstance(s.times, ir.Const) and steps and isinstance(steps[0], ir.Select) and \
+            isinstance(steps[0].target, ir.RandomPokemon) and len(steps) > 1:
+        return (f"{cap(_random(steps[0].target, c))} {s.times.value} times. For each time a Pokémon was chosen, "
+                f"{clauses(steps[1:], c)}.")
+    raise RenderError(f"no wording for {s}")
+
+
+def _random(t: ir.RandomPokemon, c: Ctx) -> str:
+    if t.among == ir.Among(player="both", other=True):
+        return f"{t.count} other Pokémon (either yours or your opponent's) is chosen at random"
+    if t.among.other or t.among.player == "both":
+        raise RenderError("random pick wording")
+    return f"{t.count} of {_owner(t.among.player)} {desc(t.among.zone, t.among.filters)} is chosen at random"
+
+
+def _lasting(s: ir.Lasting, c: Ctx) -> str:
+    m = s.modifier
+    if isinstance(m, ir.AttackFlip):
+        flip = (f"if {target(m.target, c)} tries to use an attack, your opponent flips a coin. If tails, that attack "
+                "doesn't happen")
+        if s.duration == "until_leaves_active" and not s.stacks:
+            return (f"{cap(flip)}. This effect lasts until {target(m.target, c)} leaves the Active Spot, and it "
+                    "doesn't stack.")
+        if s.duration in DURATION and s.stacks:
+            return f"During {DURATION[s.duration]}, {flip}."
+        raise RenderError("attack flip duration")
+    if not s.stacks:
+        raise RenderError("a non-stacking lasting effect")
+    if s.duration == "until_leaves_active":
+        return f"Until this Pokémon leaves the Active Spot, {modifiers((m,), c)}."
+    d = DURATION[s.duration]
+    if isinstance(m, ir.OnDamaged):
+        return f"During {d}, if {target(m.target, c)} is damaged by an attack, {clauses(m.steps, c)}."
+    if isinstance(m, ir.AtEnd):
+        return f"At the end of {d}, {clauses(m.steps, c)}."
+    return f"During {d}, {modifiers((m,), c)}."
+
+
+def _copy(s: ir.CopyAttack, c: Ctx) -> str:
+    a = s.among
+    filters = a.filters
+    except_ex = bool(filters) and filters[-1] == ir.IsEx(value=False)
+    if except_ex:
+        filters = filters[:-1]
+    whose = f"{_owner(a.player)} {desc_poss(a.zone, filters)}"
+    energy = (" If this Pokémon doesn't have the necessary Energy to use that attack, this attack does nothing."
+              if s.needs_energy else "")
+    if except_ex:
+        if not s.needs_energy:
+            raise RenderError("copy attack wording")
+        return f"Choose 1 of {whose} attacks, except any Pokémon ex, and use it as this attack.{energy}"
+    return f"Choose 1 of {whose} attacks and use it as this attack.{energy}"
+
+
+def _apply_special(s: ir.ApplyCondition, c: Ctx) -> str:
+    t = target(s.target, c)
+    if s.pick == "choose" and len(s.conditions) == 2 and s.poison_damage is None and s.chooser == "you":
+        a, b = s.conditions
+        return f"Choose either {a} or {b}. {cap(t)} is now affected by that Special Condition."
+    if s.pick == "random" and s.exclude_existing and s.poison_damage is None:
+        return (f"1 Special Condition from among {join_and(list(s.conditions))} is chosen at random, and {t} is now "
+                "affected by that Special Condition. Any Special Conditions already affecting that Pokémon will not "
+                "be chosen.")
+    if s.pick == "all" and "Poisoned" in s.conditions and s.poison_damage is not None and c.kind != "trainer":
+        return (f"{cap(t)} is now {join_and(list(s.conditions))}. Do {s.poison_damage} damage to this Pokémon "
+                "instead of the usual amount for this Special Condition.")
+    raise RenderError(f"no wording for {s}")
+
+
+def _attack_damage(s: ir.AttackDamage, c: Ctx) -> str:
+    a = s.amount
+    if isinstance(a, ir.Per) and isinstance(a.count, ir.DamageOn) and a.each == 1:
+        on = target(a.count.target, c)
+        if s.mode == "more":
+            return f"this attack does more damage equal to the damage {on} has on it"
+        if s.mode == "set":
+            return f"this attack does damage to your opponent's Active Pokémon equal to the damage {on} has on it"
+        return f"this attack's damage is reduced by the amount of damage {on} has on it"
+    if s.mode == "less":
+        raise RenderError("less damage wording")
+    more = " more" if s.mode == "more" else ""
+    return f"this attack does {_amount_plain(a)}{more} damage{_per(a, c)}"
+
+
+def _damage(s: ir.Damage, c: Ctx) -> str:
+    a = s.amount
+    if s.by_attack:
+        if c.kind != "attack":
+            raise RenderError("attack damage outside an attack")
+        if isinstance(s.target, ir.ThisPokemon) and isinstance(a, ir.Const):
+            return f"this Pokémon also does {a.value} damage to itself"
+        return f"this attack does {_amount_plain(a)} damage to {target(s.target, c)}{_per(a, c)}"
+    if not isinstance(a, ir.Const):
+        raise RenderError("effect damage with a count")
+    return f"do {a.value} damage to {target(s.target, c)}"
+
+
+def _amount_plain(a) -> str:
+    if isinstance(a, ir.Const):
+        return str(a.value)
+    if isinstance(a, ir.Per):
+        return str(a.each)
+    raise RenderError(f"amount {a}")
+
+
+def _per(a, c: Ctx) -> str:
+    return f" for each {count(a.count, c)}" if isinstance(a, ir.Per) else ""
+
+
+def _energy_sel(e: ir.EnergySel) -> str:
+    sym = f" {SYMBOL[e.energy_type]}" if e.energy_type else ""
+    if e.count is None:
+        return f"all{sym} Energy"
+    if e.count == 1:
+        return f"a{sym} Energy" if sym else "an Energy"
+    return f"{e.count}{sym} Energy"
+
+
+def _three(energy) -> str:
+    if len(energy) != 3 or any(e.count != 1 or e.energy_type is None for e in energy):
+        raise RenderError("energy list wording")
+    a, b, cc = (SYMBOL[e.energy_type] for e in energy)
+    return f"a {a}, {b}, and {cc} Energy"
+
+
+def _discard_energy(s: ir.DiscardEnergy, c: Ctx) -> str:
+    t = target(s.target, c)
+    if s.random:
+        (e,) = s.energy
+        if e.energy_type is not None or e.count is None:
+            raise RenderError("random typed discard")
+        return f"discard a random Energy from {t}" if e.count == 1 else f"discard {e.count} random Energy from {t}"
+    if len(s.energy) == 1:
+        return f"discard {_energy_sel(s.energy[0])} from {t}"
+    return f"discard {_three(s.energy)} from {t}"
+
+
+def _attach(s: ir.AttachEnergy, c: Ctx) -> str:
+    if s.source == "discard":
+        if s.distribute:
+            raise RenderError("distributing from the discard pile")
+        (e,) = s.energy
+        if s.random:
+            if e.energy_type is not None or e.count is None:
+                raise RenderError("random attach wording")
+            return f"attach {e.count} random Energy from your discard pile to {target(s.target, c)}"
+        return f"attach {_energy_sel(e)} from your discard pile to {target(s.target, c)}"
+    if s.random:
+        raise RenderError("random Energy Zone attach")
+    if s.distribute:
+        if not isinstance(s.target, ir.Each):
+            raise RenderError("distribute to a non-set")
+        a = s.target.among
+        return (f"take {_three(s.energy)} from your Energy Zone and attach them to {_owner(a.player)} "
+                f"{desc(a.zone, a.filters)} in any way you like")
+    (e,) = s.energy
+    if e.count is None or e.energy_type is None:
+        raise RenderError("Energy Zone attach needs count and type")
+    return f"take {_energy_sel(e)} from your Energy Zone and attach it to {target(s.target, c)}"
+
+
+def _card_kind(f: ir.CardFilter, plural: bool) -> str:
+    if f.filters:
+        raise RenderError("card kind with filters")
+    base = {"card": "card", "item": "Item card", "supporter": "Supporter card", "trainer": "Trainer card",
+            "tool": "Pokémon Tool card"}[f.kind]
+    if plural and f.kind == "trainer":
+        raise RenderError("plural Trainer cards")
+    return base + "s" if plural else base
+
+
+def _card_desc(f: ir.CardFilter) -> str:
+    """A card description after "random" / "a" in a fetch."""
+    if f.kind in ("card", "item", "supporter", "trainer", "tool") and not f.filters:
+        return _card_kind(f, False)
+    if f.kind == "card" and len(f.filters) == 1 and isinstance(f.filters[0], ir.NameIs):
+        return _names(f.filters[0].names, "or")
+    if f.kind == "pokemon":
+        fs = list(f.filters)
+        if len(fs) == 1 and isinstance(fs[0], ir.EvolvesFrom) and fs[0].name:
+            return f"card that evolves from {fs[0].name}"
+        hp = ""
+        if fs and isinstance(fs[-1], ir.HpAtMost) and not fs[-1].remaining:
+            hp = f" with {fs.pop().hp} HP or less"
+        ex = ""
+        if fs and fs[-1] == ir.IsEx():
+            ex = " ex"
+            fs.pop()
+        elif ir.IsEx(mega=True) in fs:
+            ex = " ex"
+        pre = _pre(tuple(fs))
+        if pre is None or (hp and ex):
+            raise RenderError(f"card description {f}")
+        return f"{pre}Pokémon{ex}{hp}"
+    raise RenderError(f"card description {f}")
+
+
+def _discard_cards(s: ir.DiscardCards, c: Ctx) -> str:
+    if s.zone == "deck":
+        if s.random or s.up_to or s.filter != ir.CardFilter() or s.chooser != "you":
+            raise RenderError("deck discard wording")
+        own = _owner(s.player)
+        return f"discard the top card of {own} deck" if s.count == 1 else \
+            f"discard the top {s.count} cards of {own} deck"
+    if s.player == "you" and not s.random and s.chooser == "you":
+        if s.up_to:
+            return f"discard up to {s.count} {_card_kind(s.filter, True)} from your hand"
+        if s.count == 1:
+            return f"discard a {_card_kind(s.filter, False)} from your hand"
+        return f"discard {s.count} {_card_kind(s.filter, True)} from your hand"
+    if s.player == "opponent" and s.count == 1 and not s.up_to:
+        if s.random:
+            return f"discard a random {_card_kind(s.filter, False)} from your opponent's hand"
+        if s.chooser == "you":
+            return f"choose a {_card_kind(s.filter, False)} you find there and discard it"
+    raise RenderError(f"no wording for {s}")
+
+
+def _fetch(s: ir.Fetch, c: Ctx) -> str:
+    where = {"deck": "deck", "discard": "discard pile"}[s.source]
+    to = "into your hand" if s.to == "hand" else "onto your Bench"
+    if s.player == "opponent":
+        if not (s.source == "discard" and s.to == "bench" and not s.random and s.count == 1):
+            raise RenderError("fetch from the opponent")
+        return f"put a {_card_desc(s.filter)} from your opponent's {where} onto their Bench"
+    if not s.random:
+        if s.count != 1:
+            raise RenderError("chosen fetch of several cards")
+        return f"put a {_card_desc(s.filter)} from your {where} {to}"
+    f = s.filter
+    if s.count > 1 and f.kind == "card" and len(f.filters) == 1 and isinstance(f.filters[0], ir.NameIs) and \
+            len(f.filters[0].names) > 1:
+        return f"put {s.count} random cards from among {_names(f.filters[0].names, 'and')} from your {where} {to}"
+    return f"put {s.count} random {_card_desc(f)} from your {where} {to}"
+
+
+def _switch(s: ir.Switch, c: Ctx) -> str:
+    new = s.new_active
+    if s.player == "you":
+        if isinstance(new, ir.ThisPokemon) and not s.only_if:
+            return "switch it with your Active Pokémon"
+        if not (isinstance(new, ir.Choose) and new.chooser == "you" and new.among.player == "you"
+                and new.among.zone == "bench"):
+            raise RenderError("switch wording")
+        if not s.only_if and c.kind != "trainer":
+            return f"switch this Pokémon with {target(new, c)}"
+        return f"switch your Active {desc(None, s.only_if)} with {target(new, c)}"
+    if isinstance(new, ir.Choose) and new.among.player == "opponent" and new.among.zone == "bench":
+        if new.chooser == "opponent" and new.count == 1 and not new.among.filters and not new.up_to:
+            pre = _pre(s.only_if)
+            if pre is None:
+                raise RenderError("switch out filter")
+            return f"switch out your opponent's Active {pre}Pokémon to the Bench"
+        if new.chooser == "you" and not s.only_if:
+            return f"switch in {target(new, c)} to the Active Spot"
+    raise RenderError(f"no wording for {s}")
+
+
+# --------------------------------------------------------------------------------------------------- modifiers
+def modifiers(mods, c: Ctx) -> str:
+    mods = list(mods)
+    first = mods[0]
+    if len(mods) == 2 and isinstance(first, ir.AttackCost) and isinstance(mods[1], ir.RetreatCost) and \
+            first.delta > 0 and mods[1].delta > 0 and not mods[1].none and first.target == mods[1].target:
+        return (f"attacks used by {target(first.target, c)} cost {first.delta} {SYMBOL[first.energy_type]} more, "
+                f"and its Retreat Cost is {mods[1].delta} [C] more")
+    text = modifier(first, c)
+    for m in mods[1:]:
+        if m == ir.NoWeakness(target=first.target) and isinstance(first, ir.DamageTaken):
+            text += " and has no Weakness"
+        elif m == ir.ConditionImmunity(target=first.target) and isinstance(first, ir.DamageTaken):
+            text += " and can't be affected by any Special Conditions"
+        else:
+            raise RenderError("several modifiers")
+    return text
+
+
+def _from(filters, player) -> str:
+    if player == "opponent":
+        return f" from your opponent's {desc(None, filters)}"
+    if player is None and filters:
+        return f" from {desc(None, filters)}"
+    if player is None:
+        return ""
+    raise RenderError("attacker filter wording")
+
+
+def modifier(m, c: Ctx) -> str:
+    t = target(m.target, c) if hasattr(m, "target") else ""
+    match m:
+        case ir.DamageTaken():
+            if isinstance(m.target, ir.Each) and m.target.among.player in ("you", "opponent"):
+                a = m.target.among
+                return (f"all of {_owner(a.player)} {desc(a.zone, a.filters)} take {m.delta:+d} damage from attacks"
+                        f"{_from(m.attacker, m.attacker_player)}")
+            return f"{t} takes {m.delta:+d} damage from attacks{_from(m.attacker, m.attacker_player)}"
+        case ir.DamageDealt(attack_name=str(name)):
+            to = f" to {target(m.defender, c)}" if m.defender is not None else ""
+            return f"{possessive(m.attacker, c)} {name} attack does {m.delta:+d} damage{to}"
+        case ir.DamageDealt():
+            to = f" to {target(m.defender, c)}" if m.defender is not None else ""
+            return f"attacks used by {target(m.attacker, c)} do {m.delta:+d} damage{to}"
+        case ir.PreventDamage(effects=True, attacker=(), attacker_player=None, at_most=None):
+            return f"prevent all damage from and effects of attacks done to {t}"
+        case ir.PreventDamage(effects=False, at_most=int(n), attacker=(), attacker_player=None):
+            return f"prevent all damage done to {t} by attacks if that damage is {n} or less"
+        case ir.PreventDamage(effects=False, at_most=None):
+            return f"prevent all damage done to {t} by attacks{_from(m.attacker, m.attacker_player)}"
+        case ir.PreventEffects(attacker_player="opponent"):
+            return f"prevent all effects of attacks used by your opponent's Pokémon done to {t}"
+        case ir.CantAttack(attack_name=None):
+            return f"{t} can't attack"
+        case ir.CantAttack():
+            return f"{t} can't use {m.attack_name}"
+        case ir.CantRetreat():
+            return f"{t} can't retreat"
+        case ir.AttackCost(delta=d) if d > 0 and m.energy_type:
+            return f"attacks used by {t} cost {d} {SYMBOL[m.energy_type]} more"
+        case ir.AttackCost(delta=d) if d < 0 and m.energy_type:
+            return f"attacks used by {t} cost {-d} less {SYMBOL[m.energy_type]} Energy"
+        case ir.RetreatCost(none=True):
+            if isinstance(m.target, ir.Active) and m.target.player == "you":
+                return f"your Active {desc(None, m.target.filters)} has no Retreat Cost"
+            return f"{t} has no Retreat Cost"
+        case ir.RetreatCost(none=False, delta=d) if d != 0:
+            word = "more" if d > 0 else "less"
+            return f"the Retreat Cost of {t} is {abs(d)} {word}"
+        case ir.NoWeakness():
+            return f"{t} has no Weakness"
+        case ir.HpBonus(amount=ir.Const(value=v)):
+            if isinstance(m.target, ir.Each):
+                a = m.target.among
+                return f"each of {_owner(a.player)} {desc(a.zone, a.filters)} gets {v:+d} HP"
+            return f"{t} gets {v:+d} HP"
+        case ir.HpBonus(amount=ir.Per(each=v, count=cnt)):
+            return f"{t} gets {v:+d} HP for each {count(cnt, c)}"
+        case ir.CantPlay(player="opponent", card="item"):
+            return "they can't play any Item cards from their hand"
+        case ir.CantPlay(player="opponent", card="supporter"):
+            return "your opponent can't use any Supporter cards from their hand"
+        case ir.ConditionImmunity(conditions=()):
+            return f"{t} can't be affected by any Special Conditions"
+        case ir.ConditionImmunity(conditions=(one,)):
+            return f"{t} can't be {one}"
+        case ir.CantBeHealed(among=ir.Among(player="both", zone="in_play", filters=(), other=False)):
+            return "Pokémon (both yours and your opponent's) can't be healed"
+        case ir.CantAttachEnergy(player="opponent", target=ir.Active(player="opponent", filters=())):
+            return "they can't take any Energy from their Energy Zone to attach to their Active Pokémon"
+    raise RenderError(f"no wording for modifier {m}")
+
+
+# --------------------------------------------------------------------------------------------------- conditions
+def cond(x, c: Ctx) -> str:
+    match x:
+        case ir.CoinOutcome(outcome="heads"):
+            return "heads"
+        case ir.CoinOutcome(outcome="tails"):
+            return "tails"
+        case ir.CoinOutcome(outcome="all_heads"):
+            return "both of them are heads"
+        case ir.CoinOutcome(outcome="all_tails"):
+            return "both of them are tails"
+        case ir.CoinOutcome(outcome="at_least", count=n):
+            return f"at least {n} of them {'is' if n == 1 else 'are'} heads"
+        case ir.Matches():
+            return _matches(x, c)
+        case ir.Exists():
+            return _exists(x)
+        case ir.All(conditions=conds) if conds and all(isinstance(e, ir.Exists) for e in conds):
+            zones = {e.among.zone for e in conds}
+            names = [e.among.filters[0].names[0] for e in conds if len(e.among.filters) == 1 and
+                     isinstance(e.among.filters[0], ir.NameIs) and len(e.among.filters[0].names) == 1]
+            if len(names) == len(conds) > 1 and len(zones) == 1 and all(e.among.player == "you" for e in conds):
+                where = "on your Bench" if zones == {"bench"} else "in play"
+                return f"you have {_names(tuple(names), 'and')} {where}"
+        case ir.CardIn(player="you", zone="discard", at_least=1, filter=ir.CardFilter(kind="card", filters=(
+                ir.NameIs(names=(name,)),))):
+            return f"{name} is in your discard pile"
+        case ir.Not(condition=ir.CardIn(player="you", zone="hand", filter=ir.CardFilter(kind="card", filters=()),
+                                        at_least=n)):
+            return f"you have fewer than {n} {'card' if n == 1 else 'cards'} in your hand"
+        case ir.HandSize(player="you", sizes=sizes) if len(sizes) >= 2:
+            return f"you have exactly {join_and([str(n) for n in sizes], 'or')} cards in your hand"
+        case ir.Points(player="opponent", at_most=None, at_least=n) if n >= 1:
+            return f"your opponent has gotten at least {n} point{'s' if n > 1 else ''}"
+        case ir.Points(player="opponent", at_least=0, at_most=0):
+            return "your opponent hasn't gotten any points"
+        case ir.History(event="used_attack_last_turn", name=str(name)):
+            return f"1 of your Pokémon used {name} during your last turn"
+        case ir.History(event=e, name=None) if e in HISTORY:
+            return HISTORY[e]
+    raise RenderError(f"no wording for condition {x}")
+
+
+def _exists(x: ir.Exists) -> str:
+    a = x.among
+    if a.player != "you" or a.other:
+        raise RenderError("exists wording")
+    if a.zone == "bench" and a.filters == (ir.Damaged(),):
+        return "any of your Benched Pokémon have damage on them"
+    if len(a.filters) == 1 and isinstance(a.filters[0], ir.NameIs):
+        names = a.filters[0].names
+        if a.zone == "bench":
+            return f"{names[0]} is on your Bench" if len(names) == 1 else f"you have {_names(names, 'or')} on your Bench"
+        if a.zone == "in_play":
+            return f"you have {_names(names, 'or')} in play"
+    raise RenderError(f"no wording for {x}")
+
+
+def _matches(x: ir.Matches, c: Ctx) -> str:
+    t = target(x.target, c)
+    fs = x.filters
+    if len(fs) == 1:
+        f = fs[0]
+        match f:
+            case ir.NameIs():
+                return f"{t} is {_names(f.names, 'or')}"
+            case ir.HasCondition(conditions=()):
+                return f"{t} is affected by a Special Condition"
+            case ir.HasCondition(conditions=(one,)):
+                return f"{t} is {one}"
+            case ir.Damaged(value=True):
+                return f"{t} has damage on it"
+            case ir.Damaged(value=False):
+                return f"{t} has no damage on it"
+            case ir.HasTool(value=True):
+                return f"{t} has a Pokémon Tool attached"
+            case ir.HasAbility():
+                return f"{t} has an Ability"
+            case ir.HasEnergy(at_least=1, extra=False):
+                sym = f" {SYMBOL[f.energy_type]}" if f.energy_type else ""
+                return f"{t} has any{sym} Energy attached"
+            case ir.HasEnergy(extra=True) if f.energy_type:
+                return f"{t} has at least {f.at_least} extra {SYMBOL[f.energy_type]} Energy attached"
+            case ir.EnergyTypesAtLeast():
+                return f"{t} has {f.count} or more different types of Energy attached"
+            case ir.HpAtMost(remaining=True):
+                return f"{possessive(x.target, c)} remaining HP is {f.hp} or less"
+            case ir.InZone(zone="active"):
+                return f"{t} is in the Active Spot"
+            case ir.InZone(zone="bench"):
+                return f"{t} is on your Bench"
+            case ir.RetreatAtLeast():
+                return f"{t} has a Retreat Cost of {f.count} or more"
+    d = _desc_only(fs) and desc(None, fs)
+    if d:
+        article = "an" if d[0].lower() in "aeiou" else "a"
+        return f"{t} is {article} {d}"
+    raise RenderError(f"no wording for {x}")
+
+
+# --------------------------------------------------------------------------------------------------- targets
+def _owner(player: str) -> str:
+    return {"you": "your", "opponent": "your opponent's"}[player]
+
+
+def _owner_of(t) -> str | None:
+    if isinstance(t, ir.Active):
+        return t.player
+    if isinstance(t, (ir.Each, ir.Choose, ir.RandomPokemon)):
+        return t.among.player
+    return None
+
+
+def target(t, c: Ctx) -> str:
+    match t:
+        case ir.ThisPokemon():
+            if c.kind == "trainer":
+                raise RenderError("this Pokémon in a Trainer")
+            return "this Pokémon"
+        case ir.ToolHolder():
+            if c.kind != "trainer":
+                raise RenderError("tool holder outside a Trainer")
+            pre = _pre(c.holder)
+            return f"the {pre}Pokémon this card is attached to"
+        case ir.Defending():
+            return "the Defending Pokémon"
+        case ir.Attacking():
+            return "the Attacking Pokémon"
+        case ir.That():
+            return "that Pokémon"
+        case ir.Active():
+            return f"{_owner(t.player)} {desc('active', t.filters)}"
+        case ir.Each(among=a):
+            if a.other:
+                raise RenderError("each other")
+            if a.player == "both":
+                if a.zone == "active" and not a.filters:
+                    return "both Active Pokémon"
+                raise RenderError("each of both players' Pokémon")
+            return f"each of {_owner(a.player)} {desc(a.zone, a.filters)}"
+        case ir.Choose(chooser="you", up_to=False, among=a) if not a.other and a.player != "both":
+            return f"{t.count} of {_owner(a.player)} {desc(a.zone, a.filters)}"
+    raise RenderError(f"no wording for target {t}")
+
+
+def possessive(t, c: Ctx) -> str:
+    if isinstance(t, ir.ThisPokemon) and c.kind != "trainer":
+        return "this Pokémon's"
+    if isinstance(t, ir.Active):
+        return f"{_owner(t.player)} {desc_poss('active', t.filters)}"
+    raise RenderError(f"no possessive wording for {t}")
+
+
+_PRE_STAGE = {"basic": "Basic ", "stage1": "Stage 1 ", "stage2": "Stage 2 ", "evolution": "Evolution "}
+
+
+def _pre(filters) -> str | None:
+    """Filters written before "Pokémon" ("[G] ", "Basic ", "Mega Evolution "), or None if one can't be."""
+    out = []
+    for f in filters:
+        match f:
+            case ir.TypeIs(types=(one,)):
+                out.append(SYMBOL[one] + " ")
+            case ir.TypeIs(types=(a, b)):
+                out.append(f"{SYMBOL[a]} or {SYMBOL[b]} ")
+            case ir.StageIs():
+                out.append(_PRE_STAGE[f.stage])
+            case ir.IsEx(value=True, mega=True):
+                out.append("Mega Evolution ")
+            case _:
+                return None
+    return "".join(out)
+
+
+def _names(names, conj: str) -> str:
+    return join_and(list(names), conj)
+
+
+def _desc_only(filters) -> bool:
+    """Every filter can be written in a description ("Basic [G] Pokémon ex")."""
+    try:
+        desc(None, filters)
+        return True
+    except RenderError:
+        return False
+
+
+def desc(zone: str | None, filters) -> str:
+    """A Pokémon description: zone word, filters before the head, head (Pokémon / Pokémon ex / names), then
+    trailing filters ("that has damage on it")."""
+    fs = list(filters)
+    i = 0
+    pre = []
+    while i < len(fs) and _pre((fs[i],)) is not None:
+        pre.append(fs[i])
+        i += 1
+    head = "Pokémon"
+    if i < len(fs) and fs[i] == ir.IsEx():
+        head = "Pokémon ex"
+        i += 1
+    elif i < len(fs) and isinstance(fs[i], ir.NameIs):
+        head = _names(fs[i].names, "or")
+        i += 1
+    post = []
+    for f in fs[i:]:
+        match f:
+            case ir.Damaged(value=True):
+                post.append("that has damage on it")
+            case ir.HasEnergy(at_least=1, extra=False):
+                sym = f" {SYMBOL[f.energy_type]}" if f.energy_type else ""
+                post.append(f"that has any{sym} Energy attached")
+            case ir.EvolvesFrom(name=str(name), this=False):
+                post.append(f"that evolves from {name}")
+            case ir.HasAbility():
+                post.append("in play that has an Ability")
+            case _:
+                raise RenderError(f"no description wording for filter {f}")
+    if len(post) > 1:
+        raise RenderError("several trailing filters")
+    z = {"active": "Active ", "bench": "Benched ", "in_play": "", None: ""}[zone]
+    if head != "Pokémon" and head != "Pokémon ex" and pre and z == "":
+        pass
+    return f"{z}{_pre(pre)}{head}" + (f" {post[0]}" if post else "")
+
+
+def desc_poss(zone: str | None, filters) -> str:
+    if any(_pre((f,)) is None for f in filters):
+        raise RenderError("possessive description with non-prefix filters")
+    z = {"active": "Active ", "bench": "Benched ", "in_play": "", None: ""}[zone]
+    return f"{z}{_pre(filters)}Pokémon's"
+
+
+def count(x, c: Ctx) -> str:
+    match x:
+        case ir.Heads():
+            return "heads"
+        case ir.EnergyCount():
+            sym = f"{SYMBOL[x.energy_type]} " if x.energy_type else ""
+            t = x.target
+            if isinstance(t, ir.Each) and t.among.player in ("you", "opponent"):
+                where = f"all of {_owner(t.among.player)} {desc(t.among.zone, t.among.filters)}"
+            else:
+                where = target(t, c)
+            return f"{sym}Energy attached to {where}"
+        case ir.PokemonCount(among=a):
+            if a.other:
+                raise RenderError("count of other")
+            if a == ir.Among(player="both", zone="bench"):
+                return "Benched Pokémon (both yours and your opponent's)"
+            if a == ir.Among(player="you"):
+                return "Pokémon you have in play"
+            if a.player == "both":
+                raise RenderError("count of both players' Pokémon")
+            if a.filters and a.filters[-1] == ir.HasAbility():
+                return f"of {_owner(a.player)} {desc(a.zone, a.filters)}"
+            return f"of {_owner(a.player)} {desc(a.zone, a.filters)}"
+        case ir.RetreatCostOf():
+            return f"Energy in {possessive(x.target, c)} Retreat Cost"
+        case ir.CardCount(zone="deck"):
+            return f"{_card_kind(x.filter, False)} in {_owner(x.player)} deck"
+        case ir.CardCount(zone="hand"):
+            return f"{_card_kind(x.filter, False)} in {_owner(x.player)} hand"
+        case ir.DoneCount():
+            return "card you discarded in this way"
+    raise RenderError(f"no wording for count {x}")

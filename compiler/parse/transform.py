@@ -48,6 +48,13 @@ class NameList:
 
 
 @dataclass(frozen=True)
+class CantDiscard:
+    """"If you can't [discard N cards], this attack does nothing." after a discard from the hand."""
+
+    again: tuple
+
+
+@dataclass(frozen=True)
 class PoisonDamage:
     """"Do 20 damage to this Pokémon instead of the usual amount for this Special Condition."."""
 
@@ -316,12 +323,20 @@ class ToIR(Transformer):
 
     def choose_one(self, one, a, b):
         _one(one)
-        return ir.ChooseOne(options=(tuple(flat(a)), tuple(flat(b))))
+        return ir.TrainerEffect(steps=(ir.ChooseOne(options=(tuple(flat(a)), tuple(flat(b)))),))
 
     # ---------------------------------------------------------------- sentences
     def sentences(self, *ss):
         out = []
         for s in ss:
+            if isinstance(s, CantDiscard):
+                prev = out[-1] if out else None
+                if not (isinstance(prev, ir.DiscardCards) and prev.zone == "hand" and prev.player == "you"
+                        and not prev.random and not prev.up_to) or s.again and s.again != (prev.count, prev.filter):
+                    raise Unsupported("'if you can't' after something other than discarding from your hand")
+                have = ir.CardIn(player="you", zone="hand", filter=prev.filter, at_least=prev.count)
+                out[-1:] = [ir.If(condition=ir.Not(condition=have), then=(ir.AttackDoesNothing(),)), prev]
+                continue
             if isinstance(s, PoisonDamage):
                 prev = out[-1] if out else None
                 if not (isinstance(prev, ir.ApplyCondition) and "Poisoned" in prev.conditions):
@@ -425,12 +440,8 @@ class ToIR(Transformer):
         steps = tuple(_replace_by_attack(s) for s in clauses)
         return [ir.Lasting(duration=duration, modifier=ir.OnDamaged(target=target, steps=steps))]
 
-    def discard_or_nothing(self, n, kind, *again):
-        if again and (again[0] != n or again[1] != kind):
-            raise Unsupported("'if you can't' names other cards than the discard")
-        have = ir.CardIn(player="you", zone="hand", filter=kind, at_least=n)
-        return [ir.If(condition=ir.Not(condition=have), then=(ir.AttackDoesNothing(),)),
-                ir.DiscardCards(count=n, filter=kind)]
+    def if_cant_discard(self, *again):
+        return CantDiscard(again)
 
     def ignores_weakness(self):
         return [ir.DamageIgnores(what="weakness")]
@@ -462,8 +473,10 @@ class ToIR(Transformer):
         fetch = ir.Fetch(count=1, filter=filt, source="discard", to="hand", random=True)
         return [ir.Repeat(times=ir.Per(each=1, count=ir.Heads()), steps=(fetch,))]
 
-    def cond_fewer_cards(self, n):
-        return ir.Not(condition=ir.CardIn(player="you", zone="hand", filter=ir.CardFilter(), at_least=int(n)))
+    def cond_fewer_cards(self, n, kind):
+        if kind != ir.CardFilter():
+            raise Unsupported("fewer than N cards of a kind")
+        return ir.Not(condition=ir.CardIn(player="you", zone="hand", filter=kind, at_least=int(n)))
 
     def t_energy_while(self, req, etype, target):
         if not isinstance(target, ir.That):
