@@ -1,6 +1,6 @@
 """Page text → corpus text conventions (see ../shared/data/pocket/README.md).
 
-Energy symbols become `[G] [R] ...`, whitespace is collapsed, U+2212 becomes `-`, curly apostrophes and quotes are
+Energy symbols (`span[data-tooltip]`, or an `<img alt>` naming a type) become `[G] [R] ...`, whitespace is collapsed, U+2212 becomes `-`, curly apostrophes and quotes are
 straightened, `×` after a number becomes `x`. `span.copy-only` is skipped; reminder text is kept as printed.
 """
 
@@ -75,6 +75,11 @@ def _walk(el: Tag | NavigableString):
         return
     if el.name == "br":
         yield " "
+        return
+    if el.name == "img":
+        kind = TYPE_ALIASES.get(re.sub(r"\s*energy$", "", (el.get("alt") or "").strip(), flags=re.I).lower())
+        if kind in TYPE_LETTER:
+            yield f"[{TYPE_LETTER[kind]}]"
         return
     tooltip = el.get("data-tooltip")
     if el.name == "span" and tooltip is not None:

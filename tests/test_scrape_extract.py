@@ -42,6 +42,11 @@ def test_page_text_conventions():
         "Discard a [R] Energy. This Pokémon's attacks do -20 damage (until the end of your next turn).")
 
 
+def test_energy_images_in_text_become_symbols():
+    html = '<p>Discard <img alt="Fire"> <img alt="Water Energy"> Energy. <img alt="Rarity_Common.png"></p>'
+    assert element_text(soup_of(html).p) == "Discard [R] [W] Energy."
+
+
 def caterpie() -> str:
     rec = next(r for r in load_corpus_set(CORPUS, "A1") if r["id"] == "A1-005")
     return render_card(rec, 5, "◊")

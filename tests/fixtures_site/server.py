@@ -31,21 +31,37 @@ class Site:
     faults: dict[str, list[Fault]] = field(default_factory=lambda: defaultdict(list))
     hits: Counter = field(default_factory=Counter)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    in_flight: int = 0
+    max_in_flight: int = 0
+    user_agents: set = field(default_factory=set)
+    started: list = field(default_factory=list)
+    """Monotonic start time of each request, in arrival order."""
 
     def arm(self, path: str, *faults: Fault) -> None:
         with self.lock:
             self.faults[path].extend(faults)
 
-    def next_fault(self, path: str) -> Fault | None:
+    def next_fault(self, path: str, user_agent: str | None) -> Fault | None:
         with self.lock:
             self.hits[path] += 1
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            self.user_agents.add(user_agent)
+            self.started.append(time.monotonic())
             queue = self.faults.get(path)
             return queue.pop(0) if queue else None
+
+    def done(self) -> None:
+        with self.lock:
+            self.in_flight -= 1
 
     def reset(self) -> None:
         with self.lock:
             self.faults.clear()
             self.hits.clear()
+            self.max_in_flight = 0
+            self.user_agents.clear()
+            self.started.clear()
 
 
 def _handler(site: Site):
@@ -54,8 +70,14 @@ def _handler(site: Site):
             pass
 
         def do_GET(self) -> None:
+            try:
+                self._get()
+            finally:
+                site.done()
+
+        def _get(self) -> None:
             path = urlsplit(self.path).path
-            fault = site.next_fault(path) or Fault()
+            fault = site.next_fault(path, self.headers.get("User-Agent")) or Fault()
             if fault.delay:
                 time.sleep(fault.delay)
             if path == "/robots.txt":
