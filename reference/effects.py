@@ -264,7 +264,8 @@ class Interpreter:
 
     @staticmethod
     def energy_available(pk: Pokemon, sel) -> bool:
-        n = sum(pk.energy) if sel.energy_type is None else pk.energy[type_index(sel.energy_type)]
+        t = energy_index(sel.energy_type)
+        n = sum(pk.energy) if t is None else pk.energy[t]
         return n >= (sel.count or 1)
 
     def attack_flip(self, g, p: int, pk: Pokemon) -> bool:
@@ -674,7 +675,7 @@ class Interpreter:
         if op == "damaged":
             return (pk.damage > 0) == f.value
         if op == "has_energy":
-            t = None if f.energy_type is None else type_index(f.energy_type)
+            t = energy_index(f.energy_type)
             n = sum(pk.energy) if t is None else pk.energy[t]
             if f.extra and ctx.attack is not None and t is not None:
                 n -= ctx.attack.cost_needs()[0][t]
@@ -720,7 +721,7 @@ class Interpreter:
         if op == "heads":
             return sum(ctx.flips)
         if op == "energy_count":
-            t = None if c.energy_type is None else type_index(c.energy_type)
+            t = energy_index(c.energy_type)
             return sum(sum(pk.energy) if t is None else pk.energy[t] for pk in self.targets(ctx, c.target, ()))
         if op == "pokemon_count":
             return len(self.among(ctx, c.among))
@@ -924,7 +925,7 @@ class Interpreter:
                 continue
             p = g.where(pk)[0]
             for si, sel in enumerate(st.energy):
-                t = None if sel.energy_type is None else type_index(sel.energy_type)
+                t = energy_index(sel.energy_type)
                 if sel.count is None:
                     for u in ([t] if t is not None else range(N_ENERGY)):
                         done += g.discard_energy(p, pk, u, pk.energy[u])
@@ -961,7 +962,7 @@ class Interpreter:
         pl = g.pl(ctx.me)
         units: list[int] = []
         for si, sel in enumerate(st.energy):
-            t = None if sel.energy_type is None else type_index(sel.energy_type)
+            t = energy_index(sel.energy_type)
             if st.source == "zone":
                 for k in range(sel.count or 1):
                     units.append(t if t is not None else g.roll_energy(ctx.me, 16 + si * 4 + k))
@@ -997,7 +998,7 @@ class Interpreter:
         if not dsts:
             return
         dst = dsts[0]
-        t = None if st.energy.energy_type is None else type_index(st.energy.energy_type)
+        t = energy_index(st.energy.energy_type)
         moved = 0
         for src in srcs:
             if src is dst:
@@ -1290,6 +1291,13 @@ class Interpreter:
             return
         self.steps(ctx, st.steps, path + (0,))
         self.steps(ctx, st.then, path + (1,))
+
+
+def energy_index(name: str | None) -> int | None:
+    """An Energy type's index; None for "any type" (no type, or [C]: an Energy of any type)."""
+    if name is None or name in ("Colorless", "Dragon"):
+        return None
+    return type_index(name)
 
 
 def remove_condition(pk: Pokemon, cond: str) -> None:

@@ -45,6 +45,8 @@ class Engine:
         self.layout = ActionLayout.from_rules(self.rules, db.max_attacks)
         self.interpreter = Interpreter(db, self.rules)
         self.passives = self.interpreter
+        self.attack_names = sorted({a.name for c in db.cards for a in c.attacks})
+        """Attack names of the pool, sorted (the canonical encoding's index for `last_attack`)."""
 
     @classmethod
     def from_spec(cls, loaded) -> "Engine":

@@ -86,6 +86,7 @@ class Game:
             return None
         if len(options) == 1 and not optional:
             return options[0]
+        options = options[: self.engine.layout.max_options]  # the action layout's limit (docs/engine-model.md)
         if self.ci < len(self.choices):
             c = self.choices[self.ci]
             self.ci += 1
