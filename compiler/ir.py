@@ -1050,6 +1050,7 @@ class CardIR(Node):
 
 for _m in (Not, All, OnDamaged, AtEnd, Lasting, If, Repeat, Optional_, ChooseOne, Attack, Activated, Triggered, TrainerEffect):
     _m.model_rebuild()
+del _m
 
 AnyTop = Annotated[Union[Attack, Activated, Passive, Triggered, TrainerEffect, Tool, Fossil, Unresolved],
                    Field(discriminator="op")]

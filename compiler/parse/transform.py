@@ -384,8 +384,10 @@ class ToIR(Transformer):
         return [coins, ir.If(condition=ir.CoinOutcome(outcome="heads"),
                              then=tuple(ir.Lasting(duration=duration, modifier=m) for m in mods))]
 
-    def chosen_random(self, n, player, desc):
-        return ir.RandomPokemon(count=int(n), among=among(player, desc))
+    def chosen_random(self, target):
+        if not isinstance(target, ir.Choose):
+            raise Unsupported("'is chosen at random' of something other than 'N of ...'")
+        return ir.RandomPokemon(count=target.count, among=target.among)
 
     def other_random(self, n):
         return ir.RandomPokemon(count=int(n), among=ir.Among(player="both", other=True))
@@ -948,9 +950,6 @@ class ToIR(Transformer):
 
     def m_no_retreat(self, target):
         return ir.RetreatCost(target=target, none=True)
-
-    def m_owner_no_retreat(self, player, desc):
-        return ir.RetreatCost(target=owned(player, desc), none=True)
 
     def more(self):
         return 1

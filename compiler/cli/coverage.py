@@ -1,0 +1,51 @@
+"""`tcgc coverage PATH...`: how much effect text the grammar parses, per set and kind; unresolved texts by reason."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from ..coverage import collect, reason_group, report
+
+
+def _pct(a: int, b: int) -> str:
+    return f"{100 * a / b:.1f}%" if b else "-"
+
+
+@click.command("coverage")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of tables.")
+def command(paths: tuple[str, ...], as_json: bool) -> None:
+    """Parse every distinct effect text of PATHS (spec.yaml, card-set YAML or corpus JSONL) and report coverage."""
+    r = report(collect(list(paths)))
+    if as_json:
+        click.echo(json.dumps(r, ensure_ascii=False, indent=2))
+        return
+    out = Console(width=160)
+    t = Table("set", "texts", "parsed", "unresolved", "attack", "ability", "trainer", "cards covered",
+              title="Effect text coverage (distinct kind+text pairs)")
+    for name, s in r["sets"].items():
+        if "note" in s:
+            t.add_row(name, "", "", "", "", "", "", s["note"])
+            continue
+        kinds = [f"{k['parsed']}/{k['total']}" for k in s["by_kind"].values()]
+        t.add_row(name, str(s["total"]), str(s["parsed"]), str(s["unresolved"]), *kinds,
+                  f"{s['cards_covered']}/{s['cards']}")
+    kinds = [f"{k['parsed']}/{k['total']} ({_pct(k['parsed'], k['total'])})" for k in r["by_kind"].values()]
+    t.add_row("[bold]all (distinct)[/]", str(r["total"]), f"{r['parsed']} ({_pct(r['parsed'], r['total'])})",
+              str(r["unresolved"]), *kinds, f"{r['cards_covered']}/{r['cards']}")
+    out.print(t)
+    out.print(f"parsed {r['total']} distinct texts in {r['parse_seconds']:.2f} s (one core, grammar load included)")
+    groups = defaultdict(list)
+    for u in r["unresolved_texts"]:
+        groups[reason_group(u["reason"])].append(u)
+    for g in r["by_reason"]:
+        out.print(f"\n[bold]{g['count']}[/] × {escape(g['reason'])}", highlight=False)
+        for u in groups[g["reason"]]:
+            extra = "" if u["reason"] == g["reason"] else f"  [dim]({escape(u['reason'])})[/]"
+            out.print(f"  {escape('[' + u['kind'] + ']')} {escape(u['text'])}{extra}", highlight=False)

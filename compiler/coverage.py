@@ -1,0 +1,160 @@
+"""Parse coverage of effect texts: how many distinct (kind, text) pairs the grammar turns into IR with no
+Unresolved node, per set and per kind, and which texts remain unresolved, grouped by reason.
+
+Inputs are specs (spec.yaml), card-set YAML files and corpus JSONL files (cards, or `effect_texts.jsonl`-style
+lines with `kind` and `text`). The CLI (`tcgc coverage`) is a thin layer over `collect` and `report`.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import ir
+from .diagnostics import Diagnostic, SpecError, display_path
+from .parse import KINDS, parse_card, parse_effect
+from .spec import PokemonCard, TrainerCard, load_card_set, load_spec
+from .yaml_io import load_yaml
+
+
+@dataclass
+class Source:
+    """The effect texts of one set: (kind, text) -> ids of the cards printing it, and the cards themselves."""
+
+    name: str
+    texts: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    cards: list[PokemonCard | TrainerCard] = field(default_factory=list)
+    note: str | None = None
+
+
+def card_texts(card: PokemonCard | TrainerCard) -> list[tuple[str, str]]:
+    """The (kind, text) pairs printed on a card."""
+    if isinstance(card, TrainerCard):
+        return [("trainer", card.text)]
+    out = [("attack", a.text) for a in card.attacks if a.text]
+    if card.ability:
+        out.append(("ability", card.ability.text))
+    return out
+
+
+def _from_cards(name: str, cards) -> Source:
+    src = Source(name, cards=list(cards))
+    for c in src.cards:
+        for pair in card_texts(c):
+            src.texts.setdefault(pair, []).append(c.id)
+    return src
+
+
+def _from_jsonl(path: Path) -> list[Source]:
+    from spec_scraper.sources.jsonl import read_jsonl
+
+    shown = display_path(path)
+    try:
+        first = next((ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()), "")
+        rec = json.loads(first) if first else {}
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise SpecError(Diagnostic(shown, f"cannot read as JSON Lines: {e}")) from None
+    if isinstance(rec, dict) and "kind" in rec and "text" in rec and "category" not in rec:
+        src = Source(path.stem)
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                r = json.loads(line)
+                kind, text = r["kind"], r["text"]
+            except (json.JSONDecodeError, KeyError, TypeError) as e:
+                raise SpecError(Diagnostic(shown, f"bad effect-text line: {e}", n, 1)) from None
+            if kind not in KINDS or not isinstance(text, str):
+                raise SpecError(Diagnostic(shown, f"kind must be one of {', '.join(KINDS)}", n, 1, "kind"))
+            src.texts.setdefault((kind, text), []).extend(r.get("cards", []))
+        return [src]
+    if isinstance(rec, dict) and "chosen" in rec and "category" not in rec:
+        return [Source(path.stem, note="wording variants, not cards: skipped")]
+    card_set = read_jsonl(path)
+    return [_from_cards(card_set.set, card_set.cards)]
+
+
+def collect(paths: list[str | Path]) -> list[Source]:
+    """Read every input; a SpecError names the file (and line) of any bad input."""
+    sources: list[Source] = []
+    for p in paths:
+        path = Path(p)
+        if not path.is_file():
+            raise SpecError(Diagnostic(display_path(path), "file not found"))
+        if path.suffix == ".jsonl":
+            sources.extend(_from_jsonl(path))
+            continue
+        if path.suffix not in (".yaml", ".yml"):
+            raise SpecError(Diagnostic(display_path(path), "expected a .yaml/.yml spec or card set, or a .jsonl corpus"))
+        data = load_yaml(path, positions=False)
+        if isinstance(data, dict) and "cards" in data and "set" in data:
+            card_set, _ = load_card_set(path)
+            sources.append(_from_cards(card_set.set, card_set.cards))
+        else:
+            loaded = load_spec(path)
+            sources.extend(_from_cards(s.set, s.cards) for s in loaded.sets)
+    return sources
+
+
+def reason_group(reason: str) -> str:
+    """Syntax errors grouped by kind; other reasons as they are."""
+    if reason.startswith("no grammar rule reads"):
+        return "not in the grammar: an unexpected word"
+    if reason.startswith("the text ends"):
+        return "not in the grammar: the text ends early"
+    if reason.startswith("unexpected character"):
+        return "not in the grammar: a word the grammar does not know"
+    return reason
+
+
+def _counts(results: dict[tuple[str, str], ir.Node], pairs) -> dict:
+    by_kind = {k: {"total": 0, "parsed": 0, "unresolved": 0} for k in KINDS}
+    for pair in pairs:
+        ok = not ir.has_unresolved(results[pair])
+        d = by_kind[pair[0]]
+        d["total"] += 1
+        d["parsed" if ok else "unresolved"] += 1
+    total = sum(d["total"] for d in by_kind.values())
+    parsed = sum(d["parsed"] for d in by_kind.values())
+    return {"total": total, "parsed": parsed, "unresolved": total - parsed, "by_kind": by_kind}
+
+
+def report(sources: list[Source]) -> dict:
+    """Coverage figures (the `--json` object of `tcgc coverage`)."""
+    owners: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for s in sources:
+        for pair, ids in s.texts.items():
+            owners[pair].extend(i for i in ids if i not in owners[pair])
+    start = time.perf_counter()
+    results = {pair: parse_effect(pair[1], pair[0]) for pair in owners}
+    seconds = time.perf_counter() - start
+    overall = _counts(results, owners)
+    sets = {}
+    cards_total = cards_covered = 0
+    for s in sources:
+        if s.note:
+            sets[s.name] = {"note": s.note}
+            continue
+        entry = _counts(results, s.texts)
+        covered = sum(1 for c in s.cards if not ir.has_unresolved(parse_card(c)))
+        entry.update(cards=len(s.cards), cards_covered=covered)
+        cards_total += len(s.cards)
+        cards_covered += covered
+        sets[s.name] = entry
+    unresolved = []
+    for pair, node in results.items():
+        for u in ir.unresolved_nodes(node)[:1]:
+            unresolved.append({"kind": pair[0], "text": pair[1], "reason": u.reason, "cards": owners[pair]})
+    groups = Counter(reason_group(u["reason"]) for u in unresolved)
+    return {
+        **overall,
+        "cards": cards_total,
+        "cards_covered": cards_covered,
+        "parse_seconds": round(seconds, 3),
+        "sets": sets,
+        "unresolved_texts": unresolved,
+        "by_reason": [{"reason": r, "count": n} for r, n in groups.most_common()],
+    }
