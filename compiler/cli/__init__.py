@@ -14,7 +14,7 @@ import click
 from .. import __version__
 from ..diagnostics import SpecError
 
-COMMANDS = ["validate", "schema", "import_jsonl", "scrape"]
+COMMANDS = ["validate", "schema", "import_jsonl", "scrape", "parse", "coverage"]
 """Subcommand modules, in the order `tcgc --help` lists them."""
 
 
