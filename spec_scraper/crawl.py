@@ -11,8 +11,9 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
+from bs4 import BeautifulSoup
 from pydantic import TypeAdapter, ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -113,11 +114,15 @@ async def _crawl(index_url: str, state: ScrapeState, options: ScrapeOptions, res
             page = await fetcher.get(index_url)
         except FetchError as e:
             raise SpecError(Diagnostic(e.url, e.reason)) from None
-        site, kind = detect(page.text)
-        if site is None or kind != "index":
-            raise SpecError(Diagnostic(index_url, "not a card index page of a known site (expected e.g. "
-                                                  "table.sets-table or the Bulbapedia expansions list)"))
-        sets = _choose(site.parse_index(soup_of(page.text), page.url), options.sets, index_url)
+        site, kind, soup = detect_soup(page.text)
+        if site is None or kind not in ("index", "set"):
+            what = f"a {site.name} card page" if site else "no page of a known site"
+            raise SpecError(Diagnostic(index_url, f"not a card index or set page ({what}); expected e.g. "
+                                                  "table.sets-table or the Bulbapedia expansions list"))
+        if kind == "set":
+            sets = [_set_of_page(page.url, options.sets, index_url)]
+        else:
+            sets = _choose(site.parse_index(soup, page.url), options.sets, index_url)
         console = Console(stderr=True)
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                       console=console, disable=not options.progress, transient=False) as progress:
@@ -131,12 +136,25 @@ async def _crawl(index_url: str, state: ScrapeState, options: ScrapeOptions, res
 
 def detect(html: str) -> tuple[CardSite | None, str | None]:
     """The site and page kind ('index', 'set', 'card') of a page, or (None, None)."""
+    return detect_soup(html)[:2]
+
+
+def detect_soup(html: str) -> tuple[CardSite | None, str | None, BeautifulSoup]:
+    """`detect`, plus the parsed page (so that it is parsed once)."""
     soup = soup_of(html)
     for site in SITES:
         kind = site.detect(soup)
         if kind:
-            return site, kind
-    return None, None
+            return site, kind, soup
+    return None, None, soup
+
+
+def _set_of_page(url: str, wanted: list[str], target: str) -> SetRef:
+    """A set page given directly: its code is --set, else the last segment of its URL."""
+    if len(wanted) > 1:
+        raise SpecError(Diagnostic(target, "a set page is one set: pass at most one --set"))
+    code = wanted[0] if wanted else unquote(urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1])
+    return SetRef(code=code, name=None, url=url)
 
 
 def _choose(sets: list[SetRef], wanted: list[str], index_url: str) -> list[SetRef]:
@@ -145,12 +163,12 @@ def _choose(sets: list[SetRef], wanted: list[str], index_url: str) -> list[SetRe
     if not wanted:
         return sets
     by_code = {s.code: s for s in sets}
-    by_code_ci = {s.code.lower(): s for s in sets}
-    missing = [w for w in wanted if w not in by_code and w.lower() not in by_code_ci]
+    by_key = {k.lower(): s for s in sets for k in (s.code, s.name or s.code)}
+    missing = [w for w in wanted if w not in by_code and w.lower() not in by_key]
     if missing:
         raise SpecError(Diagnostic(index_url, f"set(s) {', '.join(missing)} not on the index; it lists: "
                                               f"{', '.join(by_code)}"))
-    return [by_code.get(w) or by_code_ci[w.lower()] for w in wanted]
+    return [by_code.get(w) or by_key[w.lower()] for w in wanted]
 
 
 async def _crawl_set(site: CardSite, ref: SetRef, fetcher: Fetcher, state: ScrapeState, options: ScrapeOptions,

@@ -27,6 +27,13 @@ def effect_texts(card_sets: Iterable[CardSetFile]) -> dict[tuple[str, str], list
     return out
 
 
+def missing_evolutions(card_sets: Iterable[CardSetFile]) -> list[str]:
+    """Names that scraped cards evolve from but no scraped card has, sorted."""
+    cards = [c for cs in card_sets for c in cs.cards]
+    names = {c.name for c in cards}
+    return sorted({c.evolves_from for c in cards if isinstance(c, PokemonCard) and c.evolves_from} - names)
+
+
 def _walk_unresolved(node: Any) -> bool:
     if type(node).__name__ == "Unresolved" or getattr(node, "op", None) == "unresolved":
         return True
@@ -88,6 +95,10 @@ def format_summary(result: ScrapeResult, card_sets: list[CardSetFile], show: int
         lines += [f"  {r.field} = {r.value}  <- \"{r.sentence}\"" for r in result.rules_found]
         if result.rules_missing:
             lines.append(f"rules not found (preset value kept): {', '.join(result.rules_missing)}")
+    dangling = missing_evolutions(card_sets)
+    if dangling:
+        lines.append(f"evolves from cards in no scraped set: {', '.join(dangling)} (scrape their sets too, or "
+                     "`tcgc validate` will report them)")
     note, unparsed = unparsed_effects(card_sets)
     if note:
         lines.append(f"effect texts not yet parsed: unknown ({note})")

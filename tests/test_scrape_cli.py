@@ -29,6 +29,16 @@ def test_scrape_url_prints_the_summary(fresh_site, tmp_path):
     assert "cards written: 8" in res.output and "cards failed: 0" in res.output
     assert "effect texts not yet parsed:" in res.output
     assert len(read_card_set(tmp_path / "cards" / "F1.yaml").cards) == 8
+    assert "evolves from cards in no scraped set: Ivysaur, Metapod (scrape their sets too" in res.output
+
+
+def test_a_set_page_url_and_a_set_name_work_too(fresh_site, tmp_path):
+    res = tcgc("scrape", f"{fresh_site.url}/cards/F1", "-o", str(tmp_path / "a"), *FAST)
+    assert res.exit_code == 0, res.output
+    assert "set F1, 8 cards" in res.output
+    res = tcgc("scrape", f"{fresh_site.url}/cards", "--set", "fault drills", "-o", str(tmp_path / "b"), *FAST)
+    assert res.exit_code == 0, res.output
+    assert "set F1 (Fault Drills), 8 cards" in res.output
 
 
 def test_failed_cards_are_listed_with_url_and_reason_and_exit_1(fresh_site, tmp_path):
@@ -47,7 +57,7 @@ def test_unknown_set_is_a_located_error(fresh_site, tmp_path):
 
 def test_a_page_that_is_no_card_index_is_a_located_error(fresh_site, tmp_path):
     res = tcgc("scrape", f"{fresh_site.url}/cards/F1/1", "-o", str(tmp_path), *FAST)
-    assert res.exit_code == 2 and "not a card index page" in res.output
+    assert res.exit_code == 2 and "not a card index or set page (a limitless card page)" in res.output
 
 
 def test_unreachable_index_is_a_located_error(fresh_site, tmp_path):

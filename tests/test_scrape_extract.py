@@ -111,3 +111,31 @@ def test_weakness_none_and_fossil_and_tool():
     assert (fossil["trainer_kind"], fossil["is_fossil"]) == ("item", True)
     tool = parse(render_card(a2["A2-147"], 147, None), "A2")
     assert (tool["trainer_kind"], tool["is_fossil"]) == ("tool", False)
+
+
+def test_rule_box_sections_are_not_part_of_trainer_text():
+    rec = next(r for r in load_corpus_set(CORPUS, "A1") if r["id"] == "A1-219")
+    html = render_card(rec, 219, "◊").replace(
+        '<div class="card-text-section card-text-artist">',
+        '<div class="card-text-section">You may play only 1 Supporter card during your turn.</div>'
+        '<div class="card-text-section card-text-artist">')
+    assert parse(html)["text"] == rec["text"]
+
+
+def test_every_corpus_card_of_every_set_survives_rendering_and_extraction():
+    """All 14 corpus sets (not only the three the server test crawls), page by page, without HTTP."""
+    from pydantic import TypeAdapter
+
+    from compiler.spec import Card
+    from spec_scraper.sources.jsonl import corpus_record_to_card
+    from tests.conftest import CORPUS_SETS
+
+    card = TypeAdapter(Card)
+    bad, total = [], 0
+    for code in CORPUS_SETS:
+        for rec in load_corpus_set(CORPUS, code):
+            total += 1
+            got = card.validate_python(parse(render_card(rec, rec["number"], rec["rarity"]), code))
+            if got != card.validate_python(corpus_record_to_card(rec)):
+                bad.append(rec["id"])
+    assert total > 1800 and bad == []

@@ -22,6 +22,11 @@ _STAGES = {"basic": "basic", "stage 1": "stage1", "stage 2": "stage2", "stage1":
 _ATTACK = re.compile(r"^(?P<name>.+?)(?:\s+(?P<damage>\d+[+x]?))?$")
 _FOSSIL = re.compile(r"as if it were a \d+[- ]?HP Basic", re.I)
 _CARD_PATH = re.compile(r"/cards/(?P<set>[^/?#]+)/(?P<number>\d+)/?$")
+_RULE_BOX = re.compile(
+    r"^(You may play only 1 Supporter card during your turn\.|You may play any number of Item cards during your "
+    r"turn\.|You may attach any number of Pokémon Tools to your Pokémon during your turn\.[^.]*\.|"
+    r"(Mega )?ex rule: .*|You may play only 1 Stadium card during your turn\.[^.]*\.)$", re.I)
+"""Rule-box text that some pages print with every card of a kind: not the card's own effect."""
 
 
 class Limitless:
@@ -164,7 +169,9 @@ def _trainer(soup: BeautifulSoup, name: str, kind_parts: list[str]) -> dict:
             section.get("class") or []
         ):
             continue
-        texts.append(element_text(section))
+        text = element_text(section)
+        if not _RULE_BOX.match(text):
+            texts.append(text)
     text = " ".join(t for t in texts if t)
     if not text:
         raise ExtractError("trainer card without effect text")
