@@ -15,13 +15,23 @@ def playable_cards(db: CardDB) -> list[CardInfo]:
     return [c for c in db.cards if c.executable]
 
 
+def deck_pool(engine: Engine) -> tuple:
+    """(playable cards, Basics, evolutions, trainers, fossil names), computed once per engine."""
+    cached = getattr(engine, "_deck_pool", None)
+    if cached is None:
+        pool = playable_cards(engine.db)
+        cached = (pool, [c for c in pool if c.is_basic], [c for c in pool if c.kind == "pokemon" and c.stage > 0],
+                  [c for c in pool if c.kind != "pokemon"], {c.name for c in pool if c.is_fossil})
+        engine._deck_pool = cached
+    return cached
+
+
 def random_deck(engine: Engine, rng: random.Random, name: str = "random") -> Deck:
     """A legal deck: Basic Pokémon, evolutions whose pre-evolution is in the deck, and trainers.
 
     Energy types: the typed Energy the deck's attacks need (at most the rules' limit; a random type when none)."""
     db, r = engine.db, engine.rules
-    pool = playable_cards(db)
-    basics = [c for c in pool if c.is_basic]
+    pool, basics, evolutions, trainers, fossil_names = deck_pool(engine)
     if not basics:
         raise ValueError("the pool has no executable Basic Pokémon")
     names: Counter[str] = Counter()
@@ -36,9 +46,6 @@ def random_deck(engine: Engine, rng: random.Random, name: str = "random") -> Dec
             in_deck.add(c.name)
 
     add(rng.choice(basics), 2)
-    evolutions = [c for c in pool if c.kind == "pokemon" and c.stage > 0]
-    trainers = [c for c in pool if c.kind != "pokemon"]
-    fossil_names = {c.name for c in pool if c.is_fossil}
     tries = 0
     while len(cards) < r.deck_size and tries < 2000:
         tries += 1
