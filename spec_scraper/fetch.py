@@ -52,7 +52,7 @@ class FetchConfig:
 
 @dataclass
 class Page:
-    """A fetched page: its final text and how it was obtained."""
+    """A fetched page: its text and how it was obtained. `url` is where it was found (after redirects)."""
 
     url: str
     text: str
@@ -96,20 +96,22 @@ class PageCache:
         base = self.root / key[:2] / key
         return base.with_suffix(".body"), base.with_suffix(".json")
 
-    def get(self, url: str) -> tuple[bytes, str | None] | None:
-        """The cached body and content type, or None. A half-written entry (no meta yet) counts as absent."""
+    def get(self, url: str) -> tuple[bytes, str | None, str] | None:
+        """The cached body, content type and final URL (after redirects), or None. A half-written entry (no meta
+        yet) counts as absent."""
         body, meta = self._paths(url)
         try:
             info = json.loads(meta.read_text(encoding="utf-8"))
-            return body.read_bytes(), info.get("content_type")
+            return body.read_bytes(), info.get("content_type"), info.get("final_url") or url
         except (OSError, ValueError):
             return None
 
-    def put(self, url: str, body: bytes, content_type: str | None) -> None:
+    def put(self, url: str, body: bytes, content_type: str | None, final_url: str) -> None:
         body_path, meta_path = self._paths(url)
         body_path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(body_path, body)
-        meta = {"url": url, "content_type": content_type, "fetched": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+        meta = {"url": url, "final_url": final_url, "content_type": content_type,
+                "fetched": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
         atomic_write(meta_path, json.dumps(meta).encode("utf-8"))
 
 
@@ -188,17 +190,17 @@ class Fetcher:
             hit = self.cache.get(url)
             if hit is not None:
                 self.cache_hits += 1
-                text, warnings = decode_body(*hit)
-                return Page(url, text, True, warnings)
+                text, warnings = decode_body(hit[0], hit[1])
+                return Page(hit[2], text, True, warnings)
         host = self._host(url)
         await self._check_robots(url, host)
-        body, content_type = await self._fetch(url, host)
+        body, content_type, final_url = await self._fetch(url, host)
         if self.cache is not None:
-            self.cache.put(url, body, content_type)
+            self.cache.put(url, body, content_type, final_url)
         text, warnings = decode_body(body, content_type)
-        return Page(url, text, False, warnings)
+        return Page(final_url, text, False, warnings)
 
-    async def _fetch(self, url: str, host: _Host) -> tuple[bytes, str | None]:
+    async def _fetch(self, url: str, host: _Host) -> tuple[bytes, str | None, str]:
         cfg = self.config
         for attempt in range(cfg.retries + 1):
             try:
@@ -211,7 +213,7 @@ class Fetcher:
                 await asyncio.sleep(min(cfg.max_retry_after, r.wait) if r.wait is not None else backoff)
         raise AssertionError("unreachable")
 
-    async def _attempt(self, url: str, host: _Host) -> tuple[bytes, str | None]:
+    async def _attempt(self, url: str, host: _Host) -> tuple[bytes, str | None, str]:
         async with host.sem:
             async with host.lock:
                 now = time.monotonic()
@@ -229,7 +231,7 @@ class Fetcher:
                 raise _Retry(f"connection error: {type(e).__name__}: {e}") from None
         status = resp.status_code
         if status == 200:
-            return resp.content, resp.headers.get("content-type")
+            return resp.content, resp.headers.get("content-type"), str(resp.url)
         if status == 429 or status >= 500:
             raise _Retry(f"HTTP {status}", retry_after_seconds(resp.headers.get("retry-after")))
         raise FetchError(url, f"HTTP {status}")
@@ -248,7 +250,7 @@ class Fetcher:
         parts = urlsplit(url)
         robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
         try:
-            body, content_type = await self._fetch(robots_url, host)
+            body, content_type, _ = await self._fetch(robots_url, host)
         except FetchError as e:
             if re.match(r"HTTP 4\d\d$", e.reason):
                 return  # no robots.txt: everything is allowed

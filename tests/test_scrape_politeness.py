@@ -79,3 +79,14 @@ def test_decoding():
     assert decode_body('<meta charset="windows-1252">Pok\xe9mon'.encode("cp1252"), None)[0].endswith("Pokémon")
     text, [warning] = decode_body("Pokémon".encode("cp1252"), "text/html; charset=utf-8")
     assert text == "Pokémon" and warning == "page is not valid utf-8 at byte 3; decoded as windows-1252"
+
+
+def test_redirects_are_followed_and_cached(fresh_site, tmp_path):
+    fresh_site.site.arm("/old/cards", Fault(status=301, location="/cards"))
+    result, _ = scrape(f"{fresh_site.url}/old/cards", tmp_path,
+                       ScrapeOptions(sets=["F1"], fetch=fast_config(), progress=False))
+    assert result.failed == [] and result.cards == {"F1": 8}
+    fresh_site.site.reset()
+    again, _ = scrape(f"{fresh_site.url}/old/cards", tmp_path,
+                      ScrapeOptions(sets=["F1"], fetch=fast_config(), progress=False))
+    assert again.requests == 0 and again.cards == {"F1": 8}

@@ -60,15 +60,13 @@ class Limitless:
         return sets
 
     def parse_set(self, soup: BeautifulSoup, url: str, set_code: str) -> list[CardRef]:
-        refs, seen = [], set()
-        for grid in soup.select("div.card-search-grid"):
-            for link in grid.find_all("a", href=True):
-                href = urljoin(url, link["href"])
-                if href in seen:
-                    continue
-                seen.add(href)
-                m = _CARD_PATH.search(urlparse(href).path)
-                refs.append(CardRef(url=href, number=int(m["number"]) if m else None))
+        links = [urljoin(url, a["href"]) for grid in soup.select("div.card-search-grid")
+                 for a in grid.find_all("a", href=True)]
+        cards = [h for h in links if _CARD_PATH.search(urlparse(h).path)]
+        refs = []
+        for href in dict.fromkeys(cards or links):  # card links (/cards/SET/N) when there are any; in order, once
+            m = _CARD_PATH.search(urlparse(href).path)
+            refs.append(CardRef(url=href, number=int(m["number"]) if m else None))
         return refs
 
     def parse_card(self, soup: BeautifulSoup, url: str, set_code: str, number: int | None = None) -> Extracted:

@@ -19,6 +19,8 @@ class Fault:
     delay: float = 0.0
     truncate: bool = False
     body: bytes | None = None
+    location: str | None = None
+    """A redirect target (with a 3xx status)."""
     content_type: str = "text/html; charset=utf-8"
 
 
@@ -97,6 +99,8 @@ def _handler(site: Site):
                 self.send_header("Content-Length", str(len(body)))
                 if fault.retry_after is not None:
                     self.send_header("Retry-After", fault.retry_after)
+                if fault.location is not None:
+                    self.send_header("Location", fault.location)
                 self.end_headers()
                 self.wfile.write(body[: len(body) // 2] if fault.truncate else body)
                 self.wfile.flush()
