@@ -301,8 +301,29 @@ class DoneCount(Node):
     op: Literal["done_count"] = "done_count"
 
 
+class DamageDone(Node):
+    """The damage this attack did to the opponent's Active Pokémon (after Weakness and modifiers)."""
+
+    op: Literal["damage_done"] = "damage_done"
+
+
+class AttackUses(Node):
+    """How many times your Pokémon have used the attack named `name` during this game (before this use)."""
+
+    op: Literal["attack_uses"] = "attack_uses"
+    name: str
+
+
+class PointsToWin(Node):
+    """How many more points `player` needs to win."""
+
+    op: Literal["points_to_win"] = "points_to_win"
+    player: Player
+
+
 Count = Annotated[
-    Union[Heads, EnergyCount, PokemonCount, CardCount, DamageOn, RetreatCostOf, DoneCount],
+    Union[Heads, EnergyCount, PokemonCount, CardCount, DamageOn, RetreatCostOf, DoneCount, DamageDone, AttackUses,
+          PointsToWin],
     Field(discriminator="op"),
 ]
 
@@ -584,10 +605,27 @@ class CantAttachEnergy(Node):
     target: Target
 
 
+class CantEvolve(Node):
+    """`player` can't play Pokémon from their hand to evolve the `target` Pokémon."""
+
+    op: Literal["cant_evolve"] = "cant_evolve"
+    player: Player
+    target: Target
+
+
+class OnEnergyAttached(Node):
+    """Whenever the owner of the `target` Pokémon attaches Energy from their Energy Zone to it, run `steps`
+    (`That` = that Pokémon)."""
+
+    op: Literal["on_energy_attached"] = "on_energy_attached"
+    target: Target
+    steps: tuple["Step", ...]
+
+
 Modifier = Annotated[
     Union[DamageTaken, DamageDealt, PreventDamage, PreventEffects, CantAttack, CantRetreat, AttackCost, RetreatCost,
           NoWeakness, HpBonus, CantPlay, ConditionImmunity, CantBeHealed, OnDamaged, AttackFlip, AtEnd,
-          CantAttachEnergy],
+          CantAttachEnergy, CantEvolve, OnEnergyAttached],
     Field(discriminator="op"),
 ]
 """A rule change that holds while its lasting effect or passive Ability applies."""
@@ -908,6 +946,19 @@ class ChooseOne(Node):
     options: tuple[tuple["Step", ...], ...]
 
 
+class ShuffleDeck(Node):
+    """`player` shuffles their deck."""
+
+    op: Literal["shuffle_deck"] = "shuffle_deck"
+    player: Player = "you"
+
+
+class NoPoints(Node):
+    """Only in a knocked_out trigger: the opponent gets no points for this Knock Out."""
+
+    op: Literal["no_points"] = "no_points"
+
+
 class Optional_(Node):
     """You may run `steps` (a decision for you); `then` runs only if you did ("If you do, ...")."""
 
@@ -920,7 +971,8 @@ Step = Annotated[
     Union[AttackDamage, AttackDoesNothing, Damage, Heal, ApplyCondition, Recover, Flip, If, Repeat, Select, Draw,
           DrawUntil, DiscardEnergy, DiscardTools, AttachEnergy, MoveEnergy, DiscardCards, Fetch, EvolveFromDeck,
           ShuffleHand, RevealHand, HandToDeck, LookTop, Switch, ReturnPokemon, KnockOut, SetHp, MoveDamage, Lasting,
-          EndTurn, Optional_, DamageIgnores, CopyAttack, DiscardPokemon, SurviveKnockOut, ChooseOne],
+          EndTurn, Optional_, DamageIgnores, CopyAttack, DiscardPokemon, SurviveKnockOut, ChooseOne, ShuffleDeck,
+          NoPoints],
     Field(discriminator="op"),
 ]
 
@@ -1048,7 +1100,7 @@ class CardIR(Node):
     trainer: TrainerIR | None = None
 
 
-for _m in (Not, All, OnDamaged, AtEnd, Lasting, If, Repeat, Optional_, ChooseOne, Attack, Activated, Triggered, TrainerEffect):
+for _m in (Not, All, OnDamaged, AtEnd, OnEnergyAttached, Lasting, If, Repeat, Optional_, ChooseOne, Attack, Activated, Triggered, TrainerEffect):
     _m.model_rebuild()
 del _m
 

@@ -255,6 +255,8 @@ def sentence(s, c: Ctx) -> str:
         return f"Choose {target(s.target, c)}."
     if isinstance(s, ir.Lasting):
         return _lasting(s, c)
+    if s == ir.Optional_(steps=(ir.ShuffleDeck(),)):
+        return "Then, you may shuffle your deck."
     if isinstance(s, ir.EndTurn):
         return "Your turn ends."
     if isinstance(s, ir.AttackDoesNothing):
@@ -290,6 +292,9 @@ def clause(s, c: Ctx) -> str:
             return _attack_damage(s, c)
         case ir.Damage():
             return _damage(s, c)
+        case ir.Heal(amount=ir.Per(each=1, count=ir.DamageDone())):
+            return (f"heal from {target(s.target, c)} the same amount of damage you did to your opponent's Active "
+                    "Pokémon")
         case ir.Heal(amount=None):
             return f"heal all damage from {target(s.target, c)}"
         case ir.Heal():
@@ -309,6 +314,10 @@ def clause(s, c: Ctx) -> str:
             return f"draw a card for each {count(cnt, c)}"
         case ir.Draw(player="opponent", amount=ir.Const(value=n)) if n > 1:
             return f"your opponent draws {n} cards"
+        case ir.Draw(player="opponent", amount=ir.Per(each=1, count=ir.PointsToWin(player="opponent"))):
+            return "your opponent draws a card for each of their remaining points needed to win"
+        case ir.NoPoints():
+            return "your opponent can't get any points for it"
         case ir.DrawUntil():
             return "draw cards until you have the same number of cards in your hand as your opponent"
         case ir.DiscardEnergy():
@@ -403,6 +412,9 @@ def _if(s: ir.If, c: Ctx) -> str:
 def _repeat(s: ir.Repeat, c: Ctx) -> str:
     steps = list(s.steps)
     if s.times == ir.Per(each=1, count=ir.Heads()):
+        if steps == [ir.HandToDeck(player="opponent")]:
+            return ("For each heads, a card is chosen at random from your opponent's hand. Your opponent reveals that "
+                    "card and shuffles it into their deck.")
         return f"For each heads, {clauses(steps, c)}."
     if isinstance(s.times, ir.Const) and steps and isinstance(steps[0], ir.Select) and \
             isinstance(steps[0].target, ir.RandomPokemon) and len(steps) > 1:
@@ -437,6 +449,9 @@ def _lasting(s: ir.Lasting, c: Ctx) -> str:
     d = DURATION[s.duration]
     if isinstance(m, ir.OnDamaged):
         return f"During {d}, if {target(m.target, c)} is damaged by an attack, {clauses(m.steps, c)}."
+    if isinstance(m, ir.OnEnergyAttached):
+        return (f"During {d}, if they attach Energy from their Energy Zone to {target(m.target, c)}, "
+                f"{clauses(m.steps, c)}.")
     if isinstance(m, ir.AtEnd):
         return f"At the end of {d}, {clauses(m.steps, c)}."
     return f"During {d}, {modifiers((m,), c)}."
@@ -750,6 +765,8 @@ def modifier(m, c: Ctx) -> str:
             return f"{t} can't be {one}"
         case ir.CantBeHealed(among=ir.Among(player="both", zone="in_play", filters=(), other=False)):
             return "Pokémon (both yours and your opponent's) can't be healed"
+        case ir.CantEvolve(player="opponent", target=ir.Active(player="opponent", filters=())):
+            return "your opponent can't play any Pokémon from their hand to evolve their Active Pokémon"
         case ir.CantAttachEnergy(player="opponent", target=ir.Active(player="opponent", filters=())):
             return "they can't take any Energy from their Energy Zone to attach to their Active Pokémon"
     raise RenderError(f"no wording for modifier {m}")
@@ -1017,6 +1034,8 @@ def count(x, c: Ctx) -> str:
             return f"{_card_kind(x.filter, False)} in {_owner(x.player)} deck"
         case ir.CardCount(zone="hand"):
             return f"{_card_kind(x.filter, False)} in {_owner(x.player)} hand"
+        case ir.AttackUses():
+            return f"time your Pokémon used {x.name} during this game"
         case ir.DoneCount():
             return "card you discarded in this way"
     raise RenderError(f"no wording for count {x}")

@@ -435,6 +435,36 @@ class ToIR(Transformer):
     def m_no_attach_they(self):
         return ir.CantAttachEnergy(player="opponent", target=ir.Active(player="opponent"))
 
+    def may_shuffle(self):
+        return [ir.Optional_(steps=(ir.ShuffleDeck(),))]
+
+    def per_heads_hand_to_deck(self):
+        return [ir.Repeat(times=ir.Per(each=1, count=ir.Heads()), steps=(ir.HandToDeck(player="opponent"),))]
+
+    def lasting_on_attach(self, duration, target, clauses):
+        steps = tuple(_replace_by_attack(s) for s in clauses)
+        return [ir.Lasting(duration=duration, modifier=ir.OnEnergyAttached(target=target, steps=steps))]
+
+    def heal_done(self, target):
+        if self.kind != "attack":
+            raise Unsupported("'the damage you did' outside an attack")
+        return ir.Heal(amount=ir.Per(each=1, count=ir.DamageDone()), target=target)
+
+    def c_attack_uses(self, name):
+        return ir.AttackUses(name=name.names[0])
+
+    def c_opp_points_to_win(self):
+        return ir.PointsToWin(player="opponent")
+
+    def opp_draw_per(self, count):
+        return ir.Draw(amount=ir.Per(each=1, count=count), player="opponent")
+
+    def no_points(self):
+        return ir.NoPoints()
+
+    def m_opp_cant_evolve_active(self):
+        return ir.CantEvolve(player="opponent", target=ir.Active(player="opponent"))
+
     def stacks(self):
         return []  # every Lasting effect is its own instance, so repeated uses always stack
 
