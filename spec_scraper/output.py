@@ -23,7 +23,7 @@ def spec_name(out_dir: Path) -> str:
 
 
 def write_spec(out_dir: Path, set_files: list[Path], findings: list[RuleFinding], source: str,
-               name: str | None = None, rules_source: str | None = None) -> Path:
+               name: str | None = None, rules_source: str | None = None, rules_missing: list[str] = ()) -> Path:
     """Write OUT/spec.yaml naming the card-set files (relative paths) and the rule overrides found.
 
     An existing spec.yaml there (from an earlier scrape into the same folder) keeps its card sets that still
@@ -46,8 +46,12 @@ def write_spec(out_dir: Path, set_files: list[Path], findings: list[RuleFinding]
     rules = old["rules"] if not findings and isinstance(old.get("rules"), CommentedMap) else CommentedMap(
         preset="pocket", overrides=overrides)
     doc = CommentedMap(name=name, format_version=1, rules=rules, card_sets=files)
-    doc.yaml_set_start_comment(f"Scraped by `tcgc scrape` from {source}"
-                               + (f"\nrules from {rules_source}" if rules_source else ""))
+    header = f"Scraped by `tcgc scrape` from {source}"
+    if rules_source:
+        header += f"\nrules from {rules_source}"
+        if rules_missing:
+            header += f"\nnot stated there (preset value kept): {', '.join(rules_missing)}"
+    doc.yaml_set_start_comment(header)
     yaml = YAML()
     yaml.default_flow_style = False
     buf = io.StringIO()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
 
 from compiler.diagnostics import Diagnostic, SpecError, display_path
@@ -28,6 +29,9 @@ def scrape(target: str, out_dir: str | Path, options: ScrapeOptions | None = Non
     """Scrape `target` into `out_dir`: cards/<SET>.yaml and spec.yaml. Returns the result and the sets written."""
     options = options or ScrapeOptions()
     out_dir = Path(out_dir)
+    if name is not None and not re.match(r"^[a-z][a-z0-9_]*$", name):
+        raise SpecError(Diagnostic("--name", f"{name!r} is not a valid engine name (lower-case letters, digits and "
+                                             "_, starting with a letter)"))
     findings, missing = read_rules(rules, out_dir, options) if rules else ([], [])
     if is_url(target):
         result = scrape_site(target, out_dir, options)
@@ -43,7 +47,8 @@ def scrape(target: str, out_dir: str | Path, options: ScrapeOptions | None = Non
     result.rules_found, result.rules_missing = findings, missing
     card_sets = list(result.card_sets.values())
     if result.written:
-        result.spec_path = write_spec(out_dir, list(result.written.values()), findings, target, name, rules)
+        result.spec_path = write_spec(out_dir, list(result.written.values()), findings, target, name, rules,
+                                      missing)
     return result, card_sets
 
 

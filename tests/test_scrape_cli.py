@@ -137,3 +137,17 @@ def _texts(card):
         return [("trainer", card.text)]
     out = [("attack", a.text) for a in card.attacks if a.text]
     return out + ([("ability", card.ability.text)] if card.ability else [])
+
+
+def test_bad_options_are_errors_not_tracebacks(tmp_path):
+    res = tcgc("scrape", str(CORPUS / "A1a.jsonl"), "-o", str(tmp_path), "--name", "My Game")
+    assert res.exit_code == 2 and "--name: 'My Game' is not a valid engine name" in res.output
+    res = CliRunner().invoke(main, ["scrape", "http://127.0.0.1:9/cards", "-o", str(tmp_path), "--delay", "-1"])
+    assert res.exit_code == 2 and "--delay" in res.output
+    assert not (tmp_path / "spec.yaml").exists()
+
+
+def test_connection_refused_is_a_located_error(tmp_path):
+    res = tcgc("scrape", "http://127.0.0.1:9/cards", "-o", str(tmp_path), "--retries", "0", "--no-progress")
+    assert res.exit_code == 2
+    assert "http://127.0.0.1:9/cards: robots.txt unreachable, so the site is not crawled (connection error" in res.output

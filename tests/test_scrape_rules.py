@@ -63,6 +63,8 @@ def test_rules_page_url_lands_in_spec_yaml_and_loads(tmp_path):
                            ScrapeOptions(fetch=fast_config(), progress=False), rules=f"{srv.url}/rules")
     text = (tmp_path / "spec.yaml").read_text(encoding="utf-8")
     assert 'bench_size: 5 # "You can have up to 5 Pokémon on your Bench."' in text
+    assert "# not stated there (preset value kept): max_energy_types, draw_per_turn, energy_attach_per_turn, " \
+           "knockout_points.mega_ex, turn_limit\n" in text
     loaded = load_spec(tmp_path / "spec.yaml")
     assert (loaded.rules.bench_size, loaded.rules.weakness_bonus, loaded.rules.deck_size) == (5, 30, 20)
     assert loaded.rules.knockout_points.mega_ex == 3  # not on the page: the preset's value

@@ -19,10 +19,10 @@ from spec_scraper.summary import format_summary
 @click.option("--resume", is_flag=True, help="Keep the cards an interrupted run already scraped.")
 @click.option("--rules", help="A rules page (URL or saved file) to read rule overrides from.")
 @click.option("--name", help="Engine name in spec.yaml (default: from the output folder).")
-@click.option("--delay", type=float, default=1.0, show_default=True, help="Seconds between requests to one host.")
+@click.option("--delay", type=click.FloatRange(min=0), default=1.0, show_default=True, help="Seconds between requests to one host.")
 @click.option("--concurrency", type=click.IntRange(1, 16), default=4, show_default=True,
               help="Requests in flight to one host.")
-@click.option("--timeout", type=float, default=20.0, show_default=True, help="Seconds before a request times out.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=20.0, show_default=True, help="Seconds before a request times out.")
 @click.option("--retries", type=click.IntRange(0, 10), default=4, show_default=True, help="Retries per page.")
 @click.option("--cache", "cache_dir", type=click.Path(file_okay=False), help="HTTP cache folder "
               "(default: OUT/.tcgc-scrape/cache).")
