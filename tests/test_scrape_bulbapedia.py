@@ -111,3 +111,10 @@ def test_trainer_page_is_reported_not_guessed():
     html = page("Alakazam_Base_Set_1.html").replace("Hit Points", "Trainer class")
     with pytest.raises(ExtractError, match="not a Pokémon card page"):
         Bulbapedia().parse_card(soup_of(html), f"{WIKI}/X", "BS")
+
+
+def test_an_ability_label_fills_ability_not_pokemon_power():
+    html = page("Alakazam_Base_Set_1.html").replace(">Pokémon Power:<", ">Ability<", 1)
+    card = PokemonCard.model_validate(Bulbapedia().parse_card(soup_of(html), f"{WIKI}/X", "BS").card)
+    assert card.pokemon_power is None and card.ability.name == "Damage Swap"
+    assert card.attacks[0].name == "Confuse Ray"

@@ -18,6 +18,8 @@ from .base import CardRef, Extracted, ExtractError, SetRef
 
 _STAGES = {"basic": "basic", "stage 1": "stage1", "stage 2": "stage2"}
 _NUMBER = re.compile(r"^\s*(\d+)\s*/\s*\d+\s*$")
+_POWER_LABEL = re.compile(r"^(Pokémon Power|Poké-POWER|Poké-BODY|Ability)\s*:?", re.I)
+"""Labels of a card's non-attack power: Pokémon Power (1999-2003), Poké-Power/Body (2003-2011), Ability (2011-)."""
 
 
 class Bulbapedia:
@@ -162,20 +164,26 @@ def _parse_card(soup: BeautifulSoup, url: str, set_code: str, number: int | None
 
 
 def _card_text(soup: BeautifulSoup) -> dict:
-    """Attacks and Pokémon Power from the first print's card box under the `Card text` heading."""
+    """Attacks, and a Pokémon Power (Poké-Power/Body) or Ability, from the first print's card box under the
+    `Card text` heading."""
     heading = soup.find(id="Card_text")
     box = heading.find_next("table", class_="roundy") if heading is not None else None
     if box is None:
         raise ExtractError("no card text box after the 'Card text' heading")
     body = box.find("tbody") or box
-    attacks, power, pending = [], None, None
+    attacks, power, ability, pending = [], None, None, None
     for row in body.find_all("tr", recursive=False):
         cell_text = element_text(row)
         cost_cell = row.find("th", class_="roundyleft")
-        if "Pokémon Power" in cell_text:
+        label = _POWER_LABEL.match(cell_text)
+        if label is not None and cost_cell is None:
             name_cell = row.find("td", style=re.compile("text-align: center"))
-            power = {"name": _name_of(name_cell) if name_cell else "", "text": ""}
-            pending = power
+            found = {"name": _name_of(name_cell) if name_cell else "", "text": ""}
+            if label.group(1).lower() == "ability":
+                ability = found
+            else:
+                power = found
+            pending = found
         elif cost_cell is not None:
             heads = cost_cell.find_next_siblings("th")
             if not heads:
@@ -187,9 +195,10 @@ def _card_text(soup: BeautifulSoup) -> dict:
         elif pending is not None and cell_text:
             pending["text"] = cell_text
             pending = None
-    if power is not None and not power["text"]:
-        raise ExtractError(f"Pokémon Power {power['name']!r} has no text")
-    return {"attacks": attacks, "pokemon_power": power}
+    for what, found in (("Pokémon Power", power), ("Ability", ability)):
+        if found is not None and not (found["name"] and found["text"]):
+            raise ExtractError(f"{what} {found['name']!r} lacks its name or text")
+    return {"attacks": attacks, "pokemon_power": power, "ability": ability}
 
 
 def page_title(url: str) -> str:
