@@ -53,8 +53,16 @@ def normalise(text: str) -> str:
     return " ".join(_name_lists(out))
 
 
+_CONDITIONS = frozenset({"asleep", "burned", "confused", "paralyzed", "poisoned"})
+
+
 def _is_name(tok: str) -> bool:
-    return tok[:1].isupper() or tok == "ex"
+    """A word of a card name, or a Special Condition (lists of those are comma lists too)."""
+    return tok[:1].isupper() or tok == "ex" or tok in _CONDITIONS
+
+
+def _starts_item(tok: str) -> bool:
+    return tok[:1].isupper() or tok in _CONDITIONS
 
 
 def _name_lists(toks: list[str]) -> list[str]:
@@ -68,7 +76,7 @@ def _name_lists(toks: list[str]) -> list[str]:
         j = i + 1
         if j < len(toks) and toks[j] in ("or", "and"):
             j += 1
-        if j < len(toks) and toks[j][:1].isupper() and _list_has_conj(toks, i):
+        if j < len(toks) and _starts_item(toks[j]) and _list_has_conj(toks, i):
             out[i] = "|"
     return out
 
@@ -79,7 +87,7 @@ def _list_has_conj(toks: list[str], i: int) -> bool:
     while j < len(toks):
         if toks[j] == "," or _is_name(toks[j]):
             j += 1
-        elif toks[j] in ("or", "and") and j + 1 < len(toks) and toks[j + 1][:1].isupper():
+        elif toks[j] in ("or", "and") and j + 1 < len(toks) and _starts_item(toks[j + 1]):
             return True
         else:
             return False

@@ -55,6 +55,11 @@ class CantDiscard:
 
 
 @dataclass(frozen=True)
+class NeedsEnergy:
+    """The sentence "If this Pokémon doesn't have the necessary Energy to use that attack, this attack does nothing."""
+
+
+@dataclass(frozen=True)
 class PoisonDamage:
     """"Do 20 damage to this Pokémon instead of the usual amount for this Special Condition."."""
 
@@ -337,6 +342,12 @@ class ToIR(Transformer):
                 have = ir.CardIn(player="you", zone="hand", filter=prev.filter, at_least=prev.count)
                 out[-1:] = [ir.If(condition=ir.Not(condition=have), then=(ir.AttackDoesNothing(),)), prev]
                 continue
+            if isinstance(s, NeedsEnergy):
+                prev = out[-1] if out else None
+                if not isinstance(prev, ir.CopyAttack) or prev.needs_energy:
+                    raise Unsupported("'the necessary Energy to use that attack' without a copied attack")
+                out[-1] = prev.model_copy(update={"needs_energy": True})
+                continue
             if isinstance(s, PoisonDamage):
                 prev = out[-1] if out else None
                 if not (isinstance(prev, ir.ApplyCondition) and "Poisoned" in prev.conditions):
@@ -488,14 +499,13 @@ class ToIR(Transformer):
         _one(one)
         return [ir.CopyAttack(among=source)]
 
-    def copy_attack_energy(self, one, source):
-        _one(one)
-        return [ir.CopyAttack(among=source, needs_energy=True)]
+    def needs_energy(self):
+        return NeedsEnergy()
 
-    def copy_attack_energy_not_ex(self, one, source):
+    def copy_attack_not_ex(self, one, source):
         _one(one)
         src = source.model_copy(update={"filters": source.filters + (ir.IsEx(value=False),)})
-        return [ir.CopyAttack(among=src, needs_energy=True)]
+        return [ir.CopyAttack(among=src)]
 
     def if_copy_attack(self, cond, one, source):
         _one(one)
@@ -636,7 +646,7 @@ class ToIR(Transformer):
         return [ir.Heal(amount=amount(n), target=target), ir.Recover(target=ir.That(), random=True)]
 
     def cond_list(self, *conds):
-        return tuple(cond_name(c) for c in conds)
+        return tuple(cond_name(c) for c in conds if isinstance(c, Token) and c.type == "COND")
 
     def apply_conditions(self, target, conds):
         return ir.ApplyCondition(target=target, conditions=conds)
@@ -892,9 +902,6 @@ class ToIR(Transformer):
         if not isinstance(target, (ir.ThisPokemon, ir.ToolHolder, ir.That)):
             raise Unsupported("surviving a knockout, for another Pokémon")
         return ir.SurviveKnockOut(hp=int(n))
-
-    def unsupported_to_hand(self):
-        raise Unsupported("putting a Knocked Out Pokémon into the hand has no IR node")
 
     def discard_this_card(self):
         if self.kind != "trainer":
@@ -1337,7 +1344,7 @@ class ToIR(Transformer):
         for p in parts:
             if isinstance(p, ir.NameIs):
                 names.extend(p.names)
-            else:
+            elif p in ("or", "and") and not isinstance(p, Token):
                 conj = p
         return NameList(tuple(names), conj)
 
