@@ -9,7 +9,7 @@ pages are reported as not supported.
 from __future__ import annotations
 
 import re
-from urllib.parse import unquote, urljoin, urlparse
+from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup, Tag
 
@@ -200,7 +200,3 @@ def _card_text(soup: BeautifulSoup) -> dict:
             raise ExtractError(f"{what} {found['name']!r} lacks its name or text")
     return {"attacks": attacks, "pokemon_power": power, "ability": ability}
 
-
-def page_title(url: str) -> str:
-    """The wiki page name in a Bulbapedia URL (for messages)."""
-    return unquote(urlparse(url).path.rsplit("/", 1)[-1]).replace("_", " ")

@@ -119,7 +119,6 @@ def _pokemon(soup: BeautifulSoup, title_parts: list[str], kind_parts: list[str])
         ev = re.match(r"Evolves from (.+)$", part)
         if ev:
             evolves = ev.group(1).strip()
-    name = title_parts[0]
     out = {"category": "pokemon", "stage": stage, "evolves_from": evolves, "hp": int(m["hp"]),
            "type": energy_type(m["type"]), "attacks": [_attack(a) for a in soup.select("div.card-text-attack")]}
     ability = soup.select_one("div.card-text-ability")
@@ -134,8 +133,8 @@ def _pokemon(soup: BeautifulSoup, title_parts: list[str], kind_parts: list[str])
         raise ExtractError(f"p.card-text-wrr lacks weakness or retreat: {wrr!r}")
     out["weakness"] = None if weak.group(1).lower() in ("none", "n/a", "-", "—") else energy_type(weak.group(1))
     out["retreat"] = int(retreat.group(1))
-    full_name = soup.select_one("p.card-text-title .card-text-name")
-    name = element_text(full_name) if full_name is not None else name
+    name_el = soup.select_one("p.card-text-title .card-text-name")
+    name = element_text(name_el) if name_el is not None else title_parts[0]
     out["is_ex"] = name.endswith(" ex")
     out["is_mega"] = out["is_ex"] and name.startswith("Mega ")
     return out
