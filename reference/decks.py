@@ -16,12 +16,13 @@ def playable_cards(db: CardDB) -> list[CardInfo]:
 
 
 def deck_pool(engine: Engine) -> tuple:
-    """(playable cards, Basics, evolutions, trainers, fossil names), computed once per engine."""
+    """(playable cards, Basics, evolutions, trainers, fossil names, filler cards), computed once per engine."""
     cached = getattr(engine, "_deck_pool", None)
     if cached is None:
         pool = playable_cards(engine.db)
         cached = (pool, [c for c in pool if c.is_basic], [c for c in pool if c.kind == "pokemon" and c.stage > 0],
-                  [c for c in pool if c.kind != "pokemon"], {c.name for c in pool if c.is_fossil})
+                  [c for c in pool if c.kind != "pokemon"], {c.name for c in pool if c.is_fossil},
+                  [c for c in pool if c.plays_as_basic or c.kind != "pokemon"])
         engine._deck_pool = cached
     return cached
 
@@ -31,7 +32,7 @@ def random_deck(engine: Engine, rng: random.Random, name: str = "random") -> Dec
 
     Energy types: the typed Energy the deck's attacks need (at most the rules' limit; a random type when none)."""
     db, r = engine.db, engine.rules
-    pool, basics, evolutions, trainers, fossil_names = deck_pool(engine)
+    pool, basics, evolutions, trainers, fossil_names, filler = deck_pool(engine)
     if not basics:
         raise ValueError("the pool has no executable Basic Pokémon")
     names: Counter[str] = Counter()
@@ -64,7 +65,6 @@ def random_deck(engine: Engine, rng: random.Random, name: str = "random") -> Dec
             if c.is_fossil and c.name not in fossil_names:
                 continue
         add(c, rng.choice((1, 2)))
-    filler = [c for c in pool if c.plays_as_basic or c.kind != "pokemon"]
     while len(cards) < r.deck_size:
         add(rng.choice(filler), 1)
     need = Counter()

@@ -31,7 +31,7 @@ STEP_OPS = {"attack_damage", "attack_does_nothing", "damage", "heal", "apply_con
             "move_energy", "discard_cards", "fetch", "evolve_from_deck", "shuffle_hand", "reveal_hand",
             "hand_to_deck", "look_top", "switch", "return_pokemon", "knock_out", "set_hp", "move_damage", "lasting",
             "end_turn", "optional", "damage_ignores", "copy_attack", "discard_pokemon", "survive_knock_out",
-            "choose_one"}
+            "choose_one", "shuffle_deck", "no_points"}
 TOP_OPS = {"attack", "activated", "passive", "triggered", "trainer", "tool", "fossil"}
 OTHER_OPS = {"type_is", "stage_is", "is_ex", "name_is", "evolves_from", "damaged", "has_energy",
              "energy_types_at_least", "has_tool", "has_ability", "has_condition", "hp_at_most", "retreat_at_least",
@@ -41,7 +41,8 @@ OTHER_OPS = {"type_is", "stage_is", "is_ex", "name_is", "evolves_from", "damaged
              "hand_size", "points", "history", "not", "all", "damage_taken", "damage_dealt", "prevent_damage",
              "prevent_effects", "cant_attack", "cant_retreat", "attack_cost", "retreat_cost", "no_weakness",
              "hp_bonus", "cant_play", "condition_immunity", "cant_be_healed", "on_damaged", "attack_flip", "at_end",
-             "cant_attach_energy"}
+             "cant_attach_energy", "cant_evolve", "on_energy_attached", "damage_done", "attack_uses",
+             "points_to_win"}
 EXECUTABLE_OPS = STEP_OPS | TOP_OPS | OTHER_OPS
 """Every op the interpreter runs (a test checks this equals the ops of compiler.ir)."""
 
@@ -103,7 +104,7 @@ class Ctx:
 
     __slots__ = ("g", "me", "this", "holder", "card", "eslot", "src_slot", "defending", "attacking", "that",
                  "flips", "done", "main", "attack", "stopped", "end_turn", "rep", "is_attack", "damaged",
-                 "did", "ignore_weakness", "ignore_effects", "copied")
+                 "did", "ignore_weakness", "ignore_effects", "copied", "main_done")
 
     def __init__(self, g, me: int, this: Pokemon | None = None, card: int = -1, eslot: int = 0, src_slot: int = 0):
         self.g = g
@@ -129,6 +130,7 @@ class Ctx:
         self.ignore_weakness = False
         self.ignore_effects = False
         self.copied = False
+        self.main_done = 0
 
     def addr(self, path: tuple[int, ...]) -> int:
         return address(Addr.EFFECT, self.card, self.eslot, self.me, self.src_slot, *path)
@@ -140,6 +142,7 @@ class Interpreter:
     def __init__(self, db: CardDB, rules):
         self.db = db
         self.rules = rules
+        self.index_passives()
 
     # ================================================================================================================
     # Entry points called by the rules (game.py)
@@ -155,6 +158,9 @@ class Interpreter:
         ctx.main = atk.damage
         idx = ir.main_damage_index(eff)
         steps = eff.steps
+        for st in steps:  # "This attack's damage isn't affected by ..." holds wherever it is written
+            if isinstance(st, ir.DamageIgnores):
+                self.do_damage_ignores(ctx, st, ())
         try:
             for i, step in enumerate(steps):
                 if i == idx:
@@ -166,13 +172,16 @@ class Interpreter:
             pass
         pl = g.pl(p)
         pl.last_attack, pl.last_attack_turn = atk.name, g.s.turn
+        pl.attack_uses[atk.name] = pl.attack_uses.get(atk.name, 0) + 1
         self.fire_damaged(g, ctx)
 
     def deal_main(self, ctx: Ctx) -> None:
         g = ctx.g
         target = g.pl(1 - ctx.me).active
         if ctx.main > 0 and target is not None and not ctx.copied:
+            before = target.damage
             self.attack_damage(ctx, 1 - ctx.me, target, ctx.main, main=True)
+            ctx.main_done = target.damage - before
 
     def run_ability(self, g, p: int, slot: int, pk: Pokemon) -> None:
         info = g.info(pk)
@@ -272,6 +281,12 @@ class Interpreter:
         """Whether the Active must flip a coin to attack (AttackFlip)."""
         return any(pk in self.targets(c, m.target, ()) for m, c in self.modifiers(g, "attack_flip"))
 
+    def can_evolve(self, g, p: int, pk: Pokemon) -> bool:
+        for m, c in self.modifiers(g, "cant_evolve"):
+            if self.player(c, m.player) == p and pk in self.targets(c, m.target, ()):
+                return False
+        return True
+
     def can_attach_energy(self, g, p: int, pk: Pokemon) -> bool:
         for m, c in self.modifiers(g, "cant_attach_energy"):
             if self.player(c, m.player) == p and pk in self.targets(c, m.target, ()):
@@ -336,33 +351,49 @@ class Interpreter:
     def modifiers(self, g, op: str) -> Iterable[tuple[Any, Ctx]]:
         """Every modifier of kind `op` in force, with the context its targets resolve in."""
         s = g.s
-        for p in (0, 1):
-            for slot, pk in s.players[p].in_play():
-                info = self.db[s.card_of[pk.top]]
-                ab = info.ability
-                if isinstance(ab, ir.Passive):
-                    mods = [m for m in ab.modifiers if m.op == op]
-                    if mods:
-                        ctx = Ctx(g, p, pk, info.index, ABILITY_SLOT, slot)
-                        if ab.requirement is None or self.cond(ctx, ab.requirement):
-                            for m in mods:
+        if op in self.passive_ops:
+            for p in (0, 1):
+                for slot, pk in enumerate(s.players[p].slots):
+                    if pk is None:
+                        continue
+                    ci = s.card_of[pk.top]
+                    entry = self.ability_mods.get(ci)
+                    if entry is not None and op in entry[1]:
+                        ctx = Ctx(g, p, pk, ci, ABILITY_SLOT, slot)
+                        if entry[0].requirement is None or self.cond(ctx, entry[0].requirement):
+                            for m in entry[1][op]:
                                 yield m, ctx
-                for t in pk.tools:
-                    tinfo = self.db[s.card_of[t]]
-                    if isinstance(tinfo.effect, ir.Tool):
-                        for e in tinfo.effect.effects:
-                            if isinstance(e, ir.Passive):
-                                mods = [m for m in e.modifiers if m.op == op]
-                                if mods:
-                                    ctx = Ctx(g, p, pk, tinfo.index, TOOL_SLOT, slot)
-                                    ctx.holder = pk
-                                    if e.requirement is None or self.cond(ctx, e.requirement):
-                                        for m in mods:
-                                            yield m, ctx
+                    for t in pk.tools:
+                        ti = s.card_of[t]
+                        for passive, by_op in self.tool_mods.get(ti, ()):
+                            if op in by_op:
+                                ctx = Ctx(g, p, pk, ti, TOOL_SLOT, slot)
+                                ctx.holder = pk
+                                if passive.requirement is None or self.cond(ctx, passive.requirement):
+                                    for m in by_op[op]:
+                                        yield m, ctx
         for d in s.durations:
-            m, binding = d.data
+            m = d.data[0]
             if m.op == op:
                 yield m, self.bound_ctx(g, d)
+
+    def index_passives(self) -> None:
+        """Per card: its passive Ability's and Tools' modifiers by op (so `modifiers` skips most cards)."""
+        self.ability_mods: dict[int, tuple[Any, dict[str, list]]] = {}
+        self.tool_mods: dict[int, list[tuple[Any, dict[str, list]]]] = {}
+        self.passive_ops: set[str] = set()
+
+        def by_op(passive) -> dict[str, list]:
+            out: dict[str, list] = {}
+            for m in passive.modifiers:
+                out.setdefault(m.op, []).append(m)
+                self.passive_ops.add(m.op)
+            return out
+        for c in self.db.cards:
+            if isinstance(c.ability, ir.Passive):
+                self.ability_mods[c.index] = (c.ability, by_op(c.ability))
+            if isinstance(c.effect, ir.Tool):
+                self.tool_mods[c.index] = [(e, by_op(e)) for e in c.effect.effects if isinstance(e, ir.Passive)]
 
     def bound_ctx(self, g, d) -> Ctx:
         """The context of a lasting effect: its Pokémon references (stored as uids) found in the current state."""
@@ -532,6 +563,13 @@ class Interpreter:
 
     def energy_attached(self, g, p: int, slot: int, pk: Pokemon, etype: int) -> None:
         ename = ir_energy_name(etype)
+        for m, c in list(self.modifiers(g, "on_energy_attached")):
+            if pk in self.targets(c, m.target, ()):
+                c.that = [pk]
+                try:
+                    self.steps(c, m.steps, (5,))
+                except StopEffect:
+                    pass
         self.fire(g, p, pk, "energy_attached", check=lambda t: t.energy_type in (None, ename))
 
         def setup(c, pk=pk):
@@ -736,6 +774,12 @@ class Interpreter:
             return out
         if op == "done_count":
             return ctx.done
+        if op == "damage_done":
+            return ctx.main_done
+        if op == "attack_uses":
+            return g.pl(ctx.me).attack_uses.get(c.name, 0)
+        if op == "points_to_win":
+            return max(0, self.rules.points_to_win - g.pl(self.player(ctx, c.player)).points)
         raise ValueError(f"unknown count {op}")
 
     def zone_cards(self, ctx: Ctx, who: str, zone: str, cf) -> list[int]:
@@ -1279,6 +1323,13 @@ class Interpreter:
     def do_choose_one(self, ctx: Ctx, st, path) -> None:
         k = ctx.g.choose(ctx.me, "option", list(range(len(st.options))), prompt="choose 1")
         self.steps(ctx, st.options[k], path + (k,))
+
+    def do_shuffle_deck(self, ctx: Ctx, st, path) -> None:
+        ctx.g.shuffle_deck(self.player(ctx, st.player), salt=ctx.addr(path) & 0xFFFF)
+
+    def do_no_points(self, ctx: Ctx, st, path) -> None:
+        if ctx.this is not None:
+            ctx.g.no_points.add(ctx.this.uid)
 
     def do_end_turn(self, ctx: Ctx, st, path) -> None:
         ctx.end_turn = True

@@ -140,7 +140,7 @@ class Engine:
             elif info.kind == "pokemon" and (not first_turn or r.first_turn.evolve_on_first_turn):
                 for slot, pk in in_play:
                     if db[s.card_of[pk.top]].name == info.evolves_from and (
-                            pk.entered_turn < s.turn or r.evolve_same_turn_played):
+                            pk.entered_turn < s.turn or r.evolve_same_turn_played) and it.can_evolve(g, p, pk):
                         out.append(L.play_on(h, slot))
         act = pl.active
         sc = r.special_conditions

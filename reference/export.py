@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import typing
+
 import numpy as np
 
 from compiler import ir
@@ -9,10 +11,8 @@ from compiler.engine_model.encoding import MAX_DURATIONS, MAX_STACK, PENDING_KIN
 
 from .state import State
 
-MODIFIER_OPS = sorted(getattr(ir, n).model_fields["op"].default for n in ("DamageTaken", "DamageDealt",
-                      "PreventDamage", "PreventEffects", "CantAttack", "CantRetreat", "AttackCost", "RetreatCost",
-                      "NoWeakness", "HpBonus", "CantPlay", "ConditionImmunity", "CantBeHealed", "OnDamaged",
-                      "AttackFlip", "AtEnd", "CantAttachEnergy"))
+MODIFIER_OPS = sorted(t.model_fields["op"].default for t in typing.get_args(typing.get_args(ir.Modifier)[0]))
+"""Every modifier op of the IR, sorted (the canonical encoding's `dur_op` index)."""
 
 
 def state_layout(engine) -> StateLayout:

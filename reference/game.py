@@ -45,6 +45,8 @@ class Game:
         self.key = key
         self.choices = choices
         self.ci = 0
+        self.no_points: set[int] = set()
+        """uids of knocked-out Pokémon whose knockout scores nothing (NoPoints)."""
 
     # --- helpers ----------------------------------------------------------------------------------------------------
     def card(self, instance: int) -> CardInfo:
@@ -272,7 +274,8 @@ class Game:
             if self.pl(p).slots[slot] is not pk:
                 continue
             info = self.info(pk)
-            self.pl(1 - p).points += self.knockout_points(info)
+            if pk.uid not in self.no_points:
+                self.pl(1 - p).points += self.knockout_points(info)
             self.log(f"{info.name} (player {p}) is knocked out")
             self.discard_pokemon(p, slot)
         self.check_winner()

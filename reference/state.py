@@ -99,6 +99,8 @@ class PlayerState:
     """Last turn one of this player's Pokémon was Knocked Out by damage from an attack."""
     last_attack: str = ""
     last_attack_turn: int = -1
+    attack_uses: dict[str, int] = field(default_factory=dict)
+    """How many times this player's Pokémon used each attack (by name) this game."""
 
     @property
     def active(self) -> Pokemon | None:
@@ -116,7 +118,7 @@ class PlayerState:
                            self.energy_types, list(self.discard), self.points, self.energy_current,
                            self.energy_next, list(self.discard_energy), self.supporters_played, self.retreats,
                            self.energy_attached, self.turns_taken, self.ko_by_attack_turn, self.last_attack,
-                           self.last_attack_turn)
+                           self.last_attack_turn, dict(self.attack_uses))
 
 
 @dataclass(slots=True)
