@@ -55,6 +55,26 @@ class CantDiscard:
 
 
 @dataclass(frozen=True)
+class BareNames:
+    """A target written as bare card names ("Golem or Onix"): only attach steps accept it."""
+
+    choose: ir.Choose
+
+
+def _owner_of(t) -> str | None:
+    """Whose Pokémon a target selects, when the text says."""
+    if isinstance(t, (ir.ThisPokemon, ir.ToolHolder)):
+        return "you"
+    if isinstance(t, (ir.Defending, ir.Attacking)):
+        return "opponent"
+    if isinstance(t, ir.Active):
+        return t.player
+    if isinstance(t, (ir.Each, ir.Choose, ir.RandomPokemon)) and t.among.player != "both":
+        return t.among.player
+    return None
+
+
+@dataclass(frozen=True)
 class NeedsEnergy:
     """The sentence "If this Pokémon doesn't have the necessary Energy to use that attack, this attack does nothing."""
 
@@ -149,6 +169,7 @@ class ToIR(Transformer):
         super().__init__()
         self.kind = kind
         self.holder_filters: tuple = ()
+        self.plain_sets: set[int] = set()
 
     def __default__(self, data, children, meta):
         raise Unsupported(f"no IR for grammar rule {data!r}")
@@ -691,10 +712,19 @@ class ToIR(Transformer):
     def it_them(self):
         return None
 
+    def _attach_target(self, target):
+        """Bare names ("attach it to Golem or Onix") mean 1 of your Pokémon with that name; a plain plural ("attach
+        it to your Benched Pokémon") is ambiguous between each and one of them, so it is refused."""
+        if isinstance(target, BareNames):
+            return target.choose
+        if id(target) in self.plain_sets:
+            raise Unsupported("attaching to 'your ... Pokémon' without 'each of' or '1 of'")
+        return target
+
     def attach_zone(self, sel, _it, target):
         if sel.count is None or sel.energy_type is None:
             raise Unsupported("Energy from the Energy Zone needs a count and a type")
-        return ir.AttachEnergy(energy=(sel,), target=target)
+        return ir.AttachEnergy(energy=(sel,), target=self._attach_target(target))
 
     def attach_zone_list(self, a, b, c, target):
         if not isinstance(target, Distribute):
@@ -712,7 +742,7 @@ class ToIR(Transformer):
         return ir.Repeat(times=ir.Per(each=1, count=ir.Heads()), steps=(one,))
 
     def attach_discard(self, sel, target):
-        return ir.AttachEnergy(source="discard", energy=(sel,), target=target)
+        return ir.AttachEnergy(source="discard", energy=(sel,), target=self._attach_target(target))
 
     def attach_discard_random(self, n, target):
         return ir.AttachEnergy(source="discard", energy=(ir.EnergySel(count=int(n)),), target=target, random=True)
@@ -881,9 +911,14 @@ class ToIR(Transformer):
         return ir.Switch(player="you", new_active=ir.ThisPokemon())
 
     def return_hand(self, target, player):
+        owner = "opponent" if _owner_of(target) == "opponent" else "you" if _owner_of(target) == "you" else None
+        if owner != player:
+            raise Unsupported("putting a Pokémon into a hand other than its owner's")
         return ir.ReturnPokemon(target=target, to="hand")
 
     def return_hand_opp(self, target):
+        if _owner_of(target) != "opponent":
+            raise Unsupported("putting a Pokémon into a hand other than its owner's")
         return ir.ReturnPokemon(target=target, to="hand")
 
     def return_deck_opp(self):
@@ -1056,7 +1091,7 @@ class ToIR(Transformer):
         return ir.HpBonus(target=ir.Each(among=among(player, desc)), amount=ir.Const(value=signed(n)))
 
     def m_hp_per(self, target, n, count):
-        return ir.HpBonus(target=target, amount=ir.Per(each=signed(n), count=count))
+        return ir.HpBonus(target=target, amount=ir.Per(each=signed(n), count=_replace_that(count, target)))
 
     def unsupported_poison_bonus(self, *_):
         raise Unsupported("extra Poisoned damage has no IR node")
@@ -1203,7 +1238,10 @@ class ToIR(Transformer):
         return ir.Attacking()
 
     def t_owned(self, player, desc):
-        return owned(player, desc)
+        t = owned(player, desc)
+        if isinstance(t, ir.Each):
+            self.plain_sets.add(id(t))
+        return t
 
     def t_each(self, player, desc):
         return ir.Each(among=among(player, desc))
@@ -1227,7 +1265,7 @@ class ToIR(Transformer):
         return t
 
     def t_named(self, names):
-        return ir.Choose(count=1, among=ir.Among(player="you", filters=(names.filter(),)))
+        return BareNames(ir.Choose(count=1, among=ir.Among(player="you", filters=(names.filter(),))))
 
     def t_holder(self, *pres):
         if self.kind != "trainer":
