@@ -71,17 +71,17 @@ def test_429_retry_after_is_capped(fresh_site, tmp_path):
 
 
 def test_slow_response_past_the_timeout_is_retried(fresh_site, tmp_path):
-    fresh_site.site.arm("/cards/F1/5", Fault(delay=1.0))
-    result = run(fresh_site, tmp_path, timeout=0.3)
+    fresh_site.site.arm("/cards/F1/5", Fault(delay=1.5))
+    result = run(fresh_site, tmp_path, timeout=0.5)
     assert result.failed == [] and fresh_site.site.hits["/cards/F1/5"] == 2
     assert written_ids(tmp_path) == all_but()
 
 
 def test_always_slow_page_fails_with_a_timeout(fresh_site, tmp_path):
-    fresh_site.site.arm("/cards/F1/5", Fault(delay=0.8), Fault(delay=0.8))
-    result = run(fresh_site, tmp_path, timeout=0.3, retries=1)
+    fresh_site.site.arm("/cards/F1/5", Fault(delay=1.5), Fault(delay=1.5))
+    result = run(fresh_site, tmp_path, timeout=0.5, retries=1)
     assert [(f.url, f.reason) for f in result.failed] == [
-        (f"{fresh_site.url}/cards/F1/5", "timed out after 0.3 s (gave up after 2 tries)")]
+        (f"{fresh_site.url}/cards/F1/5", "timed out after 0.5 s (gave up after 2 tries)")]
     assert written_ids(tmp_path) == all_but(5)
 
 
