@@ -134,3 +134,26 @@ def test_every_rule_is_documented():
     from compiler.spec import RulesSpec
     for name, f in RulesSpec.model_fields.items():
         assert f.description or f.default_factory, name
+
+
+def test_unwritable_output_path_is_an_error_not_a_traceback(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    src = tmp_path / "one.jsonl"
+    src.write_text('{"id": "A1-094", "name": "Pikachu", "category": "pokemon", "stage": "basic", "hp": 60, '
+                   '"type": "Lightning", "retreat": 1, "attacks": []}\n')
+    out = blocker / "sub" / "A1.yaml"  # a folder inside a plain file cannot exist
+    result = CliRunner().invoke(main, ["import-jsonl", str(src), "-o", str(out)])
+    assert result.exit_code == 2
+    assert isinstance(result.exception, SystemExit)
+    assert "file: Not a directory" in result.output or "Not a directory" in result.output
+
+
+def test_wrong_shapes_in_a_deck_are_located(tmp_path):
+    (tmp_path / "c.yaml").write_text("set: A\ncards: []\n")
+    (tmp_path / "s.yaml").write_text("name: x\ncard_sets: [c.yaml]\ndecks:\n  - name: d\n    energy: Fire\n"
+                                     "    cards: [A1-001]\n")
+    with pytest.raises(SpecError) as info:
+        load_spec(tmp_path / "s.yaml")
+    got = [(d.line, d.field) for d in info.value.diagnostics]
+    assert got == [(5, "decks[0](d).energy"), (6, "decks[0](d).cards")]

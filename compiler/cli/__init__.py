@@ -12,7 +12,7 @@ import sys
 import click
 
 from .. import __version__
-from ..diagnostics import SpecError
+from ..diagnostics import Diagnostic, SpecError
 
 COMMANDS = ["validate", "schema", "import_jsonl", "scrape", "parse", "coverage", "play", "bench"]
 """Subcommand modules, in the order `tcgc --help` lists them."""
@@ -34,6 +34,10 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except SpecError as err:
             report(err)
+            sys.exit(2)
+        except OSError as err:  # a path given on the command line that cannot be read or written
+            where = err.filename or "tcgc"
+            report(SpecError(Diagnostic(str(where), err.strerror or str(err))))
             sys.exit(2)
 
 

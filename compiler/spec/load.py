@@ -54,8 +54,8 @@ def _field_path(loc: tuple[Any, ...], data: Any) -> str:
             label = f"[{p}]"
             if isinstance(node, list) and 0 <= p < len(node):
                 node = node[p]
-                if isinstance(node, dict) and isinstance(node.get("id"), str):
-                    label += f"({node['id']})"
+                if isinstance(node, dict) and isinstance(node.get("id", node.get("name")), str):
+                    label += f"({node.get('id', node.get('name'))})"
             else:
                 node = None
             parts.append(label)
