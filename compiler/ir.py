@@ -295,8 +295,8 @@ class RetreatCostOf(Node):
 
 
 class DoneCount(Node):
-    """How many cards or Pokémon the previous step of this effect discarded or put into the hand ("for each card
-    you discarded in this way")."""
+    """How many cards, Pokémon or Energy the previous step of this effect discarded or put into the hand ("for each
+    card you discarded in this way", "for each Energy you discarded in this way")."""
 
     op: Literal["done_count"] = "done_count"
 
@@ -735,9 +735,10 @@ class Draw(Node):
 
 
 class DrawUntil(Node):
-    """You draw until you have as many cards in your hand as the opponent has in theirs."""
+    """You draw until you have `size` cards in your hand (with `size` None: as many as the opponent has in theirs)."""
 
     op: Literal["draw_until"] = "draw_until"
+    size: int | None = None
 
 
 class DiscardEnergy(Node):

@@ -154,6 +154,7 @@ def _triggered(node: ir.Triggered, c: Ctx) -> str:
         ("knocked_out_by_attack", True): f"If {me} is in the Active Spot and is Knocked Out by damage from "
                                          f"{_OPP_ATTACK}",
         ("knocked_out_by_attack", False): f"If {me} is Knocked Out by damage from {_OPP_ATTACK}",
+        ("damaged_by_attack", False): f"If {me} is damaged by {_OPP_ATTACK}",
         ("would_be_knocked_out", False): f"If {me} would be Knocked Out by damage from an attack",
         ("knocked_out", False): f"When {me} is Knocked Out",
         ("energy_attached", False): f"Whenever you attach {energy} from your Energy Zone to {me}",
@@ -231,6 +232,12 @@ def sentences(steps, c: Ctx) -> list[str]:
                 continue
             except RenderError:
                 pass
+        if isinstance(s, ir.Draw) and s.player == "you" and isinstance(s.amount, ir.Const) and \
+                nxt == s.model_copy(update={"player": "opponent"}):
+            n = s.amount.value
+            out.append("Each player draws a card." if n == 1 else f"Each player draws {n} cards.")
+            i += 2
+            continue
         if isinstance(s, ir.DiscardCards) and s.zone == "deck" and s.player == "you" and isinstance(
                 nxt, ir.DiscardCards) and nxt == s.model_copy(update={"player": "opponent"}) and s.count > 1:
             out.append(f"Discard the top {s.count} cards of each player's deck.")
@@ -318,8 +325,12 @@ def clause(s, c: Ctx) -> str:
             return "your opponent draws a card for each of their remaining points needed to win"
         case ir.NoPoints():
             return "your opponent can't get any points for it"
-        case ir.DrawUntil():
+        case ir.DrawUntil(size=None):
             return "draw cards until you have the same number of cards in your hand as your opponent"
+        case ir.DrawUntil(size=int(n)):
+            return f"draw cards until you have {n} cards in your hand"
+        case ir.ShuffleHand(player="both"):
+            return "each player shuffles their hand into their deck"
         case ir.DiscardEnergy():
             return _discard_energy(s, c)
         case ir.DiscardTools():
@@ -802,6 +813,10 @@ def cond(x, c: Ctx) -> str:
         case ir.Not(condition=ir.CardIn(player="you", zone="hand", filter=ir.CardFilter(kind="card", filters=()),
                                         at_least=n)):
             return f"you have fewer than {n} {'card' if n == 1 else 'cards'} in your hand"
+        case ir.CardIn(zone="hand", filter=ir.CardFilter(kind="card", filters=()), at_least=n) if n > 1:
+            if x.player == "you":
+                return f"you have {n} or more cards in your hand"
+            return f"your opponent has {n} or more cards in their hand"
         case ir.HandSize(player="you", sizes=sizes) if len(sizes) >= 2:
             return f"you have exactly {join_and([str(n) for n in sizes], 'or')} cards in your hand"
         case ir.Points(player="opponent", at_most=None, at_least=n) if n >= 1:

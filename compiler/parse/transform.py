@@ -647,7 +647,7 @@ class ToIR(Transformer):
     def c_in_play(self):
         return ir.PokemonCount(among=ir.Among(player="you"))
 
-    def c_done(self, kind):
+    def c_done(self, kind=None):
         return ir.DoneCount()
 
     # ---------------------------------------------------------------- heal, special conditions
@@ -865,10 +865,35 @@ class ToIR(Transformer):
     def reveal_hand(self):
         return ir.RevealHand(player="opponent")
 
-    def discard_from_revealed(self, kind):
+    def a_an(self):
+        return None
+
+    def draw_until_n(self, n):
+        return ir.DrawUntil(size=int(n))
+
+    def each_draws(self, n):
+        return [ir.Draw(amount=amount(n)), ir.Draw(amount=amount(n), player="opponent")]
+
+    def each_draws_one(self):
+        return self.each_draws(1)
+
+    def each_shuffles(self):
+        return ir.ShuffleHand(player="both")
+
+    def cond_hand_at_least(self, n):
+        return ir.CardIn(player="you", zone="hand", filter=ir.CardFilter(), at_least=int(n))
+
+    def cond_opp_hand_at_least(self, n):
+        return ir.CardIn(player="opponent", zone="hand", filter=ir.CardFilter(), at_least=int(n))
+
+    def t_damaged(self, target, *_):
+        self._self(target)
+        return ir.Trigger(event="damaged_by_attack"), None
+
+    def discard_from_revealed(self, _a, kind):
         return ir.DiscardCards(player="opponent", count=1, filter=kind, chooser="you")
 
-    def shuffle_from_revealed(self, kind):
+    def shuffle_from_revealed(self, _a, kind):
         return ir.HandToDeck(player="opponent", filter=kind, random=False)
 
     def random_hand_to_deck(self):
@@ -994,9 +1019,6 @@ class ToIR(Transformer):
     def m_takes(self, target, delta, af=None):
         filters, player = self._from(af)
         return ir.DamageTaken(target=target, delta=signed(delta), attacker=filters, attacker_player=player)
-
-    def m_all_take(self, player, desc, delta, af=None):
-        return self.m_takes(ir.Each(among=among(player, desc)), delta, af)
 
     def from_filtered(self, desc):
         if desc.zone:

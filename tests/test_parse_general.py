@@ -1,0 +1,60 @@
+"""The grammar reads the language, not a list of corpus strings: plausible wordings that are not in the corpus
+parse to the IR they mean, and round-trip through the canonical rendering."""
+
+from __future__ import annotations
+
+import pytest
+
+from compiler import ir
+from compiler.parse import parse_effect
+from compiler.render import render
+
+OPP = ir.Active(player="opponent")
+C = lambda v: ir.Const(value=v)  # noqa: E731
+
+CASES = [
+    ("attack", "Flip 3 coins. For each heads, discard a random Energy from your opponent's Active Pokémon.",
+     ir.Attack(steps=(ir.Flip(count=C(3)), ir.Repeat(times=ir.Per(each=1, count=ir.Heads()), steps=(
+         ir.DiscardEnergy(target=OPP, energy=(ir.EnergySel(),), random=True),))))),
+    ("attack", "Your opponent's Active Pokémon is now Burned and Confused.",
+     ir.Attack(steps=(ir.ApplyCondition(target=OPP, conditions=("Burned", "Confused")),))),
+    ("attack", "Your opponent's Active Pokémon is now Poisoned, and this Pokémon is now Asleep.",
+     ir.Attack(steps=(ir.ApplyCondition(target=OPP, conditions=("Poisoned",)),
+                      ir.ApplyCondition(target=ir.ThisPokemon(), conditions=("Asleep",))))),
+    ("attack", "Choose 1 of your opponent's Benched Pokémon. This attack does 30 damage to it.",
+     ir.Attack(steps=(ir.Select(target=ir.Choose(among=ir.Among(player="opponent", zone="bench"))),
+                      ir.Damage(amount=C(30), target=ir.That())))),
+    ("attack", "If you have 4 or more cards in your hand, this attack does 40 more damage.",
+     ir.Attack(steps=(ir.If(condition=ir.CardIn(zone="hand", filter=ir.CardFilter(), at_least=4),
+                            then=(ir.AttackDamage(mode="more", amount=C(40)),)),))),
+    ("attack", "Discard all [W] Energy from this Pokémon. This attack does 40 more damage for each Energy you "
+               "discarded in this way.",
+     ir.Attack(steps=(ir.DiscardEnergy(target=ir.ThisPokemon(), energy=(ir.EnergySel(count=None, energy_type="Water"),)),
+                      ir.AttackDamage(mode="more", amount=ir.Per(each=40, count=ir.DoneCount()))))),
+    ("trainer", "Each player draws 3 cards.",
+     ir.TrainerEffect(steps=(ir.Draw(amount=C(3)), ir.Draw(amount=C(3), player="opponent")))),
+    ("trainer", "Draw cards until you have 5 cards in your hand.", ir.TrainerEffect(steps=(ir.DrawUntil(size=5),))),
+    ("trainer", "Your opponent reveals their hand. Choose an Item card you find there and discard it.",
+     ir.TrainerEffect(steps=(ir.RevealHand(), ir.DiscardCards(player="opponent", filter=ir.CardFilter(kind="item"))))),
+    ("trainer", "If the Pokémon this card is attached to is damaged by an attack from your opponent's Pokémon, do 10 "
+                "damage to the Attacking Pokémon.",
+     ir.Tool(effects=(ir.Triggered(trigger=ir.Trigger(event="damaged_by_attack"), steps=(
+         ir.Damage(amount=C(10), target=ir.Attacking(), by_attack=False),)),))),
+    ("ability", "Your [W] Pokémon take -10 damage from attacks.",
+     ir.Passive(modifiers=(ir.DamageTaken(target=ir.Each(among=ir.Among(player="you", filters=(
+         ir.TypeIs(types=("Water",)),))), delta=-10),))),
+    ("ability", "Once during your turn, you may put 1 random [W] Pokémon from your discard pile into your hand.",
+     ir.Activated(steps=(ir.Fetch(filter=ir.CardFilter(kind="pokemon", filters=(ir.TypeIs(types=("Water",)),)),
+                                  source="discard"),))),
+    ("ability", "As long as this Pokémon is in the Active Spot, your opponent can't play any Item cards from their "
+                "hand.",
+     ir.Passive(requirement=ir.Matches(target=ir.ThisPokemon(), filters=(ir.InZone(zone="active"),)),
+                modifiers=(ir.CantPlay(player="opponent", card="item"),))),
+]
+
+
+@pytest.mark.parametrize("kind,text,expected", CASES, ids=[t[:60] for _, t, _ in CASES])
+def test_unseen_wording(kind, text, expected):
+    node = parse_effect(text, kind)
+    assert node == expected, render(node, kind) if not isinstance(node, ir.Unresolved) else node.reason
+    assert parse_effect(render(node, kind), kind) == node
