@@ -427,6 +427,14 @@ class History(Node):
     name: str | None = None
 
 
+class CountAtLeast(Node):
+    """The `count` is at least `value` ("If you have 3 or more Benched Pokémon")."""
+
+    op: Literal["count_at_least"] = "count_at_least"
+    count: Count
+    value: int
+
+
 class Not(Node):
     """The negation of `condition`."""
 
@@ -442,7 +450,7 @@ class All(Node):
 
 
 Condition = Annotated[
-    Union[CoinOutcome, Matches, Exists, CardIn, HandSize, Points, History, Not, All],
+    Union[CoinOutcome, Matches, Exists, CardIn, HandSize, Points, History, CountAtLeast, Not, All],
     Field(discriminator="op"),
 ]
 

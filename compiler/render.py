@@ -732,6 +732,8 @@ def modifier(m, c: Ctx) -> str:
         case ir.DamageDealt():
             to = f" to {target(m.defender, c)}" if m.defender is not None else ""
             return f"attacks used by {target(m.attacker, c)} do {m.delta:+d} damage{to}"
+        case ir.CountAtLeast():
+            raise RenderError("condition in a modifier")
         case ir.PreventDamage(effects=True, attacker=(), attacker_player=None, at_most=None):
             return f"prevent all damage from and effects of attacks done to {t}"
         case ir.PreventDamage(effects=False, at_most=int(n), attacker=(), attacker_player=None):
@@ -817,6 +819,15 @@ def cond(x, c: Ctx) -> str:
             if x.player == "you":
                 return f"you have {n} or more cards in your hand"
             return f"your opponent has {n} or more cards in their hand"
+        case ir.CountAtLeast(count=ir.PokemonCount(among=a), value=n) if a.player in ("you", "opponent") \
+                and not a.other:
+            d = desc(a.zone, a.filters)
+            if a.zone == "in_play":
+                if any(isinstance(f, ir.HasAbility) for f in a.filters):
+                    raise RenderError("count wording")
+                d += " in play"
+            who = "you have" if a.player == "you" else "your opponent has"
+            return f"{who} {n} or more {d}"
         case ir.HandSize(player="you", sizes=sizes) if len(sizes) >= 2:
             return f"you have exactly {join_and([str(n) for n in sizes], 'or')} cards in your hand"
         case ir.Points(player="opponent", at_most=None, at_least=n) if n >= 1:
@@ -868,6 +879,9 @@ def _matches(x: ir.Matches, c: Ctx) -> str:
             case ir.HasEnergy(at_least=1, extra=False):
                 sym = f" {SYMBOL[f.energy_type]}" if f.energy_type else ""
                 return f"{t} has any{sym} Energy attached"
+            case ir.HasEnergy(extra=False):
+                sym = f" {SYMBOL[f.energy_type]}" if f.energy_type else ""
+                return f"{t} has {f.at_least} or more{sym} Energy attached"
             case ir.HasEnergy(extra=True) if f.energy_type:
                 return f"{t} has at least {f.at_least} extra {SYMBOL[f.energy_type]} Energy attached"
             case ir.EnergyTypesAtLeast():

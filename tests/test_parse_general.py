@@ -50,6 +50,15 @@ CASES = [
                 "hand.",
      ir.Passive(requirement=ir.Matches(target=ir.ThisPokemon(), filters=(ir.InZone(zone="active"),)),
                 modifiers=(ir.CantPlay(player="opponent", card="item"),))),
+    ("attack", "If this Pokémon has 3 or more [R] Energy attached, this attack does 50 more damage.",
+     ir.Attack(steps=(ir.If(condition=ir.Matches(target=ir.ThisPokemon(), filters=(
+         ir.HasEnergy(energy_type="Fire", at_least=3),)), then=(ir.AttackDamage(mode="more", amount=C(50)),)),))),
+    ("attack", "If you have 3 or more Benched Pokémon, this attack does 30 more damage.",
+     ir.Attack(steps=(ir.If(condition=ir.CountAtLeast(count=ir.PokemonCount(among=ir.Among(player="you", zone="bench")),
+                                                      value=3),
+                            then=(ir.AttackDamage(mode="more", amount=C(30)),)),))),
+    ("ability", "This Pokémon's attacks do +20 damage to your opponent's Active Pokémon.",
+     ir.Passive(modifiers=(ir.DamageDealt(attacker=ir.ThisPokemon(), delta=20, defender=OPP),))),
 ]
 
 

@@ -100,6 +100,9 @@ HANDWRITTEN = [
      ir.Tool(effects=(ir.Passive(modifiers=(ir.HpBonus(target=ir.ToolHolder(), amount=C(20)),)),))),
     ("trainer", "Play this card as if it were a 40-HP Basic [C] Pokémon. At any time during your turn, you may discard "
                 "this card from play. This card can't retreat.", ir.Fossil(hp=40)),
+    ("trainer", "You can use this card only if you have 3 or more Pokémon in play. Draw 2 cards.",
+     ir.TrainerEffect(requirement=ir.CountAtLeast(count=ir.PokemonCount(among=ir.Among(player="you")), value=3),
+                      steps=(ir.Draw(amount=C(2)),))),
     ("trainer", "You can use this card only if your opponent has gotten at least 1 point. Draw 2 cards.",
      ir.TrainerEffect(requirement=ir.Points(player="opponent", at_least=1), steps=(ir.Draw(amount=C(2)),))),
     ("trainer", "Heal 60 damage from 1 of your Miltank, and it recovers from being Asleep, Paralyzed, and Confused.",

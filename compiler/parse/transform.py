@@ -1177,6 +1177,18 @@ class ToIR(Transformer):
         return ir.Matches(target=target, filters=(ir.HasEnergy(energy_type=energy(etype), at_least=int(n),
                                                                 extra=True),))
 
+    def cond_energy_at_least(self, target, n, etype=None):
+        return ir.Matches(target=target, filters=(ir.HasEnergy(energy_type=energy(etype), at_least=int(n)),))
+
+    def _count_at_least(self, player, n, desc):
+        return ir.CountAtLeast(count=ir.PokemonCount(among=among(player, desc)), value=int(n))
+
+    def cond_you_count(self, n, desc):
+        return self._count_at_least("you", n, desc)
+
+    def cond_opp_count(self, n, desc):
+        return self._count_at_least("opponent", n, desc)
+
     def cond_energy_types(self, target, n):
         return ir.Matches(target=target, filters=(ir.EnergyTypesAtLeast(count=int(n)),))
 
