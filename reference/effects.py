@@ -42,7 +42,7 @@ OTHER_OPS = {"type_is", "stage_is", "is_ex", "name_is", "evolves_from", "damaged
              "prevent_effects", "cant_attack", "cant_retreat", "attack_cost", "retreat_cost", "no_weakness",
              "hp_bonus", "cant_play", "condition_immunity", "cant_be_healed", "on_damaged", "attack_flip", "at_end",
              "cant_attach_energy", "cant_evolve", "on_energy_attached", "damage_done", "attack_uses",
-             "points_to_win"}
+             "points_to_win", "count_at_least"}
 EXECUTABLE_OPS = STEP_OPS | TOP_OPS | OTHER_OPS
 """Every op the interpreter runs (a test checks this equals the ops of compiler.ir)."""
 
@@ -811,6 +811,8 @@ class Interpreter:
             return pts >= c.at_least and (c.at_most is None or pts <= c.at_most)
         if op == "history":
             return self.history(ctx, c)
+        if op == "count_at_least":
+            return self.count(ctx, c.count) >= c.value
         if op == "not":
             return not self.cond(ctx, c.condition)
         if op == "all":
@@ -956,8 +958,9 @@ class Interpreter:
 
     def do_draw_until(self, ctx: Ctx, st, path) -> None:
         g = ctx.g
-        n = len(g.pl(1 - ctx.me).hand) - len(g.pl(ctx.me).hand)
-        ctx.done = g.draw(ctx.me, max(0, n))
+        size = getattr(st, "size", None)
+        target = len(g.pl(1 - ctx.me).hand) if size is None else size
+        ctx.done = g.draw(ctx.me, max(0, target - len(g.pl(ctx.me).hand)))
 
     def do_discard_energy(self, ctx: Ctx, st, path) -> None:
         g = ctx.g
@@ -1047,11 +1050,20 @@ class Interpreter:
         for src in srcs:
             if src is dst:
                 continue
-            for u in ([t] if t is not None else range(N_ENERGY)):
-                n = src.energy[u] if st.energy.count is None else min(src.energy[u], st.energy.count - moved)
-                src.energy[u] -= n
-                dst.energy[u] += n
-                moved += n
+            if st.energy.count is None:  # all (of the type)
+                for u in ([t] if t is not None else range(N_ENERGY)):
+                    n, src.energy[u] = src.energy[u], 0
+                    dst.energy[u] += n
+                    moved += n
+                continue
+            while moved < st.energy.count:  # one at a time; the owner picks the type when several are attached
+                types = [u for u in range(N_ENERGY) if src.energy[u] > 0 and (t is None or u == t)]
+                if not types:
+                    break
+                u = g.choose(ctx.me, "energy", types, prompt="choose an Energy to move")
+                src.energy[u] -= 1
+                dst.energy[u] += 1
+                moved += 1
         ctx.that = [dst]
         ctx.done = moved
 

@@ -95,6 +95,11 @@ class Engine:
     # --- legal actions ----------------------------------------------------------------------------------------------
     def legal_actions(self, s: State) -> list[int]:
         """Every legal action index (empty once the game is over)."""
+        if s.legal_cache is None:
+            s.legal_cache = self._legal_actions(s)
+        return list(s.legal_cache)
+
+    def _legal_actions(self, s: State) -> list[int]:
         if s.terminated or s.truncated:
             return []
         L = self.layout

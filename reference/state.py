@@ -182,6 +182,8 @@ class State:
     log: list[str] = field(default_factory=list)
     engine: Any = None
     """The Engine whose rules this game follows (shared, never copied)."""
+    legal_cache: list[int] | None = None
+    """The legal actions, computed once (a returned State is never changed)."""
 
     def clone(self) -> "State":
         return State([p.clone() for p in self.players], self.card_of, self.turn, self.turn_player,

@@ -194,3 +194,34 @@ def test_move_energy_between_your_pokemon_by_ability_as_often_as_you_like():
     s = board(eng, side(active=mon("A-001"), bench=[mon("D-001", energy="WW")]), side(active=mon("D-001")))
     s = eng.step(eng.step(s, eng.layout.ability(0), 1), eng.layout.ability(0), 2)
     assert view(s)["players"][0]["slots"][0]["energy"] == "WW"
+
+
+def test_count_at_least_condition():
+    # "If you have 2 or more Benched Pokémon, this attack does 50 more damage."
+    eng = make(attacker(ir.If(condition=ir.CountAtLeast(count=ir.PokemonCount(among=YOUR_BENCH), value=2),
+                              then=(ir.AttackDamage(mode="more", amount=C(value=50)),)), base=10))
+    one = attack(eng, side(active=mon("A-001"), bench=[mon("D-001")]), side(active=mon("D-001")))
+    two = attack(eng, side(active=mon("A-001"), bench=[mon("D-001")] * 2), side(active=mon("D-001")))
+    assert (one.players[1].active.damage, two.players[1].active.damage) == (10, 60)
+
+
+def test_draw_until_a_hand_size():
+    # "Draw cards until you have 5 cards in your hand."
+    eng = make(attacker(ir.DrawUntil(size=5)))
+    after = attack(eng, side(active=mon("A-001"), hand=["T-101"] * 2, deck=["T-001"] * 6), side(active=mon("D-001")))
+    assert len(after.players[0].hand) == 5 and len(after.players[0].deck) == 3
+
+
+def test_move_one_energy_lets_the_owner_pick_the_type():
+    # Dawn: "Move an Energy from 1 of your Benched Pokémon to your Active Pokémon."
+    dawn = trainer("X-003", "Dawn", "supporter", ir.TrainerEffect(steps=(ir.MoveEnergy(
+        energy=ir.EnergySel(count=1), source=ir.Choose(among=YOUR_BENCH), target=ir.Active(player="you")),)))
+    eng = make(dawn)
+    s = board(eng, side(active=mon("D-001"), bench=[mon("D-001", energy="GW")], hand=["X-003"]),
+              side(active=mon("D-001")))
+    mid = eng.step(s, eng.layout.play(0), 1)
+    assert mid.pending.kind == "energy" and mid.pending.options == [0, 2]
+    after = eng.step(mid, eng.layout.choose(1), 1)
+    exp = board(eng, side(active=mon("D-001", energy="W"), bench=[mon("D-001", energy="G")], discard=["X-003"],
+                          supporters_played=1), side(active=mon("D-001")))
+    assert view(after) == view(exp)
