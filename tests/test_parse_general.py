@@ -67,3 +67,11 @@ def test_unseen_wording(kind, text, expected):
     node = parse_effect(text, kind)
     assert node == expected, render(node, kind) if not isinstance(node, ir.Unresolved) else node.reason
     assert parse_effect(render(node, kind), kind) == node
+
+
+@pytest.mark.parametrize("name", ["Mr. Mime", "Farfetch'd", "Ho-Oh ex", "Porygon-Z", "Nidoran♀", "Flabébé", "Type: Null"])
+def test_card_names_with_odd_characters(name):
+    text = f"If you have {name} in play, this attack does 10 more damage."
+    node = parse_effect(text, "attack")
+    assert node.steps[0].condition == ir.Exists(among=ir.Among(player="you", filters=(ir.NameIs(names=(name,)),)))
+    assert parse_effect(render(node), "attack") == node

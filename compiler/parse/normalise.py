@@ -29,7 +29,7 @@ _REPLACE = [
 ]
 _REMINDER = re.compile(r"\s*\((?=[A-Z])[^()]*\.\)")
 """A parenthesised full sentence is reminder text: it restates a rule and is dropped."""
-_TOKEN = re.compile(r"\[[A-Z]\]|[+-]\d+|\d+|[A-Za-zÀ-ÿ♂♀][\w♂♀'’:-]*|[①②]|[^\s\w]")
+_TOKEN = re.compile(r"\[[A-Z]\]|[+-]\d+|\d+|Mr\.|[A-Za-zÀ-ÿ♂♀][\w♂♀'’:-]*|[①②]|[^\s\w]")
 
 
 @lru_cache(maxsize=1)
