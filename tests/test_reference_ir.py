@@ -147,7 +147,8 @@ def test_heal_amount_and_heal_all():
                         ir.Heal(amount=None, target=ir.Each(among=YOUR_BENCH))))
     after = attack(eng, side(active=mon("A-001", damage=50), bench=[mon("D-001", damage=70)]),
                    side(active=mon("D-001")))
-    assert after.players[0].active.damage == 20 and after.players[0].slots[1].damage == 0
+    assert view(after) == after_turn(eng, side(active=mon("A-001", damage=20), bench=[mon("D-001")]),
+                                     side(active=mon("D-001")))
 
 
 # --- special conditions -------------------------------------------------------------------------------------------
@@ -155,8 +156,9 @@ def test_heal_amount_and_heal_all():
 def test_apply_conditions_all():
     eng = make(attacker(ir.ApplyCondition(target=OPP_ACTIVE, conditions=("Poisoned", "Confused"))))
     after = attack(eng, side(active=mon("A-001")), side(active=mon("D-001")))
-    assert sorted(after.players[1].active.conditions()) == ["Confused", "Poisoned"]
-    assert after.players[1].active.damage == 10  # poisoned at the checkup
+    exp = after_turn(eng, side(active=mon("A-001")), side(active=mon("D-001", damage=10,  # poisoned at checkup
+                                                                    conditions=("Poisoned", "Confused"))))
+    assert view(after) == exp
 
 
 def test_apply_condition_random_picks_one():
@@ -180,13 +182,14 @@ def test_poison_damage_override():
     # "Your opponent's Active Pokémon is now Poisoned. Do 20 damage to this Pokémon instead of the usual amount"
     eng = make(attacker(ir.ApplyCondition(target=OPP_ACTIVE, conditions=("Poisoned",), poison_damage=20)))
     after = attack(eng, side(active=mon("A-001")), side(active=mon("D-001")))
-    assert after.players[1].active.damage == 20
+    assert view(after) == after_turn(eng, side(active=mon("A-001")),
+                                     side(active=mon("D-001", damage=20, conditions=("Poisoned",))))
 
 
 def test_conditions_only_affect_the_active():
     eng = make(attacker(ir.ApplyCondition(target=ir.Each(among=OPP_BENCH), conditions=("Poisoned",))))
     after = attack(eng, side(active=mon("A-001")), side(active=mon("D-001"), bench=[mon("D-001")]))
-    assert after.players[1].slots[1].conditions() == []
+    assert view(after) == after_turn(eng, side(active=mon("A-001")), side(active=mon("D-001"), bench=[mon("D-001")]))
 
 
 def test_recover_all_and_random():
@@ -207,7 +210,7 @@ def test_flip_until_tails_counts_heads():
     key = key_for(eng, [True, True, False], 0)
     after = attack(eng, side(active=mon("A-001")), side(active=mon("D-001", bench=None) if False else mon("D-001")),
                    key)
-    assert after.players[1].active.damage == 80
+    assert view(after) == after_turn(eng, side(active=mon("A-001")), side(active=mon("D-001", damage=80)))
 
 
 def test_if_otherwise_branch():
@@ -236,7 +239,8 @@ def test_select_then_that():
                         ir.Damage(amount=C(value=10), target=ir.That())))
     mid = attack(eng, side(active=mon("A-001")), side(active=mon("D-001"), bench=[mon("D-001"), mon("T-003")]))
     after = eng.step(mid, eng.layout.choose(1), 2)
-    assert [pk.damage for pk in after.players[1].slots[:3]] == [0, 0, 30]
+    assert view(after) == after_turn(eng, side(active=mon("A-001")),
+                                     side(active=mon("D-001"), bench=[mon("D-001"), mon("T-003", damage=30)]))
 
 
 # --- cards: draw, discard, fetch, shuffle ---------------------------------------------------------------------------
@@ -270,7 +274,7 @@ def test_discard_energy_choice_when_types_differ():
 def test_discard_tools():
     eng = make(attacker(ir.DiscardTools(target=OPP_ACTIVE)))
     after = attack(eng, side(active=mon("A-001")), side(active=mon("D-001", tools=["T-103"])))
-    assert view(after)["players"][1]["discard"] == ["T-103"] and after.players[1].active.tools == []
+    assert view(after) == after_turn(eng, side(active=mon("A-001")), side(active=mon("D-001"), discard=["T-103"]))
 
 
 def test_discard_cards_from_hand_chosen_random_and_deck_top():
@@ -295,7 +299,8 @@ def test_fetch_random_pokemon_to_hand_shuffles_deck():
     # "Put 1 random [G] Pokémon from your deck into your hand."
     eng = make(attacker(ir.Fetch(filter=ir.CardFilter(kind="pokemon", filters=(ir.TypeIs(types=("Grass",)),)))))
     after = attack(eng, side(active=mon("A-001"), deck=["T-001", "D-003", "T-101"]), side(active=mon("D-001")))
-    assert view(after)["players"][0]["hand"] == ["D-003"]
+    assert view(after) == after_turn(eng, side(active=mon("A-001"), hand=["D-003"], deck=["T-001", "T-101"]),
+                                     side(active=mon("D-001")))
 
 
 def test_fetch_basic_to_bench_and_from_discard_by_choice():
@@ -314,7 +319,8 @@ def test_evolve_from_deck():
     eng = make(attacker(ir.EvolveFromDeck(target=ir.Choose(among=YOUR_BENCH))))
     after = attack(eng, side(active=mon("A-001"), bench=[mon("T-001", damage=10)], deck=["T-002", "T-003"]),
                    side(active=mon("D-001")))
-    assert view(after)["players"][0]["slots"][1]["cards"] == ["T-001", "T-002"]
+    assert view(after) == after_turn(eng, side(active=mon("A-001"), bench=[mon("T-001", "T-002", damage=10)],
+                                               deck=["T-003"]), side(active=mon("D-001")))
 
 
 def test_shuffle_hand_both_players():
@@ -385,21 +391,23 @@ def test_return_pokemon_to_deck():
 def test_knock_out_scores():
     eng = make(attacker(ir.KnockOut(target=ir.Each(among=OPP_BENCH))))
     after = attack(eng, side(active=mon("A-001")), side(active=mon("D-001"), bench=[mon("D-002")]))
-    assert after.players[0].points == 2 and after.players[1].slots[1] is None
+    assert view(after) == after_turn(eng, side(active=mon("A-001"), points=2),  # Dummy ex: 2 points
+                                     side(active=mon("D-001"), discard=["D-002"]))
 
 
 def test_set_hp_and_halve():
     eng = make(attacker(ir.SetHp(target=OPP_ACTIVE, halve=True), ir.SetHp(target=THIS, hp=10)))
     after = attack(eng, side(active=mon("A-001")), side(active=mon("D-001", damage=30)))
     # remaining 70 -> 35 -> rounded down to 30 (damage 70); attacker's remaining HP becomes 10
-    assert after.players[1].active.damage == 70 and after.players[0].active.damage == 90
+    assert view(after) == after_turn(eng, side(active=mon("A-001", damage=90)), side(active=mon("D-001", damage=70)))
 
 
 def test_move_damage():
     # "Move all damage from 1 of your Benched Pokémon to your opponent's Active Pokémon" style
     eng = make(attacker(ir.MoveDamage(amount=None, source=ir.Choose(among=YOUR_BENCH), target=OPP_ACTIVE)))
     after = attack(eng, side(active=mon("A-001"), bench=[mon("D-001", damage=40)]), side(active=mon("D-001")))
-    assert after.players[0].slots[1].damage == 0 and after.players[1].active.damage == 40
+    assert view(after) == after_turn(eng, side(active=mon("A-001"), bench=[mon("D-001")]),
+                                     side(active=mon("D-001", damage=40)))
 
 
 def test_attach_energy_from_zone_to_this_and_chosen_bench():
@@ -407,8 +415,8 @@ def test_attach_energy_from_zone_to_this_and_chosen_bench():
                         ir.AttachEnergy(energy=(ir.EnergySel(energy_type="Water"),),
                                         target=ir.Choose(among=YOUR_BENCH))))
     after = attack(eng, side(active=mon("A-001"), bench=[mon("D-001")]), side(active=mon("D-001")))
-    assert view(after)["players"][0]["slots"][0]["energy"] == "RR"
-    assert view(after)["players"][0]["slots"][1]["energy"] == "W"
+    assert view(after) == after_turn(eng, side(active=mon("A-001", energy="RR"), bench=[mon("D-001", energy="W")]),
+                                     side(active=mon("D-001")))
 
 
 def test_attach_energy_distribute_and_from_discard():
@@ -428,8 +436,8 @@ def test_move_energy_all_of_a_type():
     eng = make(attacker(ir.MoveEnergy(energy=ir.EnergySel(count=None, energy_type="Water"),
                                       source=ir.Each(among=YOUR_BENCH), target=THIS)))
     after = attack(eng, side(active=mon("A-001"), bench=[mon("D-001", energy="WWG")]), side(active=mon("D-001")))
-    assert view(after)["players"][0]["slots"][0]["energy"] == "WW"
-    assert view(after)["players"][0]["slots"][1]["energy"] == "G"
+    assert view(after) == after_turn(eng, side(active=mon("A-001", energy="WW"), bench=[mon("D-001", energy="G")]),
+                                     side(active=mon("D-001")))
 
 
 # --- lasting effects -----------------------------------------------------------------------------------------------
@@ -609,7 +617,8 @@ def test_tool_holder_and_attacking_in_a_damage_trigger():
         steps=(ir.Damage(amount=C(value=20), target=ir.Attacking(), by_attack=False),)),)))
     eng = make(helmet, attacker(base=30))
     after = attack(eng, side(active=mon("A-001")), side(active=mon("D-001", tools=["H-001"])))
-    assert after.players[0].active.damage == 20 and after.players[1].active.damage == 30
+    assert view(after) == after_turn(eng, side(active=mon("A-001", damage=20)),
+                                     side(active=mon("D-001", damage=30, tools=["H-001"])))
 
 
 # --- counts ---------------------------------------------------------------------------------------------------------
@@ -734,7 +743,7 @@ def test_passive_prevent_effects():
     eng = make(passive(ir.PreventEffects(target=THIS)),
                attacker(ir.ApplyCondition(target=OPP_ACTIVE, conditions=("Asleep",)), base=10))
     after = attack(eng, side(active=mon("A-001")), side(active=mon("P-001")))
-    assert after.players[1].active.conditions() == [] and after.players[1].active.damage == 10
+    assert view(after) == after_turn(eng, side(active=mon("A-001")), side(active=mon("P-001", damage=10)))
 
 
 def test_passive_cant_attack_cant_retreat():
@@ -769,7 +778,9 @@ def test_passive_no_weakness_and_hp_bonus():
     eng = make(passive(ir.NoWeakness(target=ir.Each(among=YOU)),
                        ir.HpBonus(target=ir.Each(among=YOU), amount=C(value=20))), attacker(base=100))
     after = attack(eng, side(active=mon("A-001")), side(active=mon("D-004"), bench=[mon("P-001")]))
-    assert after.players[1].active.damage == 100 and after.players[0].points == 0  # 120 HP, no weakness
+    # 120 HP, no Weakness: 100 damage, no knockout
+    assert view(after) == after_turn(eng, side(active=mon("A-001")),
+                                     side(active=mon("D-004", damage=100), bench=[mon("P-001")]))
 
 
 def test_passive_cant_play_supporters():
@@ -804,20 +815,22 @@ def test_trigger_damaged_by_attack_poisons_attacker():
     eng = make(trig("damaged_by_attack", ir.ApplyCondition(target=ir.Attacking(), conditions=("Poisoned",)),
                     while_active=True), attacker(base=30))
     after = attack(eng, side(active=mon("A-001")), side(active=mon("R-001")))
-    assert after.players[0].active.poisoned and after.players[0].active.damage == 10
+    assert view(after) == after_turn(eng, side(active=mon("A-001", damage=10, conditions=("Poisoned",))),
+                                     side(active=mon("R-001", damage=30)))
 
 
 def test_trigger_knocked_out_by_attack_hits_back():
     eng = make(trig("knocked_out_by_attack", ir.Damage(amount=C(value=50), target=ir.Attacking(), by_attack=False),
                     while_active=True), attacker(base=100))
     after = attack(eng, side(active=mon("A-001")), side(active=mon("R-001"), bench=[mon("D-001")]))
-    assert after.players[0].active.damage == 50 and after.players[0].points == 1
+    assert view(after) == after_turn(eng, side(active=mon("A-001", damage=50), points=1),
+                                     side(active=mon("D-001"), discard=["R-001"]))
 
 
 def test_trigger_would_be_knocked_out_survives_at_ten():
     eng = make(trig("would_be_knocked_out", ir.SetHp(target=THIS, hp=10)), attacker(base=150))
     after = attack(eng, side(active=mon("A-001")), side(active=mon("R-001")))
-    assert after.players[1].active.damage == 90 and after.players[0].points == 0
+    assert view(after) == after_turn(eng, side(active=mon("A-001")), side(active=mon("R-001", damage=90)))
 
 
 def test_trigger_energy_attached_makes_asleep():
