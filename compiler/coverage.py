@@ -105,7 +105,7 @@ def reason_group(reason: str) -> str:
         return "not in the grammar: an unexpected word"
     if reason.startswith("the text ends"):
         return "not in the grammar: the text ends early"
-    if reason.startswith("unexpected character"):
+    if reason.startswith("the word"):
         return "not in the grammar: a word the grammar does not know"
     return reason
 

@@ -75,3 +75,9 @@ def test_card_names_with_odd_characters(name):
     node = parse_effect(text, "attack")
     assert node.steps[0].condition == ir.Exists(among=ir.Among(player="you", filters=(ir.NameIs(names=(name,)),)))
     assert parse_effect(render(node), "attack") == node
+
+
+def test_keywords_are_lexed_as_whole_words():
+    """'another' must not be read as 'an' + 'other', nor 'onto' as 'on' + 'to'."""
+    node = parse_effect("Draw another card.", "trainer")
+    assert isinstance(node, ir.Unresolved) and "'another'" in node.reason

@@ -10,7 +10,8 @@ import re
 from functools import lru_cache
 from typing import Literal
 
-from lark import Lark
+from lark import Lark, Token
+from lark.lexer import Lexer, PatternStr
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 from pydantic import ValidationError
 
@@ -29,10 +30,50 @@ _REFUSE = [
 """Text whose capitalised words would otherwise be read as card names although they are game terms."""
 
 
+class UnknownWord(LarkError):
+    """A normalised token that no terminal of the grammar matches as a whole."""
+
+    def __init__(self, word: str, column: int):
+        super().__init__(f"the word {word!r} is not in the grammar (column {column})")
+        self.word, self.column = word, column
+
+
+class WordLexer(Lexer):
+    """Lexes the space-separated tokens of `normalise()` as whole words: a keyword is never split into shorter
+    keywords ("another" is not "an" + "other"), and a word the grammar does not know is an error."""
+
+    def __init__(self, lexer_conf):
+        self.literals = {}
+        self.patterns = []
+        for t in lexer_conf.terminals:
+            if t.name.startswith("__IGNORE"):
+                continue
+            if isinstance(t.pattern, PatternStr):
+                self.literals[t.pattern.value] = t.name
+            else:
+                self.patterns.append((t.name, re.compile(t.pattern.to_regexp())))
+        clash = [w for w in self.literals if any(rx.fullmatch(w) for _, rx in self.patterns)]
+        if clash:
+            raise ValueError(f"grammar keywords also match a pattern terminal: {clash}")
+
+    def lex(self, data: str):
+        col = 1
+        for word in data.split(" "):
+            if word:
+                name = self.literals.get(word)
+                if name is None:
+                    name = next((n for n, rx in self.patterns if rx.fullmatch(word)), None)
+                if name is None:
+                    raise UnknownWord(word, col)
+                yield Token(name, word, start_pos=col - 1, line=1, column=col)
+            col += len(word) + 1
+
+
 @lru_cache(maxsize=1)
 def parser() -> Lark:
     """The LALR parser of grammar/effects.lark (built once per process)."""
-    return Lark(GRAMMAR.read_text(encoding="utf-8"), parser="lalr", start=list(KINDS), cache=True)
+    return Lark(GRAMMAR.read_text(encoding="utf-8"), parser="lalr", start=list(KINDS), lexer=WordLexer,
+                cache=True)
 
 
 def _syntax_reason(err: UnexpectedInput, norm: str) -> str:
@@ -44,7 +85,8 @@ def _syntax_reason(err: UnexpectedInput, norm: str) -> str:
             return "the text ends where the grammar expects more"
         return f"no grammar rule reads {str(tok)!r} at column {tok.column} after {norm[:max(tok.column - 1, 0)][-40:]!r}"
     if isinstance(err, UnexpectedCharacters):
-        return f"unexpected character {norm[err.pos_in_stream]!r} at column {err.column}"
+        word = re.match(r"\S+", norm[err.pos_in_stream:])
+        return f"the word {word.group(0) if word else norm[err.pos_in_stream]!r} is not in the grammar (column {err.column})"
     return f"syntax error: {err}"
 
 
@@ -58,6 +100,8 @@ def parse_effect(text: str, kind: Kind) -> ir.Node:
     norm = normalise(text)
     try:
         tree = parser().parse(norm, start=kind)
+    except UnknownWord as err:
+        return ir.Unresolved(text=text, reason=str(err))
     except UnexpectedInput as err:
         return ir.Unresolved(text=text, reason=_syntax_reason(err, norm))
     except LarkError as err:
