@@ -120,3 +120,39 @@ abilities = st.one_of(
 def test_round_trip_on_generated_abilities(node):
     text = render(node)
     assert parse_effect(text, "ability") == node, text
+
+
+trainer_target = st.one_of(
+    st.builds(lambda p, f: ir.Active(player=p, filters=f), player, filters),
+    st.builds(lambda n, a: ir.Choose(count=n, among=a), st.integers(1, 2), among),
+    st.builds(lambda a: ir.Each(among=a), among),
+)
+trainer_step = st.one_of(
+    st.builds(lambda a, t: ir.Heal(amount=ir.Const(value=a), target=t), tens, trainer_target),
+    st.builds(lambda n: ir.Draw(amount=ir.Const(value=n)), st.integers(1, 4)),
+    st.builds(lambda t: ir.Recover(target=t), trainer_target),
+    st.builds(lambda n, f: ir.Fetch(count=n, filter=ir.CardFilter(kind="pokemon", filters=f)), st.integers(1, 2),
+              st.lists(pre_filter, max_size=1).map(tuple)),
+    st.builds(lambda d, m: ir.Lasting(duration=d, modifier=m), duration, st.builds(
+        lambda a, d: ir.DamageTaken(target=ir.Each(among=a), delta=-d, attacker_player="opponent"), among, tens)),
+    st.builds(lambda s: ir.Switch(player="opponent", new_active=ir.Choose(
+        chooser="opponent", among=ir.Among(player="opponent", zone="bench")), only_if=s),
+        st.lists(pre_filter, max_size=1).map(tuple)),
+)
+tool_mod = st.one_of(
+    st.builds(lambda v: ir.HpBonus(target=ir.ToolHolder(), amount=ir.Const(value=v)), tens),
+    st.builds(lambda d: ir.DamageTaken(target=ir.ToolHolder(), delta=-d, attacker_player="opponent"), tens),
+    st.builds(lambda d: ir.RetreatCost(target=ir.ToolHolder(), delta=-d), st.integers(1, 2)),
+)
+trainers = st.one_of(
+    st.builds(lambda ss: ir.TrainerEffect(steps=tuple(ss)), st.lists(trainer_step, min_size=1, max_size=3)),
+    st.builds(lambda m, f: ir.Tool(effects=(ir.Passive(modifiers=(m,), requirement=ir.Matches(
+        target=ir.ToolHolder(), filters=f) if f else None),)), tool_mod, st.lists(pre_filter, max_size=1).map(tuple)),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(trainers)
+def test_round_trip_on_generated_trainers(node):
+    text = render(node, "trainer")
+    assert parse_effect(text, "trainer") == node, text
