@@ -83,3 +83,17 @@ def encode_state(s: State) -> dict[str, np.ndarray]:
         opts = [co[o] if pend.kind == "card" else o for o in pend.options]
         put("pending_options", (), opts)
     return out
+
+
+def encode_observation(s: State, player: int) -> dict[str, np.ndarray]:
+    """The canonical arrays `player` may see: the opponent's hand and both decks are hidden (-1; their sizes are in
+    `hand_count` / `deck_count`), and so are the options of a decision that is not theirs."""
+    out = encode_state(s)
+    opp = 1 - player
+    out["hand_count"] = np.array([len(pl.hand) for pl in s.players], dtype=np.int8)
+    out["deck_count"] = np.array([len(pl.deck) for pl in s.players], dtype=np.int8)
+    out["hand"][opp] = -1
+    out["deck"][:] = -1
+    if s.pending is not None and s.pending.chooser != player:
+        out["pending_options"][:] = -1
+    return out

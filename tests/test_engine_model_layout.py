@@ -74,3 +74,16 @@ def test_encoding_of_a_pending_choice():
     enc = encode_state(mid)
     assert enc["phase"] == 2 and enc["pending_chooser"] == 1 and enc["pending_kind"] == 1
     assert enc["pending_options"][:3].tolist() == [1, 2, -1]
+
+
+def test_observation_encoding_hides_the_opponents_hand_and_every_deck():
+    from reference.export import encode_observation
+
+    eng = engine(RULES_POOL)
+    s = board(eng, side(active=mon("T-001"), hand=["T-002"], deck=["T-003", "T-004"]),
+              side(active=mon("T-001"), hand=["T-005", "T-006"], deck=["T-007"]))
+    obs = encode_observation(s, 0)
+    idx = eng.db.by_id
+    assert obs["hand"][0, 0] == idx["T-002"] and (obs["hand"][1] == -1).all() and (obs["deck"] == -1).all()
+    assert obs["hand_count"].tolist() == [1, 2] and obs["deck_count"].tolist() == [2, 1]
+    assert (encode_observation(s, 1)["hand"][1, :2] == [idx["T-005"], idx["T-006"]]).all()

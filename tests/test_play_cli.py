@@ -51,3 +51,36 @@ def test_unknown_deck_is_a_located_error():
 def test_spec_without_decks_needs_random_decks():
     r = CliRunner().invoke(main, ["play", str(ROOT / "tests/data/pocket-all/spec.yaml")])
     assert r.exit_code == 2 and "--random-decks" in r.output
+
+
+def test_full_game_in_a_pseudo_terminal():
+    import os
+    import pty
+    import select
+    import time
+
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "compiler.cli", "play", str(EXAMPLE_SPEC), "--seed", "9"],
+                            stdin=slave, stdout=slave, stderr=slave, cwd=ROOT, close_fds=True)
+    os.close(slave)
+    out, deadline = b"", time.time() + 120
+    try:
+        while time.time() < deadline:
+            ready, _, _ = select.select([master], [], [], 0.5)
+            if ready:
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                out += chunk
+                if out.rstrip().endswith(b"your action>"):
+                    os.write(master, b"0\n")
+            elif proc.poll() is not None:
+                break
+    finally:
+        proc.kill() if proc.poll() is None else None
+        os.close(master)
+    text = out.decode("utf-8", "replace")
+    assert "game over after turn" in text, text[-2000:]
