@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from compiler import ir
-from compiler.engine_model.rng import Addr, address, coin, permutation, randint
+from compiler.engine_model.rng import Addr, address, coin, randint
 
 from .cards import CardDB, CardInfo, type_index
 from .state import ASLEEP, CONFUSED, N_ENERGY, PARALYZED, ROT_NONE, Pokemon
@@ -104,7 +104,7 @@ class Ctx:
 
     __slots__ = ("g", "me", "this", "holder", "card", "eslot", "src_slot", "defending", "attacking", "that",
                  "flips", "done", "main", "attack", "stopped", "end_turn", "rep", "is_attack", "damaged",
-                 "did", "ignore_weakness", "ignore_effects", "copied", "main_done")
+                 "ignore_weakness", "ignore_effects", "copied", "main_done")
 
     def __init__(self, g, me: int, this: Pokemon | None = None, card: int = -1, eslot: int = 0, src_slot: int = 0):
         self.g = g
@@ -126,7 +126,6 @@ class Ctx:
         self.rep = 0
         self.is_attack = False
         self.damaged: list[Pokemon] = []
-        self.did = False
         self.ignore_weakness = False
         self.ignore_effects = False
         self.copied = False
@@ -545,16 +544,14 @@ class Interpreter:
             self.fire(g, w[0], pk, "damaged_by_attack", setup)
 
     def turn_started(self, g, p: int) -> None:
-        pass
+        """No Pocket effect triggers at the start of a turn (a hook for the rules)."""
 
     def turn_ending(self, g, p: int) -> None:
-        s = g.s
         for q in (p, 1 - p):
             for _, pk in list(g.pl(q).in_play()):
                 self.fire(g, q, pk, "end_of_turn", check=lambda t, q=q: t.each_turn or q == p)
                 if q == p and g.pl(p).turns_taken == 1:
                     self.fire(g, q, pk, "end_of_first_turn")
-        del s
 
     def checkup(self, g) -> None:
         for q in (g.s.turn_player, 1 - g.s.turn_player):
@@ -1381,5 +1378,4 @@ def ir_energy_name(t: int) -> str:
     return POKEMON_TYPES[t]
 
 
-__all__ = ["Interpreter", "Ctx", "executable_problems", "attach_effects", "set_card_ir", "EXECUTABLE_OPS",
-           "permutation"]
+__all__ = ["Interpreter", "Ctx", "executable_problems", "attach_effects", "set_card_ir", "EXECUTABLE_OPS"]

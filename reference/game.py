@@ -18,7 +18,7 @@ from typing import Any
 from compiler.engine_model.rng import Addr, coin, permutation, randint
 
 from .cards import CardDB, CardInfo
-from .state import (ASLEEP, CONFUSED, MAIN, N_ENERGY, OVER, PARALYZED, ROT_NONE, SETUP, TIE, Duration,
+from .state import (ASLEEP, CONFUSED, MAIN, N_ENERGY, OVER, PARALYZED, ROT_NONE, TIE, Duration,
                     PlayerState, Pokemon, State)
 
 

@@ -935,9 +935,9 @@ def test_activated_ability_with_a_cost():
 
 
 def test_unresolved_effect_is_a_load_time_error():
-    bad = poke("U-001", "Broken", attacks=[("x", None)]) if False else None
+    from compiler.spec import DeckSpec, PokemonCard
     from reference.testing import TestCard
-    from compiler.spec import PokemonCard, DeckSpec
+
     card = PokemonCard(id="U-001", name="Broken", category="pokemon", stage="basic", hp=50, type="Fire",
                        attacks=[{"name": "Odd", "cost": [], "damage": "", "text": "Do something odd."}])
     tc = TestCard(card, ir.CardIR(card_id="U-001", attacks=(ir.CardAttack(name="Odd", effect=ir.Unresolved(
@@ -946,7 +946,25 @@ def test_unresolved_effect_is_a_load_time_error():
     assert not eng.db[eng.db.by_id["U-001"]].executable
     with pytest.raises(SpecError, match="U-001 Broken: attack 'Odd': unresolved"):
         eng.deck_from_spec(DeckSpec(name="d", energy=["Fire"], cards={"U-001": 2, "D-001": 18}))
-    del bad
+
+
+def test_unresolved_card_in_a_spec_deck_exits_2(tmp_path):
+    from click.testing import CliRunner
+
+    from compiler.cli import main
+
+    (tmp_path / "cards.yaml").write_text(
+        "set: X\ncards:\n"
+        "  - {id: X-001, name: Odd, category: pokemon, stage: basic, hp: 50, type: Fire,\n"
+        "     attacks: [{name: Odd, cost: [], text: Qwerty the zorblax.}]}\n"
+        "  - {id: X-002, name: Plain, category: pokemon, stage: basic, hp: 50, type: Fire,\n"
+        "     attacks: [{name: Hit, cost: [], damage: '10'}]}\n", encoding="utf-8")
+    cards = "".join(f"      X-00{i}: 2\n" for i in (1, 2))
+    (tmp_path / "spec.yaml").write_text(
+        "name: odd\ncard_sets: [cards.yaml]\nrules: {overrides: {deck_size: 4}}\n"
+        f"decks:\n  - name: d\n    energy: [Fire]\n    cards:\n{cards}", encoding="utf-8")
+    r = CliRunner().invoke(main, ["play", str(tmp_path / "spec.yaml"), "--human", "none"])
+    assert r.exit_code == 2 and "X-001 Odd: attack 'Odd': unresolved" in r.output, r.output
 
 
 def test_ability_and_trainer_effect_addresses_are_distinct_slots():
