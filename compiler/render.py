@@ -264,6 +264,8 @@ def sentence(s, c: Ctx) -> str:
         return _lasting(s, c)
     if s == ir.Optional_(steps=(ir.ShuffleDeck(),)):
         return "Then, you may shuffle your deck."
+    if isinstance(s, ir.Optional_) and s.then:
+        return f"{sentence(s.model_copy(update={'then': ()}), c)} If you do, {clauses(s.then, c)}."
     if isinstance(s, ir.EndTurn):
         return "Your turn ends."
     if isinstance(s, ir.AttackDoesNothing):

@@ -55,3 +55,27 @@ def test_bad_input_never_raises():
             node = parse_effect(text, kind)
             assert isinstance(node, (ir.Unresolved, ir.Attack, ir.TrainerEffect, ir.Activated, ir.Passive,
                                      ir.Triggered))
+
+
+def _trainer(kind, text, fossil=False):
+    return TrainerCard(id="T1-003", name="Thing", category="trainer", trainer_kind=kind, is_fossil=fossil, text=text)
+
+
+def test_trainer_text_must_fit_the_trainer_kind():
+    tool_text = "The Pokémon this card is attached to gets +20 HP."
+    assert isinstance(parse_card(_trainer("tool", tool_text)).trainer, ir.Tool)
+    wrong = parse_card(_trainer("item", tool_text)).trainer
+    assert isinstance(wrong, ir.Unresolved) and "item" in wrong.reason
+    assert isinstance(parse_card(_trainer("tool", "Draw 2 cards.")).trainer, ir.Unresolved)
+    assert isinstance(parse_card(_trainer("stadium", "Draw 2 cards.")).trainer, ir.Unresolved)
+    fossil = ("Play this card as if it were a 40-HP Basic [C] Pokémon. At any time during your turn, you may discard "
+              "this card from play. This card can't retreat.")
+    assert isinstance(parse_card(_trainer("item", fossil, fossil=True)).trainer, ir.Fossil)
+    assert isinstance(parse_card(_trainer("item", "Draw 2 cards.", fossil=True)).trainer, ir.Unresolved)
+
+
+def test_if_you_do_after_an_optional_step_is_conditional():
+    node = parse_effect("You may switch this Pokémon with 1 of your Benched Pokémon. If you do, heal 30 damage from "
+                        "this Pokémon.", "attack")
+    (opt,) = node.steps
+    assert isinstance(opt, ir.Optional_) and opt.then == (ir.Heal(amount=ir.Const(value=30), target=ir.ThisPokemon()),)

@@ -4,6 +4,8 @@ parse to the IR they mean, and round-trip through the canonical rendering."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from compiler import ir
 from compiler.parse import parse_effect
@@ -81,3 +83,17 @@ def test_keywords_are_lexed_as_whole_words():
     """'another' must not be read as 'an' + 'other', nor 'onto' as 'on' + 'to'."""
     node = parse_effect("Draw another card.", "trainer")
     assert isinstance(node, ir.Unresolved) and "'another'" in node.reason
+
+
+_WORDS = ("Flip a coin . If heads , this attack does 30 more damage to 1 of your opponent's Benched Pokémon "
+          "ex [R] Energy Arceus or and , heal discard it each Choose ① ② ( ) — -20 +10 is now Poisoned "
+          "during next turn can't attack Pokemon Fire[R] Mr. until you get tails for").split()
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS), max_size=25).map(" ".join), st.sampled_from(["attack", "ability", "trainer"]))
+def test_random_word_salad_never_raises(text, kind):
+    node = parse_effect(text, kind)
+    assert isinstance(node, ir.Node)
+    if not ir.has_unresolved(node):
+        assert parse_effect(render(node, kind), kind) == node

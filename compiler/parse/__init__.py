@@ -138,11 +138,29 @@ def _attack_effect(text: str | None, base: int, suffix: str) -> ir.Node:
     return eff
 
 
+_TRAINER_NODE = {"item": ir.TrainerEffect, "supporter": ir.TrainerEffect, "tool": ir.Tool}
+
+
+def _trainer_effect(card: TrainerCard) -> ir.Node:
+    """A Trainer's text, checked against its kind: a Tool's text must be about the Pokémon it is attached to, a
+    fossil's must be the fossil rule, an Item's or Supporter's must be something done when played."""
+    eff = parse_effect(card.text, "trainer")
+    if isinstance(eff, ir.Unresolved):
+        return eff
+    if card.trainer_kind == "stadium":
+        return ir.Unresolved(text=card.text, reason="Stadium cards have no IR node yet")
+    want = ir.Fossil if card.is_fossil else _TRAINER_NODE[card.trainer_kind]
+    if not isinstance(eff, want):
+        kind = "fossil" if card.is_fossil else card.trainer_kind
+        return ir.Unresolved(text=card.text, reason=f"a {kind} card whose text reads as a {type(eff).__name__}")
+    return eff
+
+
 def parse_card(card: PokemonCard | TrainerCard) -> ir.CardIR:
     """The IR of every effect of a card, its printed attack damage taken into account: the main damage starts at
     `base_damage` (0 for an "x" attack, whose text sets it)."""
     if isinstance(card, TrainerCard):
-        return ir.CardIR(card_id=card.id, trainer=parse_effect(card.text, "trainer"))
+        return ir.CardIR(card_id=card.id, trainer=_trainer_effect(card))
     attacks = tuple(
         ir.CardAttack(name=a.name, base_damage=0 if a.damage_suffix == "x" else a.base_damage,
                       suffix=a.damage_suffix, effect=_attack_effect(a.text, a.base_damage, a.damage_suffix))

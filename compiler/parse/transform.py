@@ -75,6 +75,13 @@ def _owner_of(t) -> str | None:
 
 
 @dataclass(frozen=True)
+class IfYouDo:
+    """"If you do, ...": conditional on a preceding optional step."""
+
+    steps: tuple
+
+
+@dataclass(frozen=True)
 class NeedsEnergy:
     """The sentence "If this Pokémon doesn't have the necessary Energy to use that attack, this attack does nothing."""
 
@@ -217,6 +224,8 @@ class ToIR(Transformer):
         return clauses
 
     def passive(self, mods):
+        if any(isinstance(n, ir.That) for n in ir.iter_nodes(mods)):
+            raise Unsupported("'it' in a passive effect without a subject")
         return ir.Passive(modifiers=tuple(mods), requirement=self._holder_req())
 
     def passive_if(self, req, mods):
@@ -363,6 +372,13 @@ class ToIR(Transformer):
                 have = ir.CardIn(player="you", zone="hand", filter=prev.filter, at_least=prev.count)
                 out[-1:] = [ir.If(condition=ir.Not(condition=have), then=(ir.AttackDoesNothing(),)), prev]
                 continue
+            if isinstance(s, IfYouDo):
+                prev = out[-1] if out else None
+                if isinstance(prev, ir.Optional_) and not prev.then:
+                    out[-1] = prev.model_copy(update={"then": s.steps})
+                else:
+                    out.extend(s.steps)  # after a step that always happens, "if you do" adds no condition
+                continue
             if isinstance(s, NeedsEnergy):
                 prev = out[-1] if out else None
                 if not isinstance(prev, ir.CopyAttack) or prev.needs_energy:
@@ -397,7 +413,7 @@ class ToIR(Transformer):
         return [ir.Repeat(times=ir.Per(each=1, count=ir.Heads()), steps=tuple(clauses))]
 
     def if_you_do(self, clauses):
-        return clauses
+        return IfYouDo(tuple(clauses))
 
     def lasting(self, duration, mods):
         return [ir.Lasting(duration=duration, modifier=m) for m in mods]
