@@ -84,3 +84,11 @@ def test_full_game_in_a_pseudo_terminal():
         os.close(master)
     text = out.decode("utf-8", "replace")
     assert "game over after turn" in text, text[-2000:]
+
+
+def test_private_log_details_are_shown_only_to_their_player():
+    from compiler.cli.play import public_line
+
+    line = "player 1 looks at the top of player 0's deck [player 1 sees: Pikachu]"
+    assert public_line(line, 0) == "player 1 looks at the top of player 0's deck"
+    assert public_line(line, 1) == line

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 
 import click
 
@@ -65,7 +66,7 @@ def command(spec: str, decks: tuple[str, ...], random_decks: bool, bot: str, hum
         log.append({"player": p, "action": action, "name": engine.layout.name(action)})
         s = engine.step(s, action, step_key(seed, s))
         for line in s.log:
-            click.echo(f"    {line}")
+            click.echo(f"    {public_line(line, me)}")
     if quit_:
         click.echo("game abandoned")
     else:
@@ -80,6 +81,14 @@ def command(spec: str, decks: tuple[str, ...], random_decks: bool, bot: str, hum
                                                              for d in chosen],
                        "actions": log, "winner": s.winner}, f, indent=1)
         click.echo(f"wrote {replay}")
+
+
+def public_line(line: str, me: int | None) -> str:
+    """A log line without the private detail another player saw (e.g. the top card of a deck)."""
+    m = re.search(r" \[player (\d) sees: .*\]$", line)
+    if m and (me is None or int(m.group(1)) != me):
+        return line[: m.start()]
+    return line
 
 
 def parse_choice(engine, legal: list[int], text: str) -> int | None:
