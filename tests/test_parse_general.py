@@ -97,3 +97,9 @@ def test_random_word_salad_never_raises(text, kind):
     assert isinstance(node, ir.Node)
     if not ir.has_unresolved(node):
         assert parse_effect(render(node, kind), kind) == node
+
+
+def test_the_grammar_loads_in_strict_mode():
+    from compiler.parse import parser
+
+    assert parser().options.strict

@@ -71,9 +71,10 @@ class WordLexer(Lexer):
 
 @lru_cache(maxsize=1)
 def parser() -> Lark:
-    """The LALR parser of grammar/effects.lark (built once per process)."""
+    """The LALR(1) parser of grammar/effects.lark, built once per process. `strict=True`: a shift/reduce conflict in
+    the grammar is an error when it loads, so no parse ever depends on a silent conflict resolution."""
     return Lark(GRAMMAR.read_text(encoding="utf-8"), parser="lalr", start=list(KINDS), lexer=WordLexer,
-                cache=True)
+                strict=True, cache=True)
 
 
 def _syntax_reason(err: UnexpectedInput, norm: str) -> str:

@@ -23,6 +23,12 @@ _REPLACE = [
     (re.compile(r"\s*[—–]\s*"), " — "),
     (re.compile(r"\bfrom — and effects of — attacks"), "from and effects of attacks"),
     (re.compile(r"\bback into\b"), "into"),
+    (re.compile(r", recovers from all Special Conditions, and can't be affected by any Special Conditions"),
+     " and can't be affected by any Special Conditions"),  # ConditionImmunity includes recovering
+    (re.compile(r" recovers from all Special Conditions and can't be affected by any Special Conditions"),
+     " can't be affected by any Special Conditions"),
+    (re.compile(r"\bcards from among\b"), "cards among"),
+    (re.compile(r"\bYou must (.+?) in order to use this Ability\."), r"To use this Ability, you must \1."),
     (re.compile(r"(?<=\d)-HP\b"), " HP"),
     (re.compile(r"\[([A-Z])\],(?=\S)"), r"[\1], "),
     (re.compile(r"\s+"), " "),
@@ -56,39 +62,36 @@ def normalise(text: str) -> str:
 _CONDITIONS = frozenset({"asleep", "burned", "confused", "paralyzed", "poisoned"})
 
 
-def _is_name(tok: str) -> bool:
-    """A word of a card name, or a Special Condition (lists of those are comma lists too)."""
+def _item_word(tok: str) -> bool:
+    """A word of a list item: a card name word (capitalised, or "ex") or a Special Condition."""
     return tok[:1].isupper() or tok == "ex" or tok in _CONDITIONS
 
 
-def _starts_item(tok: str) -> bool:
+def _item_start(tok: str) -> bool:
     return tok[:1].isupper() or tok in _CONDITIONS
 
 
 def _name_lists(toks: list[str]) -> list[str]:
-    """Commas inside a list of names ("Ninetales, Rapidash, or Magmar") become "|", so that the LALR grammar
-    never has to guess whether a comma after a name continues the list or ends the clause."""
+    """Lists of names or Special Conditions ("Ninetales, Rapidash, or Magmar", "Poisoned and Burned") get their own
+    tokens: "|" between items and "|or" / "|and" before the last one. Then a plain comma or "and" always joins
+    clauses, and the LALR grammar never has to look two words ahead."""
     out = list(toks)
     for i, tok in enumerate(toks):
-        if tok != "," or i == 0 or not _is_name(toks[i - 1]):
+        if tok not in ("or", "and") or i + 1 >= len(toks) or not _item_start(toks[i + 1]):
             continue
-        # a list item follows: a name, or "or"/"and" then a name
-        j = i + 1
-        if j < len(toks) and toks[j] in ("or", "and"):
-            j += 1
-        if j < len(toks) and _starts_item(toks[j]) and _list_has_conj(toks, i):
-            out[i] = "|"
-    return out
-
-
-def _list_has_conj(toks: list[str], i: int) -> bool:
-    """From the comma at i, the run of names and commas ends with "or"/"and" + a name."""
-    j = i
-    while j < len(toks):
-        if toks[j] == "," or _is_name(toks[j]):
-            j += 1
-        elif toks[j] in ("or", "and") and j + 1 < len(toks) and _starts_item(toks[j + 1]):
-            return True
-        else:
-            return False
-    return False
+        j = i - 1
+        if j >= 1 and toks[j] == "," and _item_word(toks[j - 1]):
+            out[j] = None  # "A, B, or C": the comma before the conjunction goes
+            j -= 1
+        if j < 0 or not _item_word(toks[j]):
+            continue
+        out[i] = "|" + tok
+        while True:  # walk back over earlier items, turning the commas between them into "|"
+            while j >= 0 and _item_word(toks[j]):
+                j -= 1
+            if j >= 1 and toks[j] == "," and _item_word(toks[j - 1]):
+                out[j] = "|"
+                j -= 1
+            else:
+                break
+    return [t for t in out if t is not None]

@@ -486,7 +486,9 @@ class ToIR(Transformer):
     def may_shuffle(self):
         return [ir.Optional_(steps=(ir.ShuffleDeck(),))]
 
-    def per_heads_hand_to_deck(self):
+    def per_heads_hand_to_deck(self, kind):
+        if kind != ir.CardFilter():
+            raise Unsupported("a random card of a kind from the opponent's hand")
         return [ir.Repeat(times=ir.Per(each=1, count=ir.Heads()), steps=(ir.HandToDeck(player="opponent"),))]
 
     def lasting_on_attach(self, duration, target, clauses):
@@ -691,7 +693,9 @@ class ToIR(Transformer):
     def apply_conditions_make(self, target, conds):
         return ir.ApplyCondition(target=target, conditions=conds)
 
-    def choose_condition(self, a, b, target):
+    def choose_condition(self, a, conj, b, target):
+        if str(conj) != "|or":
+            raise Unsupported("'choose either A and B'")
         return ir.ApplyCondition(target=target, conditions=(cond_name(a), cond_name(b)), pick="choose")
 
     def random_condition(self, one, conds, target):
@@ -921,7 +925,9 @@ class ToIR(Transformer):
     def look_n(self, n, player):
         return ir.LookTop(player=player, count=int(n))
 
-    def evolve_from_deck(self):
+    def evolve_from_deck(self, sel, player, zone):
+        if sel != (1, ir.CardFilter(), True) or player != "you" or zone != "deck":
+            raise Unsupported("evolving from something other than a random card of your deck")
         return ir.EvolveFromDeck(target=ir.ThisPokemon())
 
     # ---------------------------------------------------------------- switching, returning, misc
@@ -1017,8 +1023,6 @@ class ToIR(Transformer):
                 mods.append(extra)
         return mods
 
-    def tail_recover(self):
-        return lambda target: ir.ConditionImmunity(target=target)
 
     def tail_immune(self):
         return lambda target: ir.ConditionImmunity(target=target)
@@ -1125,8 +1129,6 @@ class ToIR(Transformer):
     def m_hp(self, target, n):
         return ir.HpBonus(target=target, amount=ir.Const(value=signed(n)))
 
-    def m_each_hp(self, player, desc, n):
-        return ir.HpBonus(target=ir.Each(among=among(player, desc)), amount=ir.Const(value=signed(n)))
 
     def m_hp_per(self, target, n, count):
         return ir.HpBonus(target=target, amount=ir.Per(each=signed(n), count=_replace_that(count, target)))
@@ -1250,8 +1252,9 @@ class ToIR(Transformer):
     def cond_ko_last_turn(self):
         return ir.History(event="ko_last_turn")
 
-    def cond_used_attack(self, one, name):
-        _one(one)
+    def cond_used_attack(self, target, name):
+        if target != ir.Choose(count=1, among=ir.Among(player="you")):
+            raise Unsupported("an attack used by other than 1 of your Pokémon")
         return ir.History(event="used_attack_last_turn", name=name.names[0])
 
     def cond_moved_active(self):
@@ -1263,7 +1266,9 @@ class ToIR(Transformer):
     def cond_damaged_last_turn(self):
         return ir.History(event="damaged_last_turn_while_active")
 
-    def cond_ko_by_attack(self):
+    def cond_ko_by_attack(self, target):
+        if target != ir.Each(among=ir.Among(player="opponent")):
+            raise Unsupported("a knockout by this attack of something other than your opponent's Pokémon")
         return ir.History(event="ko_by_this_attack")
 
     def cond_opp_points(self, n):
@@ -1432,15 +1437,13 @@ class ToIR(Transformer):
         for p in parts:
             if isinstance(p, ir.NameIs):
                 names.extend(p.names)
-            elif p in ("or", "and") and not isinstance(p, Token):
-                conj = p
+            elif isinstance(p, Token) and p.type == "CONJ":
+                conj = str(p)[1:]
         return NameList(tuple(names), conj)
 
-    def c_or(self):
-        return "or"
+    def attach_target(self, t):
+        return t
 
-    def c_and(self):
-        return "and"
 
     def name(self, *parts):
         words = [str(p) for p in parts if isinstance(p, Token)]
