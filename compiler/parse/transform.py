@@ -233,9 +233,6 @@ class ToIR(Transformer):
             mods = [_replace_that(m, req.target) for m in mods]
         return ir.Passive(requirement=self._merge_req(req), modifiers=tuple(mods))
 
-    def passive_req(self, req):
-        return req
-
     def ab_while(self, _as, cond):
         return cond
 
@@ -428,10 +425,6 @@ class ToIR(Transformer):
     def flip(self, coins):
         return [coins]
 
-    def flip_heads_lasting(self, coins, duration, mods):
-        return [coins, ir.If(condition=ir.CoinOutcome(outcome="heads"),
-                             then=tuple(ir.Lasting(duration=duration, modifier=m) for m in mods))]
-
     def chosen_random(self, target):
         if not isinstance(target, ir.Choose):
             raise Unsupported("'is chosen at random' of something other than 'N of ...'")
@@ -580,9 +573,6 @@ class ToIR(Transformer):
 
     def before_damage(self, clauses):
         return BeforeDamage(list(clauses))
-
-    def end_of_each_turn(self, cond, clauses):
-        raise Unsupported("an end-of-turn effect of a Pokémon Tool with a condition")
 
     def one_coin(self):
         return ir.Flip()
