@@ -103,3 +103,19 @@ def test_the_grammar_loads_in_strict_mode():
     from compiler.parse import parser
 
     assert parser().options.strict
+
+
+def test_every_grammar_alias_has_a_transformer_method_and_back():
+    import re
+
+    from lark import Transformer
+
+    from compiler.parse.normalise import GRAMMAR
+    from compiler.parse.transform import ToIR
+
+    text = GRAMMAR.read_text(encoding="utf-8")
+    aliases = set(re.findall(r"->\s*(\w+)", text))
+    rules = set(re.findall(r"^\??(\w+):", text, re.M))
+    methods = {n for n in dir(ToIR) if not n.startswith("_")} - set(dir(Transformer))
+    assert aliases <= methods, sorted(aliases - methods)
+    assert methods <= aliases | rules, sorted(methods - aliases - rules)
