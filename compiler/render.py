@@ -642,6 +642,8 @@ def _discard_cards(s: ir.DiscardCards, c: Ctx) -> str:
         if s.count == 1:
             return f"discard a {_card_kind(s.filter, False)} from your hand"
         return f"discard {s.count} {_card_kind(s.filter, True)} from your hand"
+    if s.player == "opponent" and s.count > 1 and s.random and not s.up_to and s.chooser == "you":
+        return f"discard {s.count} random {_card_kind(s.filter, True)} from your opponent's hand"
     if s.player == "opponent" and s.count == 1 and not s.up_to:
         if s.random:
             return f"discard a random {_card_kind(s.filter, False)} from your opponent's hand"

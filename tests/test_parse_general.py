@@ -59,6 +59,14 @@ CASES = [
      ir.Attack(steps=(ir.If(condition=ir.CountAtLeast(count=ir.PokemonCount(among=ir.Among(player="you", zone="bench")),
                                                       value=3),
                             then=(ir.AttackDamage(mode="more", amount=C(30)),)),))),
+    ("trainer", "Switch out your opponent's Active Pokémon to the Bench. Your opponent chooses the new Active Pokémon.",
+     ir.TrainerEffect(steps=(ir.Switch(player="opponent", new_active=ir.Choose(
+         chooser="opponent", among=ir.Among(player="opponent", zone="bench"))),))),
+    ("attack", "Discard 2 random cards from your opponent's hand.",
+     ir.Attack(steps=(ir.DiscardCards(player="opponent", count=2, random=True),))),
+    ("attack", "Until this Pokémon leaves the Active Spot, it takes -30 damage from attacks.",
+     ir.Attack(steps=(ir.Lasting(duration="until_leaves_active",
+                                 modifier=ir.DamageTaken(target=ir.ThisPokemon(), delta=-30)),))),
     ("ability", "This Pokémon's attacks do +20 damage to your opponent's Active Pokémon.",
      ir.Passive(modifiers=(ir.DamageDealt(attacker=ir.ThisPokemon(), delta=20, defender=OPP),))),
 ]

@@ -75,6 +75,11 @@ def _owner_of(t) -> str | None:
 
 
 @dataclass(frozen=True)
+class OppChooses:
+    """"Your opponent chooses the new Active Pokémon." (reminder text written without parentheses)."""
+
+
+@dataclass(frozen=True)
 class IfYouDo:
     """"If you do, ...": conditional on a preceding optional step."""
 
@@ -376,6 +381,12 @@ class ToIR(Transformer):
                 else:
                     out.extend(s.steps)  # after a step that always happens, "if you do" adds no condition
                 continue
+            if isinstance(s, OppChooses):
+                prev = out[-1] if out else None
+                if not (isinstance(prev, ir.Switch) and prev.player == "opponent" and isinstance(
+                        prev.new_active, ir.Choose) and prev.new_active.chooser == "opponent"):
+                    raise Unsupported("'your opponent chooses the new Active Pokémon' after something else")
+                continue  # restates what the switch-out already says
             if isinstance(s, NeedsEnergy):
                 prev = out[-1] if out else None
                 if not isinstance(prev, ir.CopyAttack) or prev.needs_energy:
@@ -413,6 +424,8 @@ class ToIR(Transformer):
         return IfYouDo(tuple(clauses))
 
     def lasting(self, duration, mods):
+        if duration == "until_leaves_active":  # "Until this Pokémon leaves the Active Spot, it ..."
+            mods = [_replace_that(m, ir.ThisPokemon()) for m in mods]
         return [ir.Lasting(duration=duration, modifier=m) for m in mods]
 
     def lasting_post(self, pair):
@@ -856,6 +869,12 @@ class ToIR(Transformer):
 
     def discard_hand(self, n, kind):
         return ir.DiscardCards(count=n, filter=kind)
+
+    def discard_random_opp_n(self, n, kind):
+        return ir.DiscardCards(player="opponent", count=int(n), filter=kind, random=True)
+
+    def opp_chooses_new_active(self):
+        return OppChooses()
 
     def discard_random_opp(self, kind):
         return ir.DiscardCards(player="opponent", count=1, filter=kind, random=True)
