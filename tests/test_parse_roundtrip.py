@@ -156,3 +156,27 @@ trainers = st.one_of(
 def test_round_trip_on_generated_trainers(node):
     text = render(node, "trainer")
     assert parse_effect(text, "trainer") == node, text
+
+
+ability_step = clause_step.filter(lambda s: not isinstance(s, (ir.AttackDamage, ir.Damage)))
+effect_damage = st.builds(lambda a, t: ir.Damage(amount=ir.Const(value=a), target=t, by_attack=False), tens,
+                          st.sampled_from([ir.Attacking(), ir.Active(player="opponent")]))
+trigger = st.sampled_from([
+    ir.Trigger(event="damaged_by_attack", while_active=True), ir.Trigger(event="damaged_by_attack"),
+    ir.Trigger(event="knocked_out_by_attack", while_active=True), ir.Trigger(event="knocked_out"),
+    ir.Trigger(event="energy_attached", energy_type="Fire"), ir.Trigger(event="end_of_turn", while_active=True),
+    ir.Trigger(event="checkup", while_active=True), ir.Trigger(event="end_of_first_turn"),
+])
+triggered = st.one_of(
+    st.builds(lambda t, ss: ir.Triggered(trigger=t, steps=tuple(ss)), trigger,
+              st.lists(st.one_of(ability_step, effect_damage), min_size=1, max_size=2)),
+    st.builds(lambda e, ss: ir.Triggered(trigger=ir.Trigger(event=e), optional=True, once=True, steps=tuple(ss)),
+              st.sampled_from(["evolved_from_hand", "played_to_bench"]), st.lists(ability_step, min_size=1, max_size=2)),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(triggered)
+def test_round_trip_on_generated_triggered_abilities(node):
+    text = render(node, "ability")
+    assert parse_effect(text, "ability") == node, text
