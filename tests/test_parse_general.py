@@ -67,6 +67,9 @@ CASES = [
     ("attack", "Until this Pokémon leaves the Active Spot, it takes -30 damage from attacks.",
      ir.Attack(steps=(ir.Lasting(duration="until_leaves_active",
                                  modifier=ir.DamageTaken(target=ir.ThisPokemon(), delta=-30)),))),
+    ("ability", "Attacks used by your [P] Pokémon and [M] Pokémon do +30 damage to your opponent's Active Pokémon.",
+     ir.Passive(modifiers=(ir.DamageDealt(attacker=ir.Each(among=ir.Among(player="you", filters=(
+         ir.TypeIs(types=("Psychic", "Metal")),))), delta=30, defender=OPP),))),
     ("ability", "This Pokémon's attacks do +20 damage to your opponent's Active Pokémon.",
      ir.Passive(modifiers=(ir.DamageDealt(attacker=ir.ThisPokemon(), delta=20, defender=OPP),))),
 ]

@@ -28,6 +28,7 @@ _REPLACE = [
     (re.compile(r" recovers from all Special Conditions and can't be affected by any Special Conditions"),
      " can't be affected by any Special Conditions"),
     (re.compile(r"\bcards from among\b"), "cards among"),
+    (re.compile(r"(\[[A-Z]\]) Pokémon and (\[[A-Z]\]) Pokémon\b"), r"\1 or \2 Pokémon"),  # either type
     (re.compile(r"\bYou must (.+?) in order to use this Ability\."), r"To use this Ability, you must \1."),
     (re.compile(r"(?<=\d)-HP\b"), " HP"),
     (re.compile(r"\[([A-Z])\],(?=\S)"), r"[\1], "),
