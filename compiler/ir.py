@@ -549,7 +549,7 @@ class NoWeakness(Node):
 
 
 class HpBonus(Node):
-    """The `target` Pokémon gets `amount` more max HP (`per` multiplies it)."""
+    """The `target` Pokémon gets `amount` more max HP (a Per amount is re-evaluated whenever HP is checked)."""
 
     op: Literal["hp_bonus"] = "hp_bonus"
     target: Target
