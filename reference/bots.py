@@ -23,15 +23,21 @@ GREEDY_ORDER = {"attack": 0, "play_on": 1, "attach_energy": 2, "play": 3, "abili
 
 
 class GreedyBot:
-    """Evolves, develops the Bench, attaches Energy to the Active, then uses its strongest attack."""
+    """Evolves, develops the Bench, attaches Energy to the Active, then uses its strongest attack.
+
+    It uses each Ability at most twice a turn (an "as often as you like" Ability stays legal even when it no
+    longer does anything)."""
 
     def __init__(self, seed: int = 0):
         self.rng = random.Random(seed)
+        self.ability_uses: dict[tuple[int, int], int] = {}
 
     def act(self, engine: Engine, s: State) -> int:
         L = engine.layout
         legal = engine.legal_actions(s)
         pk = s.players[s.current_player].active
+        legal = [a for a in legal if L.decode(a).kind != "ability"
+                 or self.ability_uses.get((s.turn, L.decode(a).slot), 0) < 2] or legal
 
         def score(a: int) -> tuple:
             d = L.decode(a)
@@ -42,7 +48,11 @@ class GreedyBot:
             if d.kind == "attach_energy":
                 return (2, d.slot, self.rng.random())
             return (GREEDY_ORDER[d.kind], self.rng.random())
-        return min(legal, key=score)
+        best = min(legal, key=score)
+        if L.decode(best).kind == "ability":
+            key = (s.turn, L.decode(best).slot)
+            self.ability_uses[key] = self.ability_uses.get(key, 0) + 1
+        return best
 
 
 BOTS = {"random": RandomBot, "greedy": GreedyBot}

@@ -114,6 +114,8 @@ class Engine:
             if None in pl.slots:
                 out += [L.play(h) for h, i in enumerate(pl.hand) if self.db[s.card_of[i]].is_basic]
             return sorted(out)
+        if s.turn_actions >= self.rules.max_actions_per_turn:
+            return [L.end_turn()]
         g = Game(self, s, 0, [])
         return self._main_actions(g, p, pl)
 
@@ -187,6 +189,8 @@ class Engine:
         else:
             out = self._run(s, action, key, [])
         out.step_count = s.step_count + 1
+        if out.turn == s.turn and out.phase != SETUP:
+            out.turn_actions = s.turn_actions + 1
         return out
 
     def _run(self, base: State, action: int, key: int, choices: list[int]) -> State:

@@ -34,6 +34,7 @@ def encode_state(s: State) -> dict[str, np.ndarray]:
         arr[: len(vals)] = vals
 
     out["turn"][()] = s.turn
+    out["turn_actions"][()] = s.turn_actions
     out["turn_player"][()] = s.turn_player
     out["current_player"][()] = s.current_player
     out["first_player"][()] = s.first_player

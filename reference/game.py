@@ -122,6 +122,7 @@ class Game:
     def start_turn(self, p: int) -> None:
         s, r = self.s, self.rules
         s.turn += 1
+        s.turn_actions = 0
         s.turn_player = s.current_player = p
         s.phase = MAIN
         pl = self.pl(p)

@@ -179,6 +179,8 @@ class State:
     rewards: tuple[float, float] = (0.0, 0.0)
     pending: Pending | None = None
     step_count: int = 0
+    turn_actions: int = 0
+    """Actions taken in the current turn (see RulesSpec.max_actions_per_turn)."""
     log: list[str] = field(default_factory=list)
     engine: Any = None
     """The Engine whose rules this game follows (shared, never copied)."""
@@ -189,7 +191,7 @@ class State:
         return State([p.clone() for p in self.players], self.card_of, self.turn, self.turn_player,
                      self.current_player, self.first_player, self.phase, self.stadium, self.stadium_owner,
                      [d.clone() for d in self.durations], self.winner, self.terminated, self.truncated,
-                     self.rewards, self.pending, self.step_count, [], self.engine)
+                     self.rewards, self.pending, self.step_count, self.turn_actions, [], self.engine)
 
     def find(self, uid: int) -> tuple[int, int, Pokemon] | None:
         """(player, slot, Pokémon) of the Pokémon in play with this uid, or None."""

@@ -24,6 +24,12 @@ def test_bench_random_decks_on_the_whole_corpus():
     assert "10 games" in r.output and "exceptions: 0" in r.output
 
 
+def test_bench_greedy_bots_finish_games():
+    r = CliRunner().invoke(main, ["bench", str(EXAMPLE_SPEC), "--games", "6", "--bot", "greedy"])
+    assert r.exit_code == 0, r.output
+    assert "wins" in r.output and "exceptions: 0" in r.output
+
+
 def test_bench_bad_spec_exits_2(tmp_path):
     r = CliRunner().invoke(main, ["bench", str(tmp_path / "missing.yaml")])
     assert r.exit_code == 2

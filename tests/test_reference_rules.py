@@ -469,3 +469,13 @@ def test_observe_hides_the_opponents_hand_and_deck_order():
     assert obs["you"]["hand"] == ["T-002"] and "hand" not in obs["opponent"]
     assert obs["opponent"]["hand_count"] == 2 and obs["you"]["deck_count"] == 2
     assert "T-004" not in repr(obs) and "T-006" not in repr(obs) and "deck" not in obs["you"]
+
+
+def test_actions_per_turn_are_bounded():
+    eng = eng_with(max_actions_per_turn=2)
+    s = board(eng, side(active=mon("T-001", damage=40), hand=["T-101"] * 3), side(active=mon("T-001")))
+    s = eng.step(s, eng.layout.play(0), 1)
+    s = eng.step(s, eng.layout.play(0), 2)
+    assert eng.legal_actions(s) == [eng.layout.end_turn()]
+    s = eng.step(s, eng.layout.end_turn(), 3)
+    assert s.turn == 4 and s.turn_actions == 0 and len(eng.legal_actions(s)) >= 1

@@ -1,4 +1,4 @@
-"""`tcgc bench SPEC --engine reference --games N`: random-vs-random games, games/s and steps/s."""
+"""`tcgc bench SPEC --engine reference --games N`: bot-vs-bot games (random by default), games/s and steps/s."""
 
 from __future__ import annotations
 
@@ -19,10 +19,12 @@ from ..spec import load_spec
 @click.option("--games", type=click.IntRange(1), default=100, show_default=True)
 @click.option("--random-decks", is_flag=True, help="New random legal decks from the executable pool each game.")
 @click.option("--seed", type=int, default=0, show_default=True)
-def command(spec: str, engine_name: str, games: int, random_decks: bool, seed: int) -> None:
-    """Play GAMES random-vs-random games and print games/s and steps/s (exit 1 if a game raised)."""
+@click.option("--bot", type=click.Choice(["random", "greedy"]), default="random", show_default=True,
+              help="Policy of both players.")
+def command(spec: str, engine_name: str, games: int, random_decks: bool, seed: int, bot: str) -> None:
+    """Play GAMES bot-vs-bot games (random by default) and print games/s and steps/s (exit 1 if a game raised)."""
     from reference import Engine
-    from reference.bots import RandomBot
+    from reference.bots import BOTS
     from reference.session import pick_decks, play_bots
 
     loaded = load_spec(spec)
@@ -37,7 +39,7 @@ def command(spec: str, engine_name: str, games: int, random_decks: bool, seed: i
         decks = fixed or pick_decks(engine, loaded, (), True, rng, spec)
         game_seed = seed * 1_000_003 + g
         try:
-            r = play_bots(engine, decks, game_seed, [RandomBot(game_seed), RandomBot(game_seed + 1)])
+            r = play_bots(engine, decks, game_seed, [BOTS[bot](game_seed), BOTS[bot](game_seed + 1)])
         except Exception as e:  # report, keep measuring
             errors.append(f"game {g} (seed {game_seed}): {type(e).__name__}: {e}\n{traceback.format_exc(limit=3)}")
             continue

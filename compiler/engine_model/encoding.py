@@ -42,7 +42,8 @@ class StateLayout:
         i8, i16, b = np.dtype(np.int8), np.dtype(np.int16), np.dtype(np.bool_)
         return {
             # game
-            "turn": ((), i16), "turn_player": ((), i8), "current_player": ((), i8), "first_player": ((), i8),
+            "turn": ((), i16), "turn_actions": ((), i16), "turn_player": ((), i8), "current_player": ((), i8),
+            "first_player": ((), i8),
             "phase": ((), i8), "winner": ((), i8), "terminated": ((), b), "truncated": ((), b),
             "stadium": ((), i16), "stadium_owner": ((), i8),
             # players

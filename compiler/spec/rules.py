@@ -90,6 +90,10 @@ class RulesSpec(StrictModel):
     no_pokemon_in_play_loses: bool = Field(
         True, description="A player with no Pokémon in play (after promotion) loses."
     )
+    max_actions_per_turn: int = Field(
+        200, ge=1, description="After this many actions in one turn only ending the turn is legal (the real game has "
+        "a turn timer; this bounds every game, e.g. against an Ability usable as often as you like)."
+    )
     turn_limit: int = Field(
         30, ge=1, description="Total turns (both players) after which the game stops; 0 turns are never played."
     )
