@@ -1,4 +1,4 @@
-"""Pinned IR: the exact IR of 175 real effect texts (tests/data/ir/pinned.jsonl, each with its canonical rendering
+"""Pinned IR: the exact IR of real effect texts (tests/data/ir/pinned.jsonl, each with its canonical rendering
 for review), hand-written IR for key texts, and near-miss texts that must stay Unresolved."""
 
 from __future__ import annotations
@@ -109,6 +109,16 @@ HANDWRITTEN = [
      ir.TrainerEffect(steps=(
          ir.Heal(amount=C(60), target=ir.Choose(among=ir.Among(player="you", filters=(ir.NameIs(names=("Miltank",)),)))),
          ir.Recover(target=ir.That(), conditions=("Asleep", "Paralyzed", "Confused"))))),
+    # "If you do" after a step that always happens (Energy Zone to this Pokémon) adds no condition
+    ("ability", "Once during your turn, if this Pokémon is on your Bench, you may take a [R] Energy from your Energy "
+                "Zone and attach it to this Pokémon. If you do, discard this Pokémon.",
+     ir.Activated(requirement=ir.Matches(target=T, filters=(ir.InZone(zone="bench"),)), steps=(
+         ir.AttachEnergy(energy=(ir.EnergySel(energy_type="Fire"),), target=T), ir.DiscardPokemon(target=T)))),
+    # the card you find there is chosen only if heads: the second sentence belongs to the If
+    ("attack", "Flip a coin. If heads, your opponent reveals their hand. Choose a Supporter card you find there and "
+               "discard it.",
+     ir.Attack(steps=(ir.Flip(), ir.If(condition=ir.CoinOutcome(outcome="heads"), then=(
+         ir.RevealHand(), ir.DiscardCards(player="opponent", filter=ir.CardFilter(kind="supporter"))))))),
 ]
 HANDWRITTEN_TEXTS = [(k, t) for k, t, _ in HANDWRITTEN]
 

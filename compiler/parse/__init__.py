@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from .. import ir
 from ..spec import PokemonCard, TrainerCard
 from .normalise import GRAMMAR, normalise
-from .transform import ToIR, Unsupported
+from .transform import ToIR, Unsupported, check_revealed
 
 Kind = Literal["attack", "ability", "trainer"]
 KINDS: tuple[Kind, ...] = ("attack", "ability", "trainer")
@@ -108,7 +108,9 @@ def parse_effect(text: str, kind: Kind) -> ir.Node:
     except LarkError as err:
         return ir.Unresolved(text=text, reason=f"parse error: {err}")
     try:
-        return ToIR(kind).transform(tree)
+        node = ToIR(kind).transform(tree)
+        check_revealed(node)
+        return node
     except VisitError as err:
         orig = err.orig_exc
         if isinstance(orig, Unsupported):

@@ -98,6 +98,32 @@ class PoisonDamage:
     damage: int
 
 
+def _always_happens(step) -> bool:
+    """A step that cannot fail to do something, so that "If you do, ..." after it adds no condition: Energy from
+    the Energy Zone attached to this Pokémon. (A discard, a heal, an attach from the discard pile may do nothing.)"""
+    return isinstance(step, ir.AttachEnergy) and step.source == "zone" and isinstance(step.target, ir.ThisPokemon)
+
+
+def _from_revealed(step) -> bool:
+    """"Choose a card you find there and ...": a step about the hand the previous step revealed."""
+    return (isinstance(step, ir.DiscardCards) and step.player == "opponent" and step.zone == "hand"
+            and not step.random) or (isinstance(step, ir.HandToDeck) and not step.random)
+
+
+def check_revealed(node) -> None:
+    """Every "card you find there" step must directly follow, in the same list of steps, the reveal of the
+    opponent's hand it refers to (else it would act on a hand nobody revealed)."""
+    lists = [getattr(n, name) for n in ir.iter_nodes(node) for name in type(n).model_fields]
+    while lists:
+        steps = lists.pop()
+        if not isinstance(steps, tuple):
+            continue
+        lists.extend(x for x in steps if isinstance(x, tuple))  # ChooseOne options
+        for i, step in enumerate(steps):
+            if _from_revealed(step) and (i == 0 or steps[i - 1] != ir.RevealHand(player="opponent")):
+                raise Unsupported("'a card you find there' not right after your opponent reveals their hand")
+
+
 def _one(tok) -> None:
     if str(tok) != "1":
         raise Unsupported(f"expected 1, found {tok}")
@@ -378,8 +404,11 @@ class ToIR(Transformer):
                 prev = out[-1] if out else None
                 if isinstance(prev, ir.Optional_) and not prev.then:
                     out[-1] = prev.model_copy(update={"then": s.steps})
-                else:
+                elif _always_happens(prev):
                     out.extend(s.steps)  # after a step that always happens, "if you do" adds no condition
+                else:
+                    raise Unsupported("'if you do' after a step that may do nothing (the IR cannot make the next "
+                                      "steps depend on whether it did)")
                 continue
             if isinstance(s, OppChooses):
                 prev = out[-1] if out else None
@@ -399,7 +428,15 @@ class ToIR(Transformer):
                     raise Unsupported("Poisoned damage instead of the usual amount, not after Poisoning")
                 out[-1] = prev.model_copy(update={"poison_damage": s.damage})
                 continue
-            out.extend(s if isinstance(s, list) else [s])
+            s = s if isinstance(s, list) else [s]
+            prev = out[-1] if out else None
+            if s and _from_revealed(s[0]) and isinstance(prev, ir.If) and not prev.otherwise and \
+                    prev.then and prev.then[-1] == ir.RevealHand(player="opponent"):
+                # "If heads, your opponent reveals their hand. Choose a card you find there and ...": the card is
+                # chosen only when the hand was revealed, so the sentence belongs to the same branch
+                out[-1] = prev.model_copy(update={"then": prev.then + tuple(s)})
+                continue
+            out.extend(s)
         return out
 
     def if_lasting(self, cond, duration, mods):
