@@ -129,3 +129,11 @@ def test_shipped_example_matches_the_corpus(imported):
     from .conftest import EXAMPLE_SPEC
     shipped = EXAMPLE_SPEC.parent / "cards" / "A1.yaml"
     assert shipped.read_bytes() == (imported / "cards" / "A1.yaml").read_bytes()
+
+
+@pytest.mark.parametrize("set_code", CORPUS_SETS)
+def test_committed_pool_matches_the_corpus(imported, set_code):
+    """tests/data/pocket-all (used by engine and bench tests) is exactly the import of the corpus."""
+    from .conftest import ROOT
+    committed = ROOT / "tests" / "data" / "pocket-all" / "cards" / f"{set_code}.yaml"
+    assert committed.read_bytes() == (imported / "cards" / f"{set_code}.yaml").read_bytes()
