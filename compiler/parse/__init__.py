@@ -18,7 +18,8 @@ from pydantic import ValidationError
 from .. import ir
 from ..spec import PokemonCard, TrainerCard
 from .normalise import GRAMMAR, normalise
-from .transform import ToIR, Unsupported, check_revealed
+from .checks import check
+from .transform import ToIR, Unsupported
 
 Kind = Literal["attack", "ability", "trainer"]
 KINDS: tuple[Kind, ...] = ("attack", "ability", "trainer")
@@ -109,7 +110,7 @@ def parse_effect(text: str, kind: Kind) -> ir.Node:
         return ir.Unresolved(text=text, reason=f"parse error: {err}")
     try:
         node = ToIR(kind).transform(tree)
-        check_revealed(node)
+        check(node)
         return node
     except VisitError as err:
         orig = err.orig_exc

@@ -104,24 +104,10 @@ def _always_happens(step) -> bool:
     return isinstance(step, ir.AttachEnergy) and step.source == "zone" and isinstance(step.target, ir.ThisPokemon)
 
 
-def _from_revealed(step) -> bool:
+def from_revealed(step) -> bool:
     """"Choose a card you find there and ...": a step about the hand the previous step revealed."""
     return (isinstance(step, ir.DiscardCards) and step.player == "opponent" and step.zone == "hand"
             and not step.random) or (isinstance(step, ir.HandToDeck) and not step.random)
-
-
-def check_revealed(node) -> None:
-    """Every "card you find there" step must directly follow, in the same list of steps, the reveal of the
-    opponent's hand it refers to (else it would act on a hand nobody revealed)."""
-    lists = [getattr(n, name) for n in ir.iter_nodes(node) for name in type(n).model_fields]
-    while lists:
-        steps = lists.pop()
-        if not isinstance(steps, tuple):
-            continue
-        lists.extend(x for x in steps if isinstance(x, tuple))  # ChooseOne options
-        for i, step in enumerate(steps):
-            if _from_revealed(step) and (i == 0 or steps[i - 1] != ir.RevealHand(player="opponent")):
-                raise Unsupported("'a card you find there' not right after your opponent reveals their hand")
 
 
 def _one(tok) -> None:
@@ -430,7 +416,7 @@ class ToIR(Transformer):
                 continue
             s = s if isinstance(s, list) else [s]
             prev = out[-1] if out else None
-            if s and _from_revealed(s[0]) and isinstance(prev, ir.If) and not prev.otherwise and \
+            if s and from_revealed(s[0]) and isinstance(prev, ir.If) and not prev.otherwise and \
                     prev.then and prev.then[-1] == ir.RevealHand(player="opponent"):
                 # "If heads, your opponent reveals their hand. Choose a card you find there and ...": the card is
                 # chosen only when the hand was revealed, so the sentence belongs to the same branch
