@@ -17,6 +17,15 @@ def check(node) -> None:
     """Run every check on a top-level IR node."""
     _check_revealed(node)
     _check_scopes(node)
+    _check_conditions(node)
+
+
+def _check_conditions(node) -> None:
+    """A condition on a group ("If your opponent's Benched Pokémon has damage on it") does not say whether all or
+    any of them must pass; `Exists` is "any" and is written "If any of ..."."""
+    for n in ir.iter_nodes(node):
+        if isinstance(n, ir.Matches) and isinstance(n.target, (ir.Each, ir.Choose, ir.RandomPokemon)):
+            raise Unsupported("a condition on a group of Pokémon that does not say 'any' or 'all'")
 
 
 def _check_revealed(node) -> None:
