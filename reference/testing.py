@@ -183,13 +183,23 @@ def view(s: State) -> dict[str, Any]:
         for pk in pl.slots:
             slots.append(None if pk is None else {
                 "cards": [cid(c) for c in pk.cards], "damage": pk.damage, "energy": energy(pk.energy),
-                "conditions": sorted(pk.conditions()), "tools": [cid(t) for t in pk.tools]})
+                "conditions": sorted(pk.conditions()), "tools": [cid(t) for t in pk.tools],
+                "ability_used": pk.ability_used})
         players.append({"points": pl.points, "hand": [cid(i) for i in pl.hand], "deck": sorted(cid(i) for i in pl.deck),
                         "discard": sorted(cid(i) for i in pl.discard), "discard_energy": energy(pl.discard_energy),
                         "slots": slots, "energy_current": pl.energy_current, "supporters_played":
                         pl.supporters_played, "retreats": pl.retreats, "energy_attached": pl.energy_attached})
-    return {"turn": s.turn, "turn_player": s.turn_player, "phase": s.phase, "winner": s.winner,
-            "stadium": cid(s.stadium) if s.stadium >= 0 else None, "players": players}
+    return {"turn": s.turn, "turn_player": s.turn_player, "current_player": s.current_player, "phase": s.phase,
+            "winner": s.winner, "pending": None if s.pending is None else (s.pending.kind, list(s.pending.options)),
+            "stadium": cid(s.stadium) if s.stadium >= 0 else None, "players": players,
+            "durations": sorted(duration_view(s, d) for d in s.durations)}
+
+
+def duration_view(s: State, d) -> tuple:
+    """A lasting effect as (player it applies to, card id of the Pokémon or None, last turn, modifier op)."""
+    mod = d.data[0] if isinstance(d.data, tuple) else d.data
+    target = s.engine.db[s.card_of[d.target]].id if d.target >= 0 else None
+    return (d.player, target, d.until, getattr(mod, "op", type(mod).__name__))
 
 
 def effect_address(eng: Engine, card_id: str, eslot: int, me: int, src_slot: int, *path: int) -> int:
