@@ -526,7 +526,11 @@ def test_cant_attack_and_cant_retreat_on_the_defending_pokemon():
 
 def test_attack_cost_increase():
     eng = make(lasting("opponent_next_turn", ir.AttackCost(target=OPP_ACTIVE, delta=1)))
+    # "During your opponent's next turn, attacks used by their Active Pokémon cost 1 [C] more."
     s = attack(eng, side(active=mon("A-001")), side(active=mon("D-001", energy="")))
+    exp = after_turn(eng, side(active=mon("A-001")), side(active=mon("D-001", damage=10)))
+    exp["durations"] = [(0, None, 4, "attack_cost")]  # whoever is their Active: kept on the attacking player
+    assert view(s) == exp
     assert eng.layout.attack(0) not in eng.legal_actions(s)  # Tap now costs [C]
 
 
@@ -793,7 +797,9 @@ def passive(*mods, requirement=None):
 def test_passive_damage_taken_only_while_active():
     eng = make(passive(ir.DamageTaken(target=THIS, delta=-20),
                        requirement=ir.Matches(target=THIS, filters=(ir.InZone(zone="active"),))), attacker(base=50))
-    assert attack(eng, side(active=mon("A-001")), side(active=mon("P-001"))).players[1].active.damage == 30
+    # "If this Pokémon is in the Active Spot, it takes -20 damage from attacks." 50 - 20
+    after = attack(eng, side(active=mon("A-001")), side(active=mon("P-001")))
+    assert view(after) == after_turn(eng, side(active=mon("A-001")), side(active=mon("P-001", damage=30)))
 
 
 def test_passive_damage_dealt_by_your_type():
@@ -801,14 +807,17 @@ def test_passive_damage_dealt_by_your_type():
     eng = make(passive(ir.DamageDealt(attacker=ir.Each(among=ir.Among(filters=(ir.TypeIs(types=("Colorless",)),))),
                                       delta=20, defender=OPP_ACTIVE)), attacker(base=30))
     after = attack(eng, side(active=mon("A-001"), bench=[mon("P-001")]), side(active=mon("D-001")))
-    assert after.players[1].active.damage == 50
+    assert view(after) == after_turn(eng, side(active=mon("A-001"), bench=[mon("P-001")]),
+                                     side(active=mon("D-001", damage=50)))
 
 
 def test_passive_prevent_damage_from_ex():
     eng = make(passive(ir.PreventDamage(target=THIS, attacker=(ir.IsEx(),))),
                poke("A-002", "Big ex", ex=True, attacks=[atk("Hit", "", 50)]))
+    # "Prevent all damage done to this Pokémon by attacks from your opponent's Pokémon ex."
     s = board(eng, side(active=mon("A-002")), side(active=mon("P-001")))
-    assert eng.step(s, eng.layout.attack(0), 1).players[1].active.damage == 0
+    assert view(eng.step(s, eng.layout.attack(0), 1)) == after_turn(eng, side(active=mon("A-002")),
+                                                                    side(active=mon("P-001")))
 
 
 def test_passive_prevent_effects():
@@ -835,15 +844,20 @@ def test_passive_attack_cost_and_retreat_cost():
     legal = eng2.legal_actions(s)
     assert eng2.layout.attack(0) in legal and eng2.layout.retreat(1) in legal
     after = eng2.step(s, eng2.layout.retreat(1), 1)
-    assert view(after)["players"][0]["slots"][1]["energy"] == "G"  # no Retreat Cost: nothing discarded
+    # "This Pokémon has no Retreat Cost": nothing discarded
+    assert view(after) == view(board(eng2, side(active=mon("D-001"), bench=[mon("P-001", energy="G")], retreats=1),
+                                     side(active=mon("D-001"))))
     del eng
 
 
 def test_passive_retreat_cost_delta():
     eng = make(poke("P-001", "Passive", retreat=2, ability=ir.Passive(modifiers=(
         ir.RetreatCost(target=THIS, delta=-1),))))
+    # "This Pokémon's Retreat Cost is 1 less." 2 - 1: one Energy discarded
     s = board(eng, side(active=mon("P-001", energy="GG"), bench=[mon("D-001")]), side(active=mon("D-001")))
-    assert view(eng.step(s, eng.layout.retreat(1), 1))["players"][0]["slots"][1]["energy"] == "G"
+    assert view(eng.step(s, eng.layout.retreat(1), 1)) == view(board(
+        eng, side(active=mon("D-001"), bench=[mon("P-001", energy="G")], discard_energy="G", retreats=1),
+        side(active=mon("D-001"))))
 
 
 def test_passive_no_weakness_and_hp_bonus():
@@ -865,15 +879,17 @@ def test_passive_cant_play_supporters():
 def test_passive_condition_immunity_and_recovery():
     eng = make(passive(ir.ConditionImmunity(target=THIS)),
                attacker(ir.ApplyCondition(target=OPP_ACTIVE, conditions=("Poisoned",))))
+    # "This Pokémon can't be affected by any Special Conditions" (and recovers from those it had)
     after = attack(eng, side(active=mon("A-001")), side(active=mon("P-001", conditions=("Asleep",))))
-    assert after.players[1].active.conditions() == [] and after.players[1].active.damage == 0
+    assert view(after) == after_turn(eng, side(active=mon("A-001")), side(active=mon("P-001")))
 
 
 def test_passive_cant_be_healed():
     eng = make(passive(ir.CantBeHealed(among=ir.Among(player="both"))), attacker(ir.Heal(amount=C(value=30),
                                                                                          target=THIS)))
+    # "Pokémon (both yours and your opponent's) can't be healed."
     after = attack(eng, side(active=mon("A-001", damage=30)), side(active=mon("P-001")))
-    assert after.players[0].active.damage == 30
+    assert view(after) == after_turn(eng, side(active=mon("A-001", damage=30)), side(active=mon("P-001")))
 
 
 # --- triggers -------------------------------------------------------------------------------------------------------
@@ -908,38 +924,49 @@ def test_trigger_would_be_knocked_out_survives_at_ten():
 def test_trigger_energy_attached_makes_asleep():
     eng = make(trig("energy_attached", ir.ApplyCondition(target=THIS, conditions=("Asleep",)), while_active=True))
     s = board(eng, side(active=mon("R-001"), current="G"), side(active=mon("D-001")))
+    # "Whenever you attach an Energy from your Energy Zone to this Pokémon, it is now Asleep."
     after = eng.step(s, eng.layout.attach_energy(0), 1)
-    assert after.players[0].active.conditions() == ["Asleep"]
+    assert view(after) == view(board(eng, side(active=mon("R-001", energy="G", conditions=("Asleep",)),
+                                               energy_attached=1), side(active=mon("D-001"))))
 
 
 def test_trigger_opponent_attaches_energy_damages_that():
     eng = make(trig("opponent_attaches_energy", ir.Damage(amount=C(value=20), target=ir.That(), by_attack=False),
                     while_active=True))
     s = board(eng, side(active=mon("D-001"), current="G"), side(active=mon("R-001")))
+    # "Whenever your opponent attaches an Energy from their Energy Zone to 1 of their Pokémon, do 20 damage to that
+    # Pokémon."
     after = eng.step(s, eng.layout.attach_energy(0), 1)
-    assert after.players[0].active.damage == 20
+    assert view(after) == view(board(eng, side(active=mon("D-001", energy="G", damage=20), energy_attached=1),
+                                     side(active=mon("R-001"))))
 
 
 def test_trigger_end_of_turn_draws_when_active():
     eng = make(trig("end_of_turn", ir.Draw(amount=C(value=1)), while_active=True))
     s = board(eng, side(active=mon("R-001"), deck=["T-101"]), side(active=mon("D-001")))
+    # "At the end of your turn, if this Pokémon is in the Active Spot, draw a card."
     after = eng.step(s, eng.layout.end_turn(), 1)
-    assert view(after)["players"][0]["hand"] == ["T-101"]
+    assert view(after) == after_turn(eng, side(active=mon("R-001"), hand=["T-101"]), side(active=mon("D-001")))
 
 
 def test_trigger_end_of_first_turn_only():
     eng = make(trig("end_of_first_turn", ir.AttachEnergy(energy=(ir.EnergySel(energy_type="Lightning"),),
                                                          target=THIS)))
+    # "At the end of your first turn, take a [L] Energy from your Energy Zone and attach it to this Pokémon."
     s = board(eng, side(active=mon("R-001"), turns_taken=1), side(active=mon("D-001")), turn=1)
-    assert eng.step(s, eng.layout.end_turn(), 1).players[0].active.energy[3] == 1
+    assert view(eng.step(s, eng.layout.end_turn(), 1)) == view(board(
+        eng, side(active=mon("R-001", energy="L")), side(active=mon("D-001"), current="G"), turn=2, turn_player=1))
     s = board(eng, side(active=mon("R-001"), turns_taken=2), side(active=mon("D-001")))
-    assert eng.step(s, eng.layout.end_turn(), 1).players[0].active.energy[3] == 0
+    assert view(eng.step(s, eng.layout.end_turn(), 1)) == after_turn(eng, side(active=mon("R-001")),
+                                                                     side(active=mon("D-001")))
 
 
 def test_trigger_checkup_damages_opponent_active():
     eng = make(trig("checkup", ir.Damage(amount=C(value=10), target=OPP_ACTIVE, by_attack=False), while_active=True))
+    # "During Pokémon Checkup, if this Pokémon is in the Active Spot, do 10 damage to your opponent's Active Pokémon."
     s = board(eng, side(active=mon("R-001")), side(active=mon("D-001")))
-    assert eng.step(s, eng.layout.end_turn(), 1).players[1].active.damage == 10
+    assert view(eng.step(s, eng.layout.end_turn(), 1)) == after_turn(eng, side(active=mon("R-001")),
+                                                                     side(active=mon("D-001", damage=10)))
 
 
 def test_trigger_played_to_bench_optional():
@@ -947,8 +974,10 @@ def test_trigger_played_to_bench_optional():
                                                          steps=(ir.Draw(amount=C(value=1)),))))
     s = board(eng, side(active=mon("D-001"), hand=["R-001"], deck=["T-101"]), side(active=mon("D-001")))
     mid = eng.step(s, eng.layout.play(0), 1)
+    # "When you play this Pokémon from your hand onto your Bench, you may draw a card."
     assert mid.pending.kind == "optional"
-    assert view(eng.step(mid, eng.layout.choose(0), 1))["players"][0]["hand"] == ["T-101"]
+    assert view(eng.step(mid, eng.layout.choose(0), 1)) == view(board(
+        eng, side(active=mon("D-001"), bench=[mon("R-001")], hand=["T-101"]), side(active=mon("D-001"))))
 
 
 def test_trigger_evolved_from_hand_heals():
@@ -956,8 +985,11 @@ def test_trigger_evolved_from_hand_heals():
         trigger=ir.Trigger(event="evolved_from_hand"), once=True,
         steps=(ir.Heal(amount=C(value=60), target=THIS),))))
     s = board(eng, side(active=mon("D-001", damage=80), hand=["R-002"]), side(active=mon("D-001")))
+    # "When you play this Pokémon from your hand to evolve 1 of your Pokémon, heal 60 damage from this Pokémon."
+    # (once: it counts as this turn's use of its Ability)
     after = eng.step(s, eng.layout.play_on(0, 0), 1)
-    assert after.players[0].active.damage == 20
+    assert view(after) == view(board(eng, side(active=mon("D-001", "R-002", damage=20, ability_used=True)),
+                                     side(active=mon("D-001"))))
 
 
 def test_trigger_knocked_out_any_way_and_opponent_ko_by_holder():
@@ -966,9 +998,11 @@ def test_trigger_knocked_out_any_way_and_opponent_ko_by_holder():
                                                          steps=(ir.Draw(amount=C(value=1)),))))
     s = board(eng, side(active=mon("R-001"), deck=["T-101"]), side(active=mon("R-002", damage=90),
                                                                     bench=[mon("D-001")], deck=["T-102"]))
+    # holder: "If your opponent's Pokémon is Knocked Out by damage from this Pokémon's attack, draw a card."
+    # victim: "If this Pokémon is Knocked Out, draw a card." (its owner draws; Dummy is promoted)
     after = eng.step(s, eng.layout.attack(0), 1)
-    assert view(after)["players"][0]["hand"] == ["T-101"]
-    assert view(after)["players"][1]["hand"] == ["T-102"]
+    assert view(after) == after_turn(eng, side(active=mon("R-001"), hand=["T-101"], points=1),
+                                     side(active=mon("D-001"), hand=["T-102"], discard=["R-002"]))
 
 
 # --- trainers, abilities, load-time checks -------------------------------------------------------------------------
@@ -1002,8 +1036,10 @@ def test_activated_ability_with_a_cost():
     s = board(eng, side(active=mon("A-001")), side(active=mon("D-001")))
     assert eng.layout.ability(0) not in eng.legal_actions(s)  # no card to discard
     s = board(eng, side(active=mon("A-001"), hand=["T-101"], deck=["T-001", "T-002"]), side(active=mon("D-001")))
+    # "Once during your turn, you may discard a card from your hand. If you do, draw 2 cards."
     after = eng.step(s, eng.layout.ability(0), 1)
-    assert view(after)["players"][0]["hand"] == ["T-001", "T-002"]
+    assert view(after) == view(board(eng, side(active=mon("A-001", ability_used=True), hand=["T-001", "T-002"],
+                                               discard=["T-101"]), side(active=mon("D-001"))))
 
 
 def test_unresolved_effect_is_a_load_time_error():

@@ -6,36 +6,41 @@ from compiler import ir
 from compiler.engine_model.rng import Addr, coin
 from reference.testing import atk, board, mon, poke, side, trainer, view
 
-from tests.test_reference_ir import OPP, OPP_ACTIVE, OPP_BENCH, THIS, YOUR_BENCH, after_turn, attack, attacker, make
+from tests.test_reference_ir import (OPP, OPP_ACTIVE, OPP_BENCH, THIS, YOUR_BENCH, after_turn, attack, attacker, make,
+                                     turn_five)
 
 C = ir.Const
 
 
 def test_damage_ignores_weakness():
     eng = make(poke("A-001", "Attacker", attacks=[atk("Test", "", 30, ir.DamageIgnores(what="weakness"))]))
-    after = attack(eng, side(active=mon("A-001")), side(active=mon("D-004")))  # Weakling: weak to Colorless
-    assert after.players[1].active.damage == 30
+    # 30 "This attack's damage isn't affected by Weakness." Weakling is weak to Colorless: still 30
+    after = attack(eng, side(active=mon("A-001")), side(active=mon("D-004")))
+    assert view(after) == after_turn(eng, side(active=mon("A-001")), side(active=mon("D-004", damage=30)))
 
 
 def test_damage_ignores_effects_on_the_defender():
     shield = poke("P-001", "Shielded", ability=ir.Passive(modifiers=(ir.DamageTaken(target=THIS, delta=-20),)))
     eng = make(shield, attacker(ir.DamageIgnores(what="effects"), base=50))
+    # 50 "This attack's damage isn't affected by any effects on your opponent's Active Pokémon." (-20 ignored)
     after = attack(eng, side(active=mon("A-001")), side(active=mon("P-001")))
-    assert after.players[1].active.damage == 50
+    assert view(after) == after_turn(eng, side(active=mon("A-001")), side(active=mon("P-001", damage=50)))
 
 
 def test_copy_attack_uses_the_chosen_attack():
     eng = make(attacker(ir.CopyAttack(among=ir.Among(player="opponent", zone="active"))))
-    after = attack(eng, side(active=mon("A-001")), side(active=mon("T-003")))  # copies Onix's Slam (60)
-    assert after.players[1].active.damage == 60
+    # "Choose 1 of your opponent's Active Pokémon's attacks and use it as this attack." Onix's Slam: 60
+    after = attack(eng, side(active=mon("A-001")), side(active=mon("T-003")))
+    assert view(after) == after_turn(eng, side(active=mon("A-001")), side(active=mon("T-003", damage=60)))
 
 
 def test_copy_attack_needs_energy():
     eng = make(attacker(ir.CopyAttack(among=ir.Among(player="opponent", zone="active"), needs_energy=True)))
+    # "... If this Pokémon doesn't have the necessary Energy to use that attack, this attack does nothing."
     after = attack(eng, side(active=mon("A-001")), side(active=mon("T-003")))  # Slam needs FF: does nothing
-    assert after.players[1].active.damage == 0
+    assert view(after) == after_turn(eng, side(active=mon("A-001")), side(active=mon("T-003")))
     after = attack(eng, side(active=mon("A-001", energy="FF")), side(active=mon("T-003")))
-    assert after.players[1].active.damage == 60
+    assert view(after) == after_turn(eng, side(active=mon("A-001", energy="FF")), side(active=mon("T-003", damage=60)))
 
 
 def test_discard_pokemon_scores_nothing_and_promotes():
@@ -49,8 +54,10 @@ def test_survive_knock_out_in_a_would_be_knocked_out_trigger():
     sturdy = poke("R-001", "Sturdy", ability=ir.Triggered(trigger=ir.Trigger(event="would_be_knocked_out"),
                                                          steps=(ir.SurviveKnockOut(hp=10),)))
     eng = make(sturdy, attacker(base=200))
+    # "If this Pokémon would be Knocked Out by damage from an attack, it is not Knocked Out, and its remaining HP
+    # becomes 10." (100 HP: 90 damage, no points)
     after = attack(eng, side(active=mon("A-001")), side(active=mon("R-001")))
-    assert after.players[1].active.damage == 90 and after.players[0].points == 0
+    assert view(after) == after_turn(eng, side(active=mon("A-001")), side(active=mon("R-001", damage=90)))
 
 
 def test_choose_one_runs_the_chosen_option():
@@ -58,10 +65,11 @@ def test_choose_one_runs_the_chosen_option():
                                               (ir.Heal(amount=C(value=30), target=THIS),)))))
     mid = attack(eng, side(active=mon("A-001", damage=30)), side(active=mon("D-001")))
     assert mid.pending.kind == "option" and mid.pending.options == [0, 1]
+    # "Choose 1: this attack does 40 more damage; or heal 30 damage from this Pokémon."
     a = eng.step(mid, eng.layout.choose(0), 1)
     b = eng.step(mid, eng.layout.choose(1), 1)
-    assert (a.players[1].active.damage, a.players[0].active.damage) == (40, 30)
-    assert (b.players[1].active.damage, b.players[0].active.damage) == (0, 0)
+    assert view(a) == after_turn(eng, side(active=mon("A-001", damage=30)), side(active=mon("D-001", damage=40)))
+    assert view(b) == after_turn(eng, side(active=mon("A-001")), side(active=mon("D-001")))
 
 
 def test_attack_flip_lasting_effect():
@@ -69,8 +77,11 @@ def test_attack_flip_lasting_effect():
     s = attack(eng, side(active=mon("A-001")), side(active=mon("D-001")))
     for heads in (True, False):
         key = next(k for k in range(1, 300) if coin(k, Addr.ATTACK_FLIP, 4) == heads)
-        after = eng.step(s, eng.layout.attack(0), key)  # Dummy's Tap (10)
-        assert after.players[0].active.damage == (10 if heads else 0) and after.turn == 5
+        # "During your opponent's next turn, if their Active Pokémon tries to attack, they flip a coin. If tails,
+        # that attack doesn't happen." Dummy's Tap (10); the turn ends either way and the effect expires.
+        after = eng.step(s, eng.layout.attack(0), key)
+        assert view(after) == turn_five(eng, side(active=mon("A-001", damage=10 if heads else 0)),
+                                        side(active=mon("D-001")))
 
 
 def test_at_end_runs_when_the_duration_ends():
@@ -78,15 +89,21 @@ def test_at_end_runs_when_the_duration_ends():
     eng = make(attacker(ir.Lasting(duration="opponent_next_turn", modifier=ir.AtEnd(steps=(
         ir.Damage(amount=C(value=90), target=ir.Defending(), by_attack=False),)))))
     s = attack(eng, side(active=mon("A-001")), side(active=mon("D-001")))
-    assert s.players[1].active.damage == 0
+    exp = after_turn(eng, side(active=mon("A-001")), side(active=mon("D-001")))
+    exp["durations"] = [(0, None, 4, "at_end")]  # the attacker's, ending after turn 4
+    assert view(s) == exp
     s = eng.step(s, eng.layout.end_turn(), 1)
-    assert s.players[1].active.damage == 90 and s.durations == []
+    assert view(s) == turn_five(eng, side(active=mon("A-001")), side(active=mon("D-001", damage=90)))
 
 
 def test_cant_attach_energy():
     eng = make(attacker(ir.Lasting(duration="opponent_next_turn", modifier=ir.CantAttachEnergy(
         player="opponent", target=ir.Active(player="opponent")))))
+    # "During your opponent's next turn, they can't attach Energy from their Energy Zone to their Active Pokémon."
     s = attack(eng, side(active=mon("A-001")), side(active=mon("D-001"), bench=[mon("D-001")]))
+    exp = after_turn(eng, side(active=mon("A-001")), side(active=mon("D-001"), bench=[mon("D-001")]))
+    exp["durations"] = [(0, None, 4, "cant_attach_energy")]  # whoever is their Active
+    assert view(s) == exp
     legal = eng.legal_actions(s)
     assert eng.layout.attach_energy(0) not in legal and eng.layout.attach_energy(1) in legal
 
@@ -98,7 +115,7 @@ def test_on_damaged_lasting_effect_hits_the_attacker():
         ir.Damage(amount=C(value=40), target=ir.Attacking(), by_attack=False),)))))
     s = attack(eng, side(active=mon("A-001")), side(active=mon("D-001")))
     s = eng.step(s, eng.layout.attack(0), 1)
-    assert s.players[0].active.damage == 10 and s.players[1].active.damage == 40
+    assert view(s) == turn_five(eng, side(active=mon("A-001", damage=10)), side(active=mon("D-001", damage=40)))
 
 
 def test_lasting_does_not_stack_when_stacks_is_false():
@@ -106,28 +123,34 @@ def test_lasting_does_not_stack_when_stacks_is_false():
     ab = ir.Activated(once=False, steps=(eff,))
     eng = make(poke("A-001", "Attacker", ability=ab))
     s = board(eng, side(active=mon("A-001")), side(active=mon("D-001")))
+    # "During your opponent's next turn, this Pokémon takes -20 damage from attacks." used twice: one effect
     s = eng.step(eng.step(s, eng.layout.ability(0), 1), eng.layout.ability(0), 2)
-    assert len(s.durations) == 1
+    exp = view(board(eng, side(active=mon("A-001", ability_used=True)), side(active=mon("D-001"))))
+    exp["durations"] = [(0, "A-001", 4, "damage_taken")]
+    assert view(s) == exp
 
 
 def test_card_in_at_least_and_your_first_turn():
     eng = make(attacker(ir.If(condition=ir.CardIn(zone="hand", filter=ir.CardFilter(), at_least=2),
                               then=(ir.AttackDamage(mode="more", amount=C(value=50)),)), base=10))
-    assert attack(eng, side(active=mon("A-001"), hand=["T-101"]), side(active=mon("D-001"))).players[1].active.damage \
-        == 10
-    assert attack(eng, side(active=mon("A-001"), hand=["T-101"] * 2),
-                  side(active=mon("D-001"))).players[1].active.damage == 60
+    # 10 "If you have at least 2 cards in your hand, this attack does 50 more damage."
+    for hand, dmg in ((["T-101"], 10), (["T-101"] * 2, 60)):
+        after = attack(eng, side(active=mon("A-001"), hand=hand), side(active=mon("D-001")))
+        assert view(after) == after_turn(eng, side(active=mon("A-001"), hand=hand), side(active=mon("D-001",
+                                                                                                     damage=dmg)))
+    # 10 "If it is your first turn, this attack does 50 more damage."
     eng = make(attacker(ir.If(condition=ir.History(event="your_first_turn"),
                               then=(ir.AttackDamage(mode="more", amount=C(value=50)),)), base=10))
     s = board(eng, side(active=mon("A-001"), turns_taken=1), side(active=mon("D-001")), turn=1)
-    assert eng.step(s, eng.layout.attack(0), 1).players[1].active.damage == 60
+    assert view(eng.step(s, eng.layout.attack(0), 1)) == view(board(
+        eng, side(active=mon("A-001")), side(active=mon("D-001", damage=60), current="G"), turn=2, turn_player=1))
 
 
 def test_damage_done_counts_the_main_damage_after_weakness():
     # "Heal from this Pokémon the same amount of damage you did to your opponent's Active Pokémon."
     eng = make(attacker(ir.Heal(amount=ir.Per(each=1, count=ir.DamageDone()), target=THIS), base=30))
     after = attack(eng, side(active=mon("A-001", damage=60)), side(active=mon("D-004")))  # 30 + 20 weakness
-    assert after.players[0].active.damage == 10 and after.players[1].active.damage == 50
+    assert view(after) == after_turn(eng, side(active=mon("A-001", damage=10)), side(active=mon("D-004", damage=50)))
 
 
 def test_attack_uses_counts_earlier_uses():
@@ -137,19 +160,25 @@ def test_attack_uses_counts_earlier_uses():
     s = board(eng, side(active=mon("A-001")), side(active=mon("D-001", damage=0)))
     s.players[0].attack_uses["Test"] = 2
     after = eng.step(s, eng.layout.attack(0), 1)
-    assert after.players[1].active.damage == 50 and after.players[0].attack_uses["Test"] == 3
+    assert view(after) == after_turn(eng, side(active=mon("A-001")), side(active=mon("D-001", damage=50)))
+    assert after.players[0].attack_uses["Test"] == 3
 
 
 def test_points_to_win_count():
     eng = make(attacker(ir.AttackDamage(mode="set", amount=ir.Per(each=10, count=ir.PointsToWin(player="you")))))
+    # "This attack does 10 damage for each point you still need to win." (3 - 1)
     after = attack(eng, side(active=mon("A-001"), points=1), side(active=mon("D-001")))
-    assert after.players[1].active.damage == 20
+    assert view(after) == after_turn(eng, side(active=mon("A-001"), points=1), side(active=mon("D-001", damage=20)))
 
 
 def test_cant_evolve():
     eng = make(attacker(ir.Lasting(duration="opponent_next_turn", modifier=ir.CantEvolve(
         player="opponent", target=ir.Each(among=OPP)))))
+    # "During your opponent's next turn, they can't play Pokémon from their hand to evolve their Pokémon."
     s = attack(eng, side(active=mon("A-001")), side(active=mon("T-001"), hand=["T-002"]))
+    exp = after_turn(eng, side(active=mon("A-001")), side(active=mon("T-001"), hand=["T-002"]))
+    exp["durations"] = [(0, None, 4, "cant_evolve")]
+    assert view(s) == exp
     assert not any(eng.layout.decode(a).kind == "play_on" for a in eng.legal_actions(s))
 
 
@@ -160,14 +189,20 @@ def test_on_energy_attached_lasting_effect():
         target=ir.Defending(), steps=(ir.Damage(amount=C(value=20), target=ir.That(), by_attack=False),)))))
     s = attack(eng, side(active=mon("A-001")), side(active=mon("D-001")))
     after = eng.step(s, eng.layout.attach_energy(0), 1)
-    assert after.players[1].active.damage == 20 and after.players[1].active.energy[0] == 1
+    exp = view(board(eng, side(active=mon("A-001")), side(active=mon("D-001", energy="G", damage=20),
+                                                          energy_attached=1), turn=4, turn_player=1))
+    exp["durations"] = [(1, "D-001", 4, "on_energy_attached")]  # still on until the end of turn 4
+    assert view(after) == exp
 
 
 def test_shuffle_deck_keeps_the_cards():
     eng = make(attacker(ir.ShuffleDeck(player="opponent")))
     after = attack(eng, side(active=mon("A-001")), side(active=mon("D-001"), deck=["T-001", "T-002", "T-003"]))
-    v = view(after)["players"][1]
-    assert sorted(v["deck"] + v["hand"]) == ["T-001", "T-002", "T-003"] and len(v["hand"]) == 1
+    # "Your opponent shuffles their deck." Same cards; they draw 1 of them on turn 4.
+    cards = ["T-001", "T-002", "T-003"]
+    assert view(after) in [after_turn(eng, side(active=mon("A-001")), side(active=mon("D-001"), hand=[c],
+                                                                         deck=[d for d in cards if d != c]))
+                           for c in cards]
 
 
 def test_no_points_on_a_knocked_out_trigger():
@@ -175,7 +210,8 @@ def test_no_points_on_a_knocked_out_trigger():
                                                        steps=(ir.NoPoints(),)))
     eng = make(ghost, attacker(base=200))
     after = attack(eng, side(active=mon("A-001")), side(active=mon("R-001"), bench=[mon("D-001")]))
-    assert after.players[0].points == 0 and view(after)["players"][1]["discard"] == ["R-001"]
+    # "If this Pokémon is Knocked Out, your opponent can't get any points for it."
+    assert view(after) == after_turn(eng, side(active=mon("A-001")), side(active=mon("D-001"), discard=["R-001"]))
 
 
 def test_tool_trainer_with_triggered_effect_and_item_with_random_target():
@@ -183,8 +219,10 @@ def test_tool_trainer_with_triggered_effect_and_item_with_random_target():
         amount=C(value=10), target=ir.RandomPokemon(among=OPP_BENCH), by_attack=False),)))
     eng = make(bomb)
     s = board(eng, side(active=mon("D-001"), hand=["I-009"]), side(active=mon("D-001"), bench=[mon("D-003")]))
+    # "Do 10 damage to 1 of your opponent's Benched Pokémon chosen at random." (only one)
     after = eng.step(s, eng.layout.play(0), 1)
-    assert after.players[1].slots[1].damage == 10 and view(after)["players"][0]["discard"] == ["I-009"]
+    assert view(after) == view(board(eng, side(active=mon("D-001"), discard=["I-009"]),
+                                     side(active=mon("D-001"), bench=[mon("D-003", damage=10)])))
 
 
 def test_move_energy_between_your_pokemon_by_ability_as_often_as_you_like():
@@ -192,24 +230,28 @@ def test_move_energy_between_your_pokemon_by_ability_as_often_as_you_like():
                                                        source=ir.Choose(among=YOUR_BENCH), target=THIS),))
     eng = make(poke("A-001", "Attacker", ability=ab))
     s = board(eng, side(active=mon("A-001"), bench=[mon("D-001", energy="WW")]), side(active=mon("D-001")))
+    # "As often as you like during your turn, you may move a [W] Energy from 1 of your Benched Pokémon to this."
     s = eng.step(eng.step(s, eng.layout.ability(0), 1), eng.layout.ability(0), 2)
-    assert view(s)["players"][0]["slots"][0]["energy"] == "WW"
+    assert view(s) == view(board(eng, side(active=mon("A-001", energy="WW", ability_used=True), bench=[mon("D-001")]),
+                                 side(active=mon("D-001"))))
 
 
 def test_count_at_least_condition():
     # "If you have 2 or more Benched Pokémon, this attack does 50 more damage."
     eng = make(attacker(ir.If(condition=ir.CountAtLeast(count=ir.PokemonCount(among=YOUR_BENCH), value=2),
                               then=(ir.AttackDamage(mode="more", amount=C(value=50)),)), base=10))
-    one = attack(eng, side(active=mon("A-001"), bench=[mon("D-001")]), side(active=mon("D-001")))
-    two = attack(eng, side(active=mon("A-001"), bench=[mon("D-001")] * 2), side(active=mon("D-001")))
-    assert (one.players[1].active.damage, two.players[1].active.damage) == (10, 60)
+    for n, dmg in ((1, 10), (2, 60)):
+        after = attack(eng, side(active=mon("A-001"), bench=[mon("D-001")] * n), side(active=mon("D-001")))
+        assert view(after) == after_turn(eng, side(active=mon("A-001"), bench=[mon("D-001")] * n),
+                                         side(active=mon("D-001", damage=dmg)))
 
 
 def test_draw_until_a_hand_size():
     # "Draw cards until you have 5 cards in your hand."
     eng = make(attacker(ir.DrawUntil(size=5)))
     after = attack(eng, side(active=mon("A-001"), hand=["T-101"] * 2, deck=["T-001"] * 6), side(active=mon("D-001")))
-    assert len(after.players[0].hand) == 5 and len(after.players[0].deck) == 3
+    assert view(after) == after_turn(eng, side(active=mon("A-001"), hand=["T-101"] * 2 + ["T-001"] * 3,
+                                               deck=["T-001"] * 3), side(active=mon("D-001")))
 
 
 def test_move_one_energy_lets_the_owner_pick_the_type():
