@@ -190,9 +190,15 @@ def view(s: State) -> dict[str, Any]:
                         "slots": slots, "energy_current": pl.energy_current, "supporters_played":
                         pl.supporters_played, "retreats": pl.retreats, "energy_attached": pl.energy_attached})
     return {"turn": s.turn, "turn_player": s.turn_player, "current_player": s.current_player, "phase": s.phase,
-            "winner": s.winner, "pending": None if s.pending is None else (s.pending.kind, list(s.pending.options)),
+            "winner": s.winner, "terminated": s.terminated, "truncated": s.truncated, "pending": None if s.pending is None else (s.pending.kind, list(s.pending.options)),
             "stadium": cid(s.stadium) if s.stadium >= 0 else None, "players": players,
             "durations": sorted(duration_view(s, d) for d in s.durations)}
+
+
+def game_over(v: dict[str, Any], winner: int, truncated: bool = False) -> dict[str, Any]:
+    """The expected view `v` of a finished game: phase "over", `winner` (2: a tie); `truncated` when the turn limit
+    ended it (the engine then marks it terminated too)."""
+    return {**v, "phase": "over", "winner": winner, "terminated": True, "truncated": truncated}
 
 
 def duration_view(s: State, d) -> tuple:

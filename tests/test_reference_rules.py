@@ -9,7 +9,7 @@ import pytest
 
 from compiler.engine_model.rng import Addr, coin
 from reference import IllegalAction
-from reference.testing import board, engine, mon, side, view
+from reference.testing import board, engine, game_over, mon, side, view
 
 from tests.test_reference_pool import (CAPE, FOSSIL, MACHOP, MEGA, MEWTWO, OMANYTE, ONIX, PIKA, POTION, PROF,
                                        RAICHU, RULES_POOL, STADIUM, STADIUM2, SUPER)
@@ -29,6 +29,12 @@ def hand_index(s, player, cid):
 
 def two(you, opp, **kw):
     return board(ENG, you, opp, **kw)
+
+
+def next_turn(you, opp, eng=ENG):
+    """The expected view after player 0's turn 3 ended: player 1's turn 4, a Grass Energy in their zone."""
+    opp.current = "G"
+    return view(board(eng, you, opp, turn=4, turn_player=1))
 
 
 # --- setup -----------------------------------------------------------------------------------------------------
@@ -67,11 +73,13 @@ def test_setup_places_active_then_bench_then_both_players_done_starts_turn_one()
     assert s.current_player == 1 - f and s.phase == "setup"
     s = ENG.step(s, L.play(0), 4)
     s = ENG.step(s, L.end_turn(), 5)
-    assert (s.phase, s.turn, s.turn_player) == ("main", 1, f)
-    pl = s.players[f]
-    assert len(pl.hand) == 4 and len(pl.deck) == 14  # 5 - 2 placed + 1 drawn; 15 - 1
-    assert pl.energy_current == -1 and pl.energy_next == 3  # no Energy on the very first turn
-    assert len(s.players[1 - f].hand) == 4  # 5 - 1 placed, no draw yet
+    # first player: 5 - 2 placed + 1 drawn, deck 15 - 1, no Energy on the very first turn; second: 5 - 1, no draw
+    first = side(active=mon("T-001", entered_turn=0), bench=[mon("T-001")], hand=["T-001"] * 4, deck=["T-001"] * 14,
+                 energy="L")
+    second = side(active=mon("T-001"), hand=["T-001"] * 4, deck=["T-001"] * 15, energy="L")
+    sides = (first, second) if f == 0 else (second, first)
+    assert view(s) == view(board(ENG, *sides, turn=1, turn_player=f))
+    assert s.players[f].energy_next == 3  # Lightning, the deck's only type, comes next
 
 
 def test_second_player_gets_energy_and_draws_on_turn_two():
@@ -91,21 +99,22 @@ def test_second_player_gets_energy_and_draws_on_turn_two():
 def test_hand_limit_skips_the_draw():
     full = ["T-102"] * 10
     s = two(side(active=mon("T-001")), side(active=mon("T-001"), hand=full, deck=["T-003"]), turn=3)
-    after = ENG.step(s, L.end_turn(), 1)
-    assert len(after.players[1].hand) == 10 and len(after.players[1].deck) == 1
+    after = ENG.step(s, L.end_turn(), 1)  # 10 cards in hand: no draw
+    assert view(after) == next_turn(side(active=mon("T-001")), side(active=mon("T-001"), hand=full, deck=["T-003"]))
 
 
 def test_empty_deck_skips_the_draw_without_losing():
     s = two(side(active=mon("T-001")), side(active=mon("T-001"), deck=[]))
     after = ENG.step(s, L.end_turn(), 1)
-    assert after.turn == 4 and not after.terminated and after.players[1].hand == []
+    assert view(after) == next_turn(side(active=mon("T-001")), side(active=mon("T-001")))
 
 
 def test_empty_deck_loses_when_deck_out_loses():
     eng = eng_with(deck_out_loses=True)
     s = board(eng, side(active=mon("T-001")), side(active=mon("T-001"), deck=[]))
     after = eng.step(s, eng.layout.end_turn(), 1)
-    assert after.terminated and after.winner == 0 and after.rewards == (1.0, -1.0)
+    assert view(after) == game_over(next_turn(side(active=mon("T-001")), side(active=mon("T-001")), eng), 0)
+    assert after.rewards == (1.0, -1.0)
 
 
 # --- energy -------------------------------------------------------------------------------------------------------
@@ -179,7 +188,7 @@ def test_stage2_cannot_skip_stage1():
 def test_stage2_evolves_a_stage1():
     s = two(side(active=mon("T-001", "T-002"), hand=["T-006"]), side(active=mon("T-003")))
     after = ENG.step(s, L.play_on(0, 0), 1)
-    assert view(after)["players"][0]["slots"][0]["cards"] == ["T-001", "T-002", "T-006"]
+    assert view(after) == view(two(side(active=mon("T-001", "T-002", "T-006")), side(active=mon("T-003"))))
 
 
 def test_supporter_once_per_turn():
@@ -230,7 +239,7 @@ def test_stadium_replaces_the_old_one_into_its_owners_discard():
 def test_fossil_plays_as_basic_with_its_hp_and_cannot_retreat():
     s = two(side(active=mon("T-001"), hand=["T-106"]), side(active=mon("T-001")))
     after = ENG.step(s, L.play(0), 1)
-    assert view(after)["players"][0]["slots"][1]["cards"] == ["T-106"]
+    assert view(after) == view(two(side(active=mon("T-001"), bench=[mon("T-106")]), side(active=mon("T-001"))))
     assert ENG.observe(after, 0)["you"]["slots"][1]["hp"] == 40
     s2 = two(side(active=mon("T-106", energy="LLL"), bench=[mon("T-001")]), side(active=mon("T-001")))
     assert not any(L.decode(a).kind == "retreat" for a in ENG.legal_actions(s2))
@@ -240,13 +249,13 @@ def test_fossil_may_be_discarded_from_play():
     s = two(side(active=mon("T-001"), bench=[mon("T-106", damage=10)]), side(active=mon("T-001")))
     after = ENG.step(s, L.ability(1), 1)
     exp = two(side(active=mon("T-001"), discard=["T-106"]), side(active=mon("T-001")))
-    assert view(after) == view(exp) and after.players[1].points == 0
+    assert view(after) == view(exp)  # no points for the opponent
 
 
 def test_omanyte_evolves_from_helix_fossil():
     s = two(side(active=mon("T-106"), hand=["T-008"]), side(active=mon("T-001")))
     after = ENG.step(s, L.play_on(0, 0), 1)
-    assert view(after)["players"][0]["slots"][0]["cards"] == ["T-106", "T-008"]
+    assert view(after) == view(two(side(active=mon("T-106", "T-008")), side(active=mon("T-001"))))
 
 
 # --- retreat --------------------------------------------------------------------------------------------------------
@@ -262,8 +271,9 @@ def test_retreat_pays_cost_swaps_and_clears_conditions():
 
 def test_retreat_discards_the_most_plentiful_energy_first():
     s = two(side(active=mon("T-001", energy="GLL"), bench=[mon("T-003")]), side(active=mon("T-001")))
-    after = ENG.step(s, L.retreat(1), 1)
-    assert view(after)["players"][0]["slots"][1]["energy"] == "GL"
+    after = ENG.step(s, L.retreat(1), 1)  # Retreat Cost 1: one of the two Lightning goes
+    assert view(after) == view(two(side(active=mon("T-003"), bench=[mon("T-001", energy="GL")], discard_energy="L",
+                                        retreats=1), side(active=mon("T-001"))))
 
 
 def test_retreat_once_per_turn():
@@ -285,9 +295,11 @@ def test_asleep_or_paralyzed_cannot_retreat_or_attack(cond):
 
 
 def test_confused_and_poisoned_may_retreat():
-    s = two(side(active=mon("T-001", energy="L", conditions=("Confused", "Poisoned")), bench=[mon("T-001")]),
+    s = two(side(active=mon("T-001", energy="L", conditions=("Confused", "Poisoned")), bench=[mon("T-003")]),
             side(active=mon("T-001")))
-    assert L.retreat(1) in ENG.legal_actions(s)
+    after = ENG.step(s, L.retreat(1), 1)  # and moving to the Bench removes them
+    assert view(after) == view(two(side(active=mon("T-003"), bench=[mon("T-001")], discard_energy="L", retreats=1),
+                                   side(active=mon("T-001"))))
 
 
 # --- attacks ---------------------------------------------------------------------------------------------------------
@@ -309,8 +321,9 @@ def test_attack_deals_printed_damage_ends_turn_and_opponent_draws():
 
 def test_weakness_adds_twenty():
     s = two(side(active=mon("T-003", energy="FF")), side(active=mon("T-001", "T-002")))
-    after = ENG.step(s, L.attack(0), 1)
-    assert after.players[1].active.damage == 60 + 20
+    after = ENG.step(s, L.attack(0), 1)  # Raichu is weak to Fighting: Slam 60 + 20
+    assert view(after) == next_turn(side(active=mon("T-003", energy="FF")), side(active=mon("T-001", "T-002",
+                                                                                           damage=80)))
 
 
 def test_first_player_may_attack_on_turn_one_unless_the_rule_forbids():
@@ -347,13 +360,20 @@ def test_knockout_promotion_is_the_owners_choice():
 def test_ex_scores_two_and_mega_ex_three(victim, points):
     s = two(side(active=mon("T-003", energy="FF")), side(active=mon(victim, damage=190), bench=[mon("T-007")]))
     after = ENG.step(s, L.attack(0), 1)
-    assert after.players[0].points == points
+    if points < 3:
+        exp = next_turn(side(active=mon("T-003", energy="FF"), points=points), side(active=mon("T-007"),
+                                                                                   discard=[victim]))
+    else:  # 3 points win at once: no promotion
+        exp = game_over(view(two(side(active=mon("T-003", energy="FF"), points=3),
+                                 side(bench=[mon("T-007")], discard=[victim]))), 0)
+    assert view(after) == exp
 
 
 def test_three_points_win():
     s = two(side(active=mon("T-003", energy="FF"), points=2), side(active=mon("T-001"), bench=[mon("T-007")]))
-    after = ENG.step(s, L.attack(0), 1)
-    assert after.terminated and after.winner == 0 and after.rewards == (1.0, -1.0)
+    after = ENG.step(s, L.attack(0), 1)  # the game ends at once: no promotion, no next turn
+    exp = two(side(active=mon("T-003", energy="FF"), points=3), side(bench=[mon("T-007")], discard=["T-001"]))
+    assert view(after) == game_over(view(exp), 0) and after.rewards == (1.0, -1.0)
     assert ENG.legal_actions(after) == []
     with pytest.raises(IllegalAction):
         ENG.step(after, L.end_turn(), 1)
@@ -362,23 +382,26 @@ def test_three_points_win():
 def test_no_pokemon_left_loses():
     s = two(side(active=mon("T-003", energy="FF")), side(active=mon("T-001")))
     after = ENG.step(s, L.attack(0), 1)
-    assert after.terminated and after.winner == 0 and after.players[0].points == 1
+    exp = two(side(active=mon("T-003", energy="FF"), points=1), side(discard=["T-001"]))
+    assert view(after) == game_over(view(exp), 0)
 
 
 def test_turn_limit_is_a_tie_by_default_and_can_go_to_points():
     s = two(side(active=mon("T-001"), points=1), side(active=mon("T-001")), turn=30)
-    after = ENG.step(s, L.end_turn(), 1)
-    assert after.truncated and after.winner == 2 and after.rewards == (0.0, 0.0)
+    after = ENG.step(s, L.end_turn(), 1)  # after turn 30 ends the game stops
+    exp = view(two(side(active=mon("T-001"), points=1), side(active=mon("T-001")), turn=30))
+    assert view(after) == game_over(exp, 2, truncated=True) and after.rewards == (0.0, 0.0)
     eng = eng_with(at_turn_limit="more_points_wins")
     after = eng.step(board(eng, side(active=mon("T-001"), points=1), side(active=mon("T-001")), turn=30),
                      eng.layout.end_turn(), 1)
-    assert after.truncated and after.winner == 0
+    assert view(after) == game_over(exp, 0, truncated=True)
 
 
 def test_points_to_win_is_a_parameter():
     eng = eng_with(points_to_win=1)
     s = board(eng, side(active=mon("T-003", energy="FF")), side(active=mon("T-001"), bench=[mon("T-007")]))
-    assert eng.step(s, eng.layout.attack(0), 1).winner == 0
+    exp = board(eng, side(active=mon("T-003", energy="FF"), points=1), side(bench=[mon("T-007")], discard=["T-001"]))
+    assert view(eng.step(s, eng.layout.attack(0), 1)) == game_over(view(exp), 0)
 
 
 # --- special conditions and checkup --------------------------------------------------------------------------------
@@ -386,13 +409,15 @@ def test_points_to_win_is_a_parameter():
 def test_poison_does_ten_at_checkup():
     s = two(side(active=mon("T-001")), side(active=mon("T-003", conditions=("Poisoned",))))
     after = ENG.step(s, L.end_turn(), 1)
-    assert after.players[1].active.damage == 10 and after.players[1].active.poisoned
+    assert view(after) == next_turn(side(active=mon("T-001")), side(active=mon("T-003", damage=10,
+                                                                               conditions=("Poisoned",))))
 
 
 def test_poison_damage_is_a_parameter():
     eng = eng_with(special_conditions={"poison_damage": 30})
     s = board(eng, side(active=mon("T-001")), side(active=mon("T-003", conditions=("Poisoned",))))
-    assert eng.step(s, eng.layout.end_turn(), 1).players[1].active.damage == 30
+    assert view(eng.step(s, eng.layout.end_turn(), 1)) == next_turn(
+        side(active=mon("T-001")), side(active=mon("T-003", damage=30, conditions=("Poisoned",))), eng)
 
 
 @pytest.mark.parametrize("heads", [True, False])
@@ -400,7 +425,8 @@ def test_burn_does_twenty_then_a_coin_may_recover(heads):
     s = two(side(active=mon("T-001")), side(active=mon("T-003", conditions=("Burned",))))
     key = next(k for k in range(1, 200) if coin(k, Addr.CHECKUP_BURN + 1, 3) == heads)
     after = ENG.step(s, L.end_turn(), key)
-    assert after.players[1].active.damage == 20 and after.players[1].active.burned == (not heads)
+    assert view(after) == next_turn(side(active=mon("T-001")),
+                                    side(active=mon("T-003", damage=20, conditions=() if heads else ("Burned",))))
 
 
 @pytest.mark.parametrize("heads", [True, False])
@@ -408,7 +434,8 @@ def test_asleep_wakes_on_heads_at_checkup(heads):
     s = two(side(active=mon("T-001", conditions=("Asleep",))), side(active=mon("T-003")))
     key = next(k for k in range(1, 200) if coin(k, Addr.CHECKUP_SLEEP + 0, 3) == heads)
     after = ENG.step(s, L.end_turn(), key)
-    assert after.players[0].active.conditions() == ([] if heads else ["Asleep"])
+    assert view(after) == next_turn(side(active=mon("T-001", conditions=() if heads else ("Asleep",))),
+                                    side(active=mon("T-003")))
 
 
 def test_paralysis_lasts_through_the_owners_next_turn():
@@ -416,18 +443,21 @@ def test_paralysis_lasts_through_the_owners_next_turn():
     s = two(side(active=mon("T-001")), side(active=mon("T-003"), deck=["T-001"] * 3))
     s.players[1].active.rot, s.players[1].active.paralysis_left, s.players[1].active.paralysis_turn = 2, 1, 3
     s = ENG.step(s, L.end_turn(), 1)  # end of turn 3: still paralyzed during turn 4
-    assert s.players[1].active.conditions() == ["Paralyzed"]
+    assert view(s) == next_turn(side(active=mon("T-001")), side(active=mon("T-003", conditions=("Paralyzed",)),
+                                                                hand=["T-001"], deck=["T-001"] * 2))
     assert not any(L.decode(a).kind in ("attack", "retreat") for a in ENG.legal_actions(s))
     s = ENG.step(s, L.end_turn(), 2)  # end of the owner's turn 4: recovers
-    assert s.players[1].active.conditions() == []
+    assert view(s) == view(two(side(active=mon("T-001"), current="G"),
+                               side(active=mon("T-003"), hand=["T-001"], deck=["T-001"] * 2, current="G"), turn=5))
 
 
 @pytest.mark.parametrize("heads", [True, False])
 def test_confused_attack_needs_heads(heads):
     s = two(side(active=mon("T-003", energy="FF", conditions=("Confused",))), side(active=mon("T-001", "T-002")))
     key = next(k for k in range(1, 200) if coin(k, Addr.CONFUSION, 3) == heads)
-    after = ENG.step(s, L.attack(0), key)
-    assert after.players[1].active.damage == (80 if heads else 0) and after.turn == 4
+    after = ENG.step(s, L.attack(0), key)  # tails: the attack does nothing, but the turn still ends
+    assert view(after) == next_turn(side(active=mon("T-003", energy="FF", conditions=("Confused",))),
+                                    side(active=mon("T-001", "T-002", damage=80 if heads else 0)))
 
 
 def test_checkup_knockout_scores_for_the_opponent():
@@ -442,7 +472,8 @@ def test_checkup_knockout_scores_for_the_opponent():
 def test_checkup_order_is_a_parameter_and_both_actives_are_checked():
     s = two(side(active=mon("T-001", conditions=("Poisoned",))), side(active=mon("T-003", conditions=("Poisoned",))))
     after = ENG.step(s, L.end_turn(), 1)
-    assert after.players[0].active.damage == 10 and after.players[1].active.damage == 10
+    assert view(after) == next_turn(side(active=mon("T-001", damage=10, conditions=("Poisoned",))),
+                                    side(active=mon("T-003", damage=10, conditions=("Poisoned",))))
 
 
 # --- API behaviour ----------------------------------------------------------------------------------------------------
@@ -477,5 +508,7 @@ def test_actions_per_turn_are_bounded():
     s = eng.step(s, eng.layout.play(0), 1)
     s = eng.step(s, eng.layout.play(0), 2)
     assert eng.legal_actions(s) == [eng.layout.end_turn()]
-    s = eng.step(s, eng.layout.end_turn(), 3)
-    assert s.turn == 4 and s.turn_actions == 0 and len(eng.legal_actions(s)) >= 1
+    s = eng.step(s, eng.layout.end_turn(), 3)  # two Potions healed 40; the third stays in hand
+    assert view(s) == next_turn(side(active=mon("T-001"), hand=["T-101"], discard=["T-101"] * 2),
+                                side(active=mon("T-001")), eng)
+    assert s.turn_actions == 0 and len(eng.legal_actions(s)) >= 1
