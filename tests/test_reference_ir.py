@@ -44,14 +44,15 @@ def attack(eng, you, opp, key=1):
 
 
 def after_turn(eng, you, opp):
-    """The expected board once the attack ended turn 3: player 1's turn 4 (Grass Energy in their zone)."""
-    opp.current = "G"
+    """The expected board once the attack ended turn 3: player 1's turn 4 (Grass Energy current and next in their
+    zone, the only type)."""
+    opp.current = opp.next = "G"
     return view(board(eng, you, opp, turn=4, turn_player=1))
 
 
 def turn_five(eng, you, opp):
     """The expected board once player 1's turn 4 ended too: player 0's turn 5 (both zones show Grass)."""
-    you.current = opp.current = "G"
+    you.current = opp.current = you.next = opp.next = "G"
     return view(board(eng, you, opp, turn=5, turn_player=0))
 
 
@@ -505,8 +506,8 @@ def test_damage_dealt_bonus_your_next_turn():
     assert view(s) == exp
     s = eng.step(s, eng.layout.end_turn(), 2)
     s = eng.step(s, eng.layout.attack(0), 3)
-    exp = board(eng, side(active=mon("A-001"), current="G"), side(active=mon("D-001", damage=10 + 40), current="G"),
-                turn=6, turn_player=1)
+    exp = board(eng, side(active=mon("A-001"), current="G", next="G"),
+                side(active=mon("D-001", damage=10 + 40), current="G", next="G"), turn=6, turn_player=1)
     exp = view(exp)
     exp["durations"] = [(0, None, 7, "damage_dealt")]  # the first expired after turn 5; this attack made a new one
     assert view(s) == exp
@@ -955,7 +956,8 @@ def test_trigger_end_of_first_turn_only():
     # "At the end of your first turn, take a [L] Energy from your Energy Zone and attach it to this Pokémon."
     s = board(eng, side(active=mon("R-001"), turns_taken=1), side(active=mon("D-001")), turn=1)
     assert view(eng.step(s, eng.layout.end_turn(), 1)) == view(board(
-        eng, side(active=mon("R-001", energy="L")), side(active=mon("D-001"), current="G"), turn=2, turn_player=1))
+        eng, side(active=mon("R-001", energy="L")), side(active=mon("D-001"), current="G", next="G"), turn=2,
+        turn_player=1))
     s = board(eng, side(active=mon("R-001"), turns_taken=2), side(active=mon("D-001")))
     assert view(eng.step(s, eng.layout.end_turn(), 1)) == after_turn(eng, side(active=mon("R-001")),
                                                                      side(active=mon("D-001")))

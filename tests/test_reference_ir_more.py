@@ -143,7 +143,8 @@ def test_card_in_at_least_and_your_first_turn():
                               then=(ir.AttackDamage(mode="more", amount=C(value=50)),)), base=10))
     s = board(eng, side(active=mon("A-001"), turns_taken=1), side(active=mon("D-001")), turn=1)
     assert view(eng.step(s, eng.layout.attack(0), 1)) == view(board(
-        eng, side(active=mon("A-001")), side(active=mon("D-001", damage=60), current="G"), turn=2, turn_player=1))
+        eng, side(active=mon("A-001")), side(active=mon("D-001", damage=60), current="G", next="G"), turn=2,
+        turn_player=1))
 
 
 def test_damage_done_counts_the_main_damage_after_weakness():
@@ -190,7 +191,7 @@ def test_on_energy_attached_lasting_effect():
     s = attack(eng, side(active=mon("A-001")), side(active=mon("D-001")))
     after = eng.step(s, eng.layout.attach_energy(0), 1)
     exp = view(board(eng, side(active=mon("A-001")), side(active=mon("D-001", energy="G", damage=20),
-                                                          energy_attached=1), turn=4, turn_player=1))
+                                                          energy_attached=1, next="G"), turn=4, turn_player=1))
     exp["durations"] = [(1, "D-001", 4, "on_energy_attached")]  # still on until the end of turn 4
     assert view(after) == exp
 

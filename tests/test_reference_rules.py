@@ -32,8 +32,8 @@ def two(you, opp, **kw):
 
 
 def next_turn(you, opp, eng=ENG):
-    """The expected view after player 0's turn 3 ended: player 1's turn 4, a Grass Energy in their zone."""
-    opp.current = "G"
+    """The expected view after player 0's turn 3 ended: player 1's turn 4, Grass current and next in their zone."""
+    opp.current = opp.next = "G"
     return view(board(eng, you, opp, turn=4, turn_player=1))
 
 
@@ -75,11 +75,10 @@ def test_setup_places_active_then_bench_then_both_players_done_starts_turn_one()
     s = ENG.step(s, L.end_turn(), 5)
     # first player: 5 - 2 placed + 1 drawn, deck 15 - 1, no Energy on the very first turn; second: 5 - 1, no draw
     first = side(active=mon("T-001", entered_turn=0), bench=[mon("T-001")], hand=["T-001"] * 4, deck=["T-001"] * 14,
-                 energy="L")
+                 energy="L", next="L")
     second = side(active=mon("T-001"), hand=["T-001"] * 4, deck=["T-001"] * 15, energy="L")
     sides = (first, second) if f == 0 else (second, first)
     assert view(s) == view(board(ENG, *sides, turn=1, turn_player=f))
-    assert s.players[f].energy_next == 3  # Lightning, the deck's only type, comes next
 
 
 def test_second_player_gets_energy_and_draws_on_turn_two():
@@ -89,7 +88,7 @@ def test_second_player_gets_energy_and_draws_on_turn_two():
     s.players[0].turns_taken = 1
     after = ENG.step(s, L.end_turn(), 1)
     exp = two(side(active=mon("T-001"), energy="L", deck=["T-001"]),
-              side(active=mon("T-001"), energy="L", deck=["T-001"], hand=["T-003"], current="L"), turn=2,
+              side(active=mon("T-001"), energy="L", deck=["T-001"], hand=["T-003"], current="L", next="L"), turn=2,
               turn_player=1)
     assert view(after) == view(exp)
 
@@ -315,7 +314,8 @@ def test_attack_deals_printed_damage_ends_turn_and_opponent_draws():
     s = two(side(active=mon("T-001", energy="LL")), side(active=mon("T-003"), deck=["T-001"], energy="F", next="F"))
     after = ENG.step(s, L.attack(1), 1)
     exp = two(side(active=mon("T-001", energy="LL")),
-              side(active=mon("T-003", damage=40), hand=["T-001"], energy="F", current="F"), turn=4, turn_player=1)
+              side(active=mon("T-003", damage=40), hand=["T-001"], energy="F", current="F", next="F"), turn=4,
+              turn_player=1)
     assert view(after) == view(exp)
 
 
@@ -340,7 +340,8 @@ def test_knockout_scores_one_discards_everything_and_auto_promotes_the_only_benc
             side(active=mon("T-001", "T-002", damage=40, energy="LL", tools=["T-103"]), bench=[mon("T-007")]))  # 40+60+20 = 120 HP
     after = ENG.step(s, L.attack(0), 1)
     exp = two(side(active=mon("T-003", energy="FF"), points=1),
-              side(active=mon("T-007"), discard=["T-001", "T-002", "T-103"], discard_energy="LL", current="G"),
+              side(active=mon("T-007"), discard=["T-001", "T-002", "T-103"], discard_energy="LL", current="G",
+                   next="G"),
               turn=4, turn_player=1)
     assert view(after) == view(exp)
 
@@ -352,7 +353,8 @@ def test_knockout_promotion_is_the_owners_choice():
     assert mid.pending.options == [1, 2] and mid.players[0].points == 1
     after = ENG.step(mid, L.choose(1), 2)
     exp = two(side(active=mon("T-003", energy="FF"), points=1),
-              side(active=mon("T-004"), bench=[mon("T-007")], discard=["T-001"], current="G"), turn=4, turn_player=1)
+              side(active=mon("T-004"), bench=[mon("T-007")], discard=["T-001"], current="G", next="G"), turn=4,
+              turn_player=1)
     assert view(after) == view(exp)
 
 
@@ -447,8 +449,9 @@ def test_paralysis_lasts_through_the_owners_next_turn():
                                                                 hand=["T-001"], deck=["T-001"] * 2))
     assert not any(L.decode(a).kind in ("attack", "retreat") for a in ENG.legal_actions(s))
     s = ENG.step(s, L.end_turn(), 2)  # end of the owner's turn 4: recovers
-    assert view(s) == view(two(side(active=mon("T-001"), current="G"),
-                               side(active=mon("T-003"), hand=["T-001"], deck=["T-001"] * 2, current="G"), turn=5))
+    assert view(s) == view(two(side(active=mon("T-001"), current="G", next="G"),
+                               side(active=mon("T-003"), hand=["T-001"], deck=["T-001"] * 2, current="G", next="G"),
+                               turn=5))
 
 
 @pytest.mark.parametrize("heads", [True, False])
@@ -464,8 +467,8 @@ def test_checkup_knockout_scores_for_the_opponent():
     s = two(side(active=mon("T-001", damage=50, conditions=("Poisoned",)), bench=[mon("T-003")]),
             side(active=mon("T-003")))
     after = ENG.step(s, L.end_turn(), 1)
-    exp = two(side(active=mon("T-003"), discard=["T-001"]), side(active=mon("T-003"), points=1, current="G"), turn=4,
-              turn_player=1)
+    exp = two(side(active=mon("T-003"), discard=["T-001"]),
+              side(active=mon("T-003"), points=1, current="G", next="G"), turn=4, turn_player=1)
     assert view(after) == view(exp)
 
 
