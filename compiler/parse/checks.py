@@ -4,7 +4,7 @@ Pokémon it can refer to. Each raises `Unsupported`, so the text becomes Unresol
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .. import ir
 from .transform import Unsupported, from_revealed
@@ -49,6 +49,8 @@ class Scope:
 
     flip: ir.Flip | None = None
     ref: bool = False
+    selected: bool = False  # a Select chose a Pokémon
+    mixed: bool = False  # ... and another Pokémon was targeted since: "it" is ambiguous
 
 
 def _check_scopes(node) -> None:
@@ -77,7 +79,7 @@ def _walk(steps, scope: Scope) -> Scope:
     for step in steps:
         if isinstance(step, ir.If):
             _check_refs(step.condition, scope)
-            inner = Scope(scope.flip, scope.ref or isinstance(step.condition, ir.Matches))
+            inner = replace(scope, ref=scope.ref or isinstance(step.condition, ir.Matches))
             _walk(step.then, inner)
             _walk(step.otherwise, inner)
         elif isinstance(step, ir.Repeat):
@@ -94,9 +96,11 @@ def _walk(steps, scope: Scope) -> Scope:
         else:
             _check_refs(step, scope)
             if isinstance(step, ir.Flip):
-                scope = Scope(step, scope.ref)
-            if any(isinstance(n, TARGETS) for n in ir.iter_nodes(step)):
-                scope = Scope(scope.flip, True)
+                scope = replace(scope, flip=step)
+            if isinstance(step, ir.Select):
+                scope = replace(scope, ref=True, selected=True, mixed=False)
+            elif any(isinstance(n, TARGETS) and not isinstance(n, ir.That) for n in ir.iter_nodes(step)):
+                scope = replace(scope, ref=True, mixed=scope.selected)
     return scope
 
 
@@ -109,6 +113,8 @@ def _check_refs(node, scope: Scope) -> None:
             raise Unsupported(f"'{n.outcome}' does not fit the coins flipped before it")
         if isinstance(n, ir.That) and not scope.ref:
             raise Unsupported("'it' / 'that Pokémon' without a Pokémon selected before it in the same branch")
+        if isinstance(n, ir.That) and scope.mixed:
+            raise Unsupported("'it' / 'that Pokémon' after both a chosen Pokémon and another target")
 
 
 def _fits(outcome: ir.CoinOutcome, flip: ir.Flip) -> bool:
