@@ -268,3 +268,56 @@ def test_move_one_energy_lets_the_owner_pick_the_type():
     exp = board(eng, side(active=mon("D-001", energy="W"), bench=[mon("D-001", energy="G")], discard=["X-003"],
                           supporters_played=1), side(active=mon("D-001")))
     assert view(after) == view(exp)
+
+
+def test_asleep_replaces_paralyzed_and_poisoned_stays():
+    # "Your opponent's Active Pokémon is now Asleep." Asleep replaces Paralyzed; Poisoned stacks (10 at checkup)
+    eng = make(attacker(ir.ApplyCondition(target=OPP_ACTIVE, conditions=("Asleep",))))
+    key = next(k for k in range(1, 300) if not coin(k, Addr.CHECKUP_SLEEP + 1, 3))  # tails: stays Asleep
+    after = attack(eng, side(active=mon("A-001")), side(active=mon("D-001", conditions=("Paralyzed", "Poisoned"))),
+                   key)
+    assert view(after) == after_turn(eng, side(active=mon("A-001")),
+                                     side(active=mon("D-001", damage=10, conditions=("Asleep", "Poisoned"))))
+
+
+def test_recoil_knockout_scores_for_the_opponent_too():
+    # 100 "This Pokémon also does 20 damage to itself." Both Actives are Knocked Out: each side scores 1 and
+    # promotes its only Benched Pokémon.
+    eng = make(attacker(ir.Damage(amount=C(value=20), target=THIS), base=100))
+    after = attack(eng, side(active=mon("A-001", damage=80), bench=[mon("D-003")]),
+                   side(active=mon("D-001"), bench=[mon("D-004")]))
+    assert view(after) == after_turn(eng, side(active=mon("D-003"), discard=["A-001"], points=1),
+                                     side(active=mon("D-004"), discard=["D-001"], points=1))
+
+
+def test_a_trainer_is_discarded_before_its_effect():
+    # "Draw a card for each Supporter card in your discard pile." The played Supporter is already there: draws 1
+    card = trainer("X-004", "Counter", "supporter", ir.TrainerEffect(steps=(ir.Draw(amount=ir.Per(
+        each=1, count=ir.CardCount(player="you", zone="discard", filter=ir.CardFilter(kind="supporter")))),)))
+    eng = make(card)
+    s = board(eng, side(active=mon("D-001"), hand=["X-004"], deck=["T-101", "T-102"]), side(active=mon("D-001")))
+    after = eng.step(s, eng.layout.play(0), 1)
+    assert view(after) == view(board(eng, side(active=mon("D-001"), hand=["T-101"], deck=["T-102"],
+                                               discard=["X-004"], supporters_played=1), side(active=mon("D-001"))))
+
+
+def test_a_card_returning_to_a_full_hand_goes_to_the_discard_pile():
+    # "Put this Pokémon and all attached cards into your hand." With 9 cards in hand only one more fits
+    # (docs/rules.md: a card that would return to a full hand goes to the discard pile).
+    eng = make(attacker(ir.ReturnPokemon(target=THIS, to="hand")))
+    hand = ["T-101"] * 9
+    after = attack(eng, side(active=mon("T-001", "A-001"), bench=[mon("D-001")], hand=hand), side(active=mon("D-001")))
+    assert view(after) in [after_turn(eng, side(active=mon("D-001"), hand=hand + [a], discard=[b]),
+                                      side(active=mon("D-001")))
+                           for a, b in (("T-001", "A-001"), ("A-001", "T-001"))]
+
+
+def test_evolving_ends_lasting_effects_on_the_pokemon():
+    # "During your opponent's next turn, the Defending Pokémon can't attack." Evolving it ends the effect.
+    eng = make(attacker(ir.Lasting(duration="opponent_next_turn", modifier=ir.CantAttack(target=ir.Defending()))))
+    s = attack(eng, side(active=mon("A-001")), side(active=mon("T-001", energy="LLL"), hand=["T-002"]))
+    after = eng.step(s, eng.layout.play_on(0, 0), 1)
+    assert view(after) == view(board(eng, side(active=mon("A-001")), side(active=mon("T-001", "T-002", energy="LLL"),
+                                                                          current="G", next="G"),
+                                     turn=4, turn_player=1))
+    assert eng.layout.attack(0) in eng.legal_actions(after)  # Raichu may use Bolt (LLC)

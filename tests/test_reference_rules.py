@@ -515,3 +515,80 @@ def test_actions_per_turn_are_bounded():
     assert view(s) == next_turn(side(active=mon("T-001"), hand=["T-101"], discard=["T-101"] * 2),
                                 side(active=mon("T-001")), eng)
     assert s.turn_actions == 0 and len(eng.legal_actions(s)) >= 1
+
+
+# --- more rule interactions (edge cases of docs/rules.md) -----------------------------------------------------------
+
+def test_both_actives_knocked_out_at_checkup_both_score_and_both_promote():
+    # Checkup: poison on both Actives; each knockout scores for the owner's opponent; each promotes its only Benched
+    s = two(side(active=mon("T-001", damage=50, conditions=("Poisoned",)), bench=[mon("T-003")]),
+            side(active=mon("T-003", damage=90, conditions=("Poisoned",)), bench=[mon("T-007")]))
+    after = ENG.step(s, L.end_turn(), 1)
+    assert view(after) == next_turn(side(active=mon("T-003"), discard=["T-001"], points=1),
+                                    side(active=mon("T-007"), discard=["T-003"], points=1))
+
+
+def test_both_players_reaching_the_points_at_once_is_a_tie():
+    # "A player wins with points_to_win points ... Both at once: a tie." (the game ends before promotion)
+    s = two(side(active=mon("T-001", damage=50, conditions=("Poisoned",)), bench=[mon("T-003")], points=2),
+            side(active=mon("T-003", damage=90, conditions=("Poisoned",)), bench=[mon("T-007")], points=2))
+    after = ENG.step(s, L.end_turn(), 1)
+    exp = two(side(bench=[mon("T-003")], discard=["T-001"], points=3),
+              side(bench=[mon("T-007")], discard=["T-003"], points=3))
+    assert view(after) == game_over(view(exp), 2) and after.rewards == (0.0, 0.0)
+
+
+@pytest.mark.parametrize("heads", [True, False])
+def test_poisoned_and_burned_both_hurt_at_checkup(heads):
+    # Poisoned: 10; Burned: 20, then a coin: heads removes Burned (Poisoned stays)
+    s = two(side(active=mon("T-001")), side(active=mon("T-003", conditions=("Poisoned", "Burned"))))
+    key = next(k for k in range(1, 200) if coin(k, Addr.CHECKUP_BURN + 1, 3) == heads)
+    after = ENG.step(s, L.end_turn(), key)
+    conds = ("Poisoned",) if heads else ("Poisoned", "Burned")
+    assert view(after) == next_turn(side(active=mon("T-001")), side(active=mon("T-003", damage=30, conditions=conds)))
+
+
+@pytest.mark.parametrize("heads", [True, False])
+def test_asleep_and_poisoned_stack(heads):
+    # Asleep and Poisoned stack: poison does 10, the sleep coin decides whether it wakes
+    s = two(side(active=mon("T-001", conditions=("Asleep", "Poisoned"))), side(active=mon("T-003")))
+    key = next(k for k in range(1, 200) if coin(k, Addr.CHECKUP_SLEEP + 0, 3) == heads)
+    after = ENG.step(s, L.end_turn(), key)
+    conds = ("Poisoned",) if heads else ("Asleep", "Poisoned")
+    assert view(after) == next_turn(side(active=mon("T-001", damage=10, conditions=conds)), side(active=mon("T-003")))
+
+
+def test_evolving_keeps_tools_damage_and_energy():
+    # "Evolving keeps damage, Energy and Tools"
+    s = two(side(active=mon("T-003"), bench=[mon("T-001", damage=20, energy="L", tools=["T-103"])], hand=["T-002"]),
+            side(active=mon("T-003")))
+    after = ENG.step(s, L.play_on(0, 1), 1)
+    assert view(after) == view(two(side(active=mon("T-003"), bench=[mon("T-001", "T-002", damage=20, energy="L",
+                                                                         tools=["T-103"])]),
+                                   side(active=mon("T-003"))))
+
+
+def test_retreat_keeps_the_evolution_stack_tools_and_damage():
+    # Retreat moves the whole Pokémon (stack, Tools, damage); only the cost is discarded
+    s = two(side(active=mon("T-001", "T-002", damage=30, energy="LL", tools=["T-103"]), bench=[mon("T-003")]),
+            side(active=mon("T-001")))
+    after = ENG.step(s, L.retreat(1), 1)
+    assert view(after) == view(two(side(active=mon("T-003"), bench=[mon("T-001", "T-002", damage=30, energy="L",
+                                                                        tools=["T-103"])],
+                                        discard_energy="L", retreats=1), side(active=mon("T-001"))))
+
+
+def test_a_draw_with_a_full_hand_is_not_taken():
+    # Professor "Draw 2 cards" with 9 cards left in hand after playing it: only 1 is drawn
+    s = two(side(active=mon("T-001"), hand=["T-102"] + ["T-101"] * 9, deck=["T-003"] * 3), side(active=mon("T-001")))
+    after = ENG.step(s, L.play(0), 1)
+    assert view(after) == view(two(side(active=mon("T-001"), hand=["T-101"] * 9 + ["T-003"], deck=["T-003"] * 2,
+                                        discard=["T-102"], supporters_played=1), side(active=mon("T-001"))))
+
+
+def test_attaching_energy_uses_up_the_current_energy_and_the_next_stays():
+    # The Zone's current Energy is attached; the next one is only revealed for the next turn
+    s = two(side(active=mon("T-001"), energy="L", current="L", next="L"), side(active=mon("T-001")))
+    after = ENG.step(s, L.attach_energy(0), 1)
+    assert view(after) == view(two(side(active=mon("T-001", energy="L"), energy="L", next="L", energy_attached=1),
+                                   side(active=mon("T-001"))))
