@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from compiler import ir
 from compiler.engine_model.rng import Addr, coin
 from reference.testing import atk, board, mon, poke, side, trainer, view
@@ -321,3 +323,68 @@ def test_evolving_ends_lasting_effects_on_the_pokemon():
                                                                           current="G", next="G"),
                                      turn=4, turn_player=1))
     assert eng.layout.attack(0) in eng.legal_actions(after)  # Raichu may use Bolt (LLC)
+
+
+def test_damage_order_dealt_then_weakness_then_taken():
+    # docs/rules.md "Damage": +DamageDealt (-10), then Weakness (+20), then DamageTaken (-20): 40 - 10 + 20 - 20
+    weak_shield = poke("P-002", "Weak Shield", weakness="Colorless", ability=ir.Passive(modifiers=(
+        ir.DamageTaken(target=THIS, delta=-20),)))
+    eng = make(weak_shield, attacker(ir.Lasting(duration="this_turn", modifier=ir.DamageDealt(attacker=THIS,
+                                                                                               delta=-10),),
+                        base=40, damage_at=1))  # the effect first, then the damage
+    after = attack(eng, side(active=mon("A-001")), side(active=mon("P-002")))
+    assert view(after) == after_turn(eng, side(active=mon("A-001")), side(active=mon("P-002", damage=30)))
+
+
+@pytest.mark.parametrize("base,dmg", [(30, 0), (40, 40)])
+def test_prevent_damage_at_most(base, dmg):
+    # "Prevent all damage done to this Pokémon by attacks if that damage is 30 or less."
+    guard = poke("P-003", "Guard", ability=ir.Passive(modifiers=(ir.PreventDamage(target=THIS, at_most=30),)))
+    eng = make(guard, attacker(base=base))
+    after = attack(eng, side(active=mon("A-001")), side(active=mon("P-003")))
+    assert view(after) == after_turn(eng, side(active=mon("A-001")), side(active=mon("P-003", damage=dmg)))
+
+
+def test_damage_dealt_reduction_never_below_zero():
+    # 10 "During your next turn ... attacks do -30 damage" style: 10 - 30 is 0, not negative
+    eng = make(poke("P-004", "Weakened", ability=ir.Passive(modifiers=(ir.DamageDealt(attacker=THIS, delta=-30),)),
+                    attacks=[atk("Tap", "", 10)]))
+    s = board(eng, side(active=mon("P-004")), side(active=mon("D-001", damage=20)))
+    after = eng.step(s, eng.layout.attack(0), 1)
+    assert view(after) == after_turn(eng, side(active=mon("P-004")), side(active=mon("D-001", damage=20)))
+
+
+def test_discarding_a_hp_tool_knocks_out_a_pokemon_whose_damage_reaches_its_hp():
+    # "Discard all Pokémon Tools from your opponent's Active Pokémon." Pikachu (60 HP) had 70 damage under Giant Cape
+    # (+20 HP): without it the damage reaches its HP and it is Knocked Out.
+    eng = make(attacker(ir.DiscardTools(target=OPP_ACTIVE)))
+    after = attack(eng, side(active=mon("A-001")), side(active=mon("T-001", damage=70, tools=["T-103"]),
+                                                        bench=[mon("D-001")]))
+    assert view(after) == after_turn(eng, side(active=mon("A-001"), points=1),
+                                     side(active=mon("D-001"), discard=["T-001", "T-103"]))
+
+
+def test_both_promotions_are_asked_non_turn_player_first():
+    # Both Actives Knocked Out (recoil), each with two Benched Pokémon: the non-turn player chooses first
+    eng = make(attacker(ir.Damage(amount=C(value=20), target=THIS), base=100))
+    mid = attack(eng, side(active=mon("A-001", damage=80), bench=[mon("D-003"), mon("D-004")]),
+                 side(active=mon("D-001"), bench=[mon("D-003"), mon("D-004")]))
+    assert (mid.current_player, mid.pending.kind) == (1, "promote")
+    mid = eng.step(mid, eng.layout.choose(1), 1)  # player 1 promotes Weakling
+    assert (mid.current_player, mid.pending.kind) == (0, "promote")
+    after = eng.step(mid, eng.layout.choose(0), 1)  # player 0 promotes Leafy
+    # (Leafy leaves its Bench spot empty: Bench spots are not reordered)
+    assert view(after) == after_turn(eng, side(active=mon("D-003"), bench=[None, mon("D-004")], discard=["A-001"],
+                                               points=1),
+                                     side(active=mon("D-004"), bench=[mon("D-003")], discard=["D-001"], points=1))
+
+
+def test_ability_damage_knockout_scores_and_needs_no_attack():
+    # "Once during your turn, you may do 20 damage to your opponent's Active Pokémon." A knockout scores 1 for you
+    # and your turn goes on.
+    ab = ir.Activated(steps=(ir.Damage(amount=C(value=20), target=OPP_ACTIVE, by_attack=False),))
+    eng = make(poke("A-001", "Attacker", ability=ab))
+    s = board(eng, side(active=mon("A-001")), side(active=mon("D-001", damage=90), bench=[mon("D-003")]))
+    after = eng.step(s, eng.layout.ability(0), 1)
+    assert view(after) == view(board(eng, side(active=mon("A-001", ability_used=True), points=1),
+                                     side(active=mon("D-003"), discard=["D-001"])))
