@@ -114,6 +114,10 @@ HANDWRITTEN = [
                 "Zone and attach it to this Pokémon. If you do, discard this Pokémon.",
      ir.Activated(requirement=ir.Matches(target=T, filters=(ir.InZone(zone="bench"),)), steps=(
          ir.AttachEnergy(energy=(ir.EnergySel(energy_type="Fire"),), target=T), ir.DiscardPokemon(target=T)))),
+    # "and draws" has the subject of the clause before it: each player, not only the opponent
+    ("trainer", "Each player shuffles their hand into their deck and draws 4 cards.",
+     ir.TrainerEffect(steps=(ir.ShuffleHand(player="both"), ir.Draw(amount=C(4)),
+                             ir.Draw(amount=C(4), player="opponent")))),
     # the card you find there is chosen only if heads: the second sentence belongs to the If
     ("attack", "Flip a coin. If heads, your opponent reveals their hand. Choose a Supporter card you find there and "
                "discard it.",

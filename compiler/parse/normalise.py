@@ -34,8 +34,13 @@ _REPLACE = [
     (re.compile(r"\[([A-Z])\],(?=\S)"), r"[\1], "),
     (re.compile(r"\s+"), " "),
 ]
-_REMINDER = re.compile(r"\s*\((?=[A-Z])[^()]*\.\)")
-"""A parenthesised full sentence is reminder text: it restates a rule and is dropped."""
+_REMINDER = re.compile(r"\s*\((?:This Pok[eé]mon can't evolve during your first turn or the turn you play it"
+                       r"|You still need the necessary Energy to use each attack)\.\)")
+"""Known reminder text: a parenthesised sentence that only restates a rule, dropped. Any other parenthesised
+sentence stays in the text, and the grammar reads it or the text is Unresolved: "(You choose the new Active
+Pokémon.)" changes the meaning and must never be dropped unread."""
+_CHECKED_REMINDER = re.compile(r"\((Your opponent chooses the new Active Pok[eé]mon\.)\)")
+"""A reminder the grammar reads (without its parentheses) and the transformer checks against the step before."""
 _TOKEN = re.compile(r"\[[A-Z]\]|[+-]\d+|\d+|Mr\.|[A-Za-zÀ-ÿ♂♀][\w♂♀'’:-]*|[①②]|[^\s\w]")
 
 
@@ -49,7 +54,7 @@ def keywords() -> frozenset[str]:
 def normalise(text: str) -> str:
     """The text in the spelling the grammar reads (see module docstring)."""
     t = text.replace("’", "'")
-    t = _REMINDER.sub("", t)
+    t = _CHECKED_REMINDER.sub(r"\1", _REMINDER.sub("", t))
     for pat, rep in _REPLACE:
         t = pat.sub(rep, t)
     kw = keywords()

@@ -75,6 +75,23 @@ def _owner_of(t) -> str | None:
 
 
 @dataclass(frozen=True)
+class BareDraw:
+    """"... and draws N cards": the player who draws is the subject of the clause before."""
+
+    amount: ir.Const | ir.Per
+
+
+def _subject_draws(prev, bare: BareDraw) -> list:
+    """The Draw steps of "X shuffles their hand into their deck and draws ...", X being the previous clause's
+    subject; anything else has no subject the IR can tell."""
+    if isinstance(prev, ir.ShuffleHand) and prev.player == "opponent":
+        return [ir.Draw(amount=bare.amount, player="opponent")]
+    if isinstance(prev, ir.ShuffleHand) and prev.player == "both" and isinstance(bare.amount, ir.Const):
+        return [ir.Draw(amount=bare.amount, player=p) for p in ("you", "opponent")]
+    raise Unsupported("'draws' without a subject the IR can tell")
+
+
+@dataclass(frozen=True)
 class OppChooses:
     """"Your opponent chooses the new Active Pokémon." (reminder text written without parentheses)."""
 
@@ -435,7 +452,13 @@ class ToIR(Transformer):
         return clauses
 
     def clauses(self, *cs):
-        return flat(cs)
+        out = []
+        for c in flat(cs):
+            if isinstance(c, BareDraw):
+                out[-1:] = out[-1:] + _subject_draws(out[-1] if out else None, c)
+            else:
+                out.append(c)
+        return out
 
     def if_sentence(self, cond, clauses):
         return [ir.If(condition=cond, then=tuple(clauses))]
@@ -537,6 +560,12 @@ class ToIR(Transformer):
 
     def opp_draw_per(self, count):
         return ir.Draw(amount=ir.Per(each=1, count=count), player="opponent")
+
+    def bare_draw_per(self, count):
+        return BareDraw(ir.Per(each=1, count=count))
+
+    def bare_draw(self, n):
+        return BareDraw(amount(n))
 
     def no_points(self):
         return ir.NoPoints()
