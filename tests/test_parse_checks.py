@@ -1,0 +1,52 @@
+"""The scope checks of compiler/parse/checks.py: readings the grammar accepts but the text does not support are
+Unresolved with a reason that names the problem, and the well-scoped neighbours still parse."""
+
+from __future__ import annotations
+
+import pytest
+
+from compiler import ir
+from compiler.parse import parse_effect
+
+REFUSED = [
+    ("attack", "If heads, this attack does 30 more damage.", "without a coin flip"),
+    ("attack", "This attack does 30 more damage for each heads.", "without a coin flip"),
+    ("attack", "Flip 2 coins. If heads, this attack does 30 more damage.", "'heads' does not fit"),
+    ("attack", "Flip 3 coins. If both of them are heads, this attack does 30 more damage.", "'all_heads' does not fit"),
+    ("attack", "Flip a coin. If at least 2 of them are heads, this attack does 30 more damage.", "'at_least' does not"),
+    ("trainer", "Heal 20 damage from it.", "without a Pokémon selected"),
+    ("attack", "Flip a coin. If heads, your opponent's Active Pokémon is now Asleep. Heal 30 damage from it.",
+     "without a Pokémon selected"),
+    ("attack", "Choose 1 of your opponent's Benched Pokémon. Your opponent's Active Pokémon is now Asleep. This attack "
+               "does 30 damage to that Pokémon.", "after both a chosen Pokémon and another target"),
+    ("attack", "If your opponent's Benched Pokémon has damage on it, this attack does 30 more damage.", "'any' or 'all'"),
+    ("attack", "Flip a coin. If heads, choose a Supporter card you find there and discard it.", "find there"),
+    ("trainer", "Heal all damage from 1 of your Shiinotic or Tsareena. If you do, discard all Energy from that "
+                "Pokémon.", "may do nothing"),
+    ("trainer", "Shuffle your hand into your deck and draws 3 cards.", "'draws' without a subject"),
+    ("attack", "Switch out your opponent's Active Pokémon to the Bench. (You choose the new Active Pokémon.)",
+     "no grammar rule reads '('"),
+]
+
+
+@pytest.mark.parametrize("kind,text,reason", REFUSED, ids=[t[:50] for _, t, _ in REFUSED])
+def test_refused_with_a_reason(kind, text, reason):
+    node = parse_effect(text, kind)
+    assert isinstance(node, ir.Unresolved) and reason in node.reason, node
+
+
+ACCEPTED = [
+    ("attack", "Flip a coin for each Energy attached to this Pokémon. If at least 2 of them are heads, this attack "
+               "does 30 more damage."),
+    ("attack", "Choose 1 of your Benched Pokémon. Flip a coin. If heads, heal 30 damage from that Pokémon."),
+    ("attack", "This Pokémon is now Asleep. Heal 30 damage from it."),
+    ("attack", "Flip a coin. If heads, your opponent reveals their hand. Choose a Supporter card you find there and "
+               "discard it."),
+    ("trainer", "Your opponent shuffles their hand into their deck and draws 3 cards."),
+    ("attack", "Switch out your opponent's Active Pokémon to the Bench. (Your opponent chooses the new Active Pokémon.)"),
+]
+
+
+@pytest.mark.parametrize("kind,text", ACCEPTED, ids=[t[:50] for _, t in ACCEPTED])
+def test_well_scoped_neighbours_parse(kind, text):
+    assert not ir.has_unresolved(parse_effect(text, kind))
