@@ -219,3 +219,14 @@ def key_where(pred, start: int = 1) -> int:
     while not pred(k):
         k += 1
     return k
+
+
+def board_diff(a: Any, b: Any, path: str = "") -> list[str]:
+    """The differences between two views, one line per differing field ('.players[1].slots[0].damage: 40 != 30'):
+    for a readable assertion message (tests/conftest.py can return it from pytest_assertrepr_compare)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return [d for k in sorted(set(a) | set(b), key=str)
+                for d in board_diff(a.get(k, "<missing>"), b.get(k, "<missing>"), f"{path}.{k}")]
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        return [d for i, (x, y) in enumerate(zip(a, b)) for d in board_diff(x, y, f"{path}[{i}]")]
+    return [] if a == b else [f"{path}: {a!r} != {b!r}"]

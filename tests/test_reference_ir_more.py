@@ -6,7 +6,7 @@ import pytest
 
 from compiler import ir
 from compiler.engine_model.rng import Addr, coin
-from reference.testing import atk, board, mon, poke, side, trainer, view
+from reference.testing import atk, board, game_over, mon, poke, side, trainer, view
 
 from tests.test_reference_ir import (OPP, OPP_ACTIVE, OPP_BENCH, THIS, YOUR_BENCH, after_turn, attack, attacker, make,
                                      turn_five)
@@ -388,3 +388,80 @@ def test_ability_damage_knockout_scores_and_needs_no_attack():
     after = eng.step(s, eng.layout.ability(0), 1)
     assert view(after) == view(board(eng, side(active=mon("A-001", ability_used=True), points=1),
                                      side(active=mon("D-003"), discard=["D-001"])))
+
+
+def test_prevent_effects_stops_being_switched_out():
+    # "Prevent all effects of attacks used by your opponent's Pokémon done to this Pokémon." (docs/rules.md: it stops
+    # being switched out) Gust: "Switch in 1 of your opponent's Benched Pokémon to the Active Spot." does nothing.
+    shield = poke("P-005", "Shielded", ability=ir.Passive(modifiers=(ir.PreventEffects(target=THIS),)))
+    eng = make(shield, attacker(ir.Switch(player="opponent", new_active=ir.Choose(among=OPP_BENCH)), base=10))
+    after = attack(eng, side(active=mon("A-001")), side(active=mon("P-005"), bench=[mon("D-001")]))
+    assert view(after) == after_turn(eng, side(active=mon("A-001")),
+                                     side(active=mon("P-005", damage=10), bench=[mon("D-001")]))
+
+
+def test_move_damage_can_knock_out():
+    # "Move 30 damage from this Pokémon to your opponent's Active Pokémon." Dummy had 80: Knocked Out
+    eng = make(attacker(ir.MoveDamage(amount=C(value=30), source=THIS, target=OPP_ACTIVE)))
+    after = attack(eng, side(active=mon("A-001", damage=50)), side(active=mon("D-001", damage=80),
+                                                                   bench=[mon("D-003")]))
+    assert view(after) == after_turn(eng, side(active=mon("A-001", damage=20), points=1),
+                                     side(active=mon("D-003"), discard=["D-001"]))
+
+
+def test_returning_your_only_pokemon_loses_the_game():
+    # "Put this Pokémon and all attached cards into your hand." With no Benched Pokémon, you have no Pokémon in play
+    # and lose (no_pokemon_in_play_loses).
+    eng = make(attacker(ir.ReturnPokemon(target=THIS, to="hand")))
+    after = attack(eng, side(active=mon("A-001", energy="G")), side(active=mon("D-001")))
+    exp = board(eng, side(hand=["A-001"], discard_energy="G"), side(active=mon("D-001")))
+    assert view(after) == game_over(view(exp), 1)
+
+
+def test_heal_never_below_zero_and_knockout_at_exactly_hp():
+    # "Heal 50 damage from this Pokémon." with 20 damage: 0. 30 more damage on 70: exactly its 100 HP, Knocked Out.
+    eng = make(attacker(ir.Heal(amount=C(value=50), target=THIS), base=30))
+    after = attack(eng, side(active=mon("A-001", damage=20)), side(active=mon("D-001", damage=70),
+                                                                   bench=[mon("D-003")]))
+    assert view(after) == after_turn(eng, side(active=mon("A-001"), points=1),
+                                     side(active=mon("D-003"), discard=["D-001"]))
+
+
+def test_evolve_from_deck_on_the_chosen_pokemon_keeps_damage_and_energy():
+    # "Choose 1 of your Pokémon in play. Find a card that evolves from it in your deck and use it to evolve that
+    # Pokémon." Evolving keeps damage and Energy.
+    eng = make(attacker(ir.EvolveFromDeck(target=ir.Choose(among=ir.Among(player="you")))))
+    mid = attack(eng, side(active=mon("A-001"), bench=[mon("T-001", damage=10, energy="L")],
+                           deck=["T-002", "T-101"]), side(active=mon("D-001")))
+    assert mid.pending.options == [0, 1]  # any of your Pokémon (choosing one with no evolution finds nothing)
+    after = eng.step(mid, eng.layout.choose(1), 1)
+    assert view(after) == after_turn(eng, side(active=mon("A-001"), bench=[mon("T-001", "T-002", damage=10,
+                                                                                  energy="L")], deck=["T-101"]),
+                                     side(active=mon("D-001")))
+
+
+def test_self_paralysis_lasts_through_your_next_turn():
+    # 10 "This Pokémon is now Paralyzed." Applied during turn 3: still Paralyzed in turn 5 (its owner's next turn),
+    # removed at the checkup after turn 5.
+    eng = make(attacker(ir.ApplyCondition(target=THIS, conditions=("Paralyzed",)), base=10))
+    s = attack(eng, side(active=mon("A-001")), side(active=mon("D-001")))
+    assert view(s) == after_turn(eng, side(active=mon("A-001", conditions=("Paralyzed",))),
+                                 side(active=mon("D-001", damage=10)))
+    s = eng.step(s, eng.layout.end_turn(), 1)
+    assert view(s) == turn_five(eng, side(active=mon("A-001", conditions=("Paralyzed",))),
+                                side(active=mon("D-001", damage=10)))
+    assert eng.layout.attack(0) not in eng.legal_actions(s)
+    s = eng.step(s, eng.layout.end_turn(), 1)
+    exp = board(eng, side(active=mon("A-001"), current="G", next="G"),
+                side(active=mon("D-001", damage=10), current="G", next="G"), turn=6, turn_player=1)
+    assert view(s) == view(exp)
+
+
+def test_bench_knockout_by_attack_scores_without_promotion():
+    # 10 "This attack also does 20 damage to each of your opponent's Benched Pokémon." Dummy ex on the Bench with
+    # 80 damage is Knocked Out: 2 points; the Active stays.
+    eng = make(attacker(ir.Damage(amount=C(value=20), target=ir.Each(among=OPP_BENCH)), base=10))
+    after = attack(eng, side(active=mon("A-001")), side(active=mon("D-001"), bench=[mon("D-002", damage=80,
+                                                                                          energy="R")]))
+    assert view(after) == after_turn(eng, side(active=mon("A-001"), points=2),
+                                     side(active=mon("D-001", damage=10), discard=["D-002"], discard_energy="R"))

@@ -9,7 +9,7 @@ import pytest
 
 from compiler.engine_model.rng import Addr, coin
 from reference import IllegalAction
-from reference.testing import board, engine, game_over, mon, side, view
+from reference.testing import board, board_diff, engine, game_over, mon, side, view
 
 from tests.test_reference_pool import (CAPE, FOSSIL, MACHOP, MEGA, MEWTWO, OMANYTE, ONIX, PIKA, POTION, PROF,
                                        RAICHU, RULES_POOL, STADIUM, STADIUM2, SUPER)
@@ -629,3 +629,10 @@ def test_at_least_120_interaction_tests_compare_the_whole_board():
     here = Path(__file__).parent
     names = ("test_reference_ir.py", "test_reference_ir_more.py", "test_reference_rules.py")
     assert sum(len(whole_board_tests(here / n)[0]) for n in names) >= 120
+
+
+def test_board_diff_names_each_differing_field():
+    a = view(two(side(active=mon("T-001", damage=10)), side(active=mon("T-003"))))
+    b = view(two(side(active=mon("T-001", damage=20)), side(active=mon("T-003"), hand=["T-101"])))
+    assert board_diff(a, b) == [".players[0].slots[0].damage: 10 != 20", ".players[1].hand: [] != ['T-101']"]
+    assert board_diff(a, a) == []
