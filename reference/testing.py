@@ -114,8 +114,9 @@ def side(**kw) -> Side:
 
 
 def board(eng: Engine, you: Side, opp: Side, turn: int = 3, turn_player: int = 0, first_player: int | None = None,
-          stadium: str | None = None) -> State:
-    """A state in the main phase of `turn_player`'s turn; `you` is player 0, `opp` player 1."""
+          stadium: str | None = None, stadium_owner: int | None = None) -> State:
+    """A state in the main phase of `turn_player`'s turn; `you` is player 0, `opp` player 1. The `stadium` in play
+    belongs to `stadium_owner` (the turn player by default)."""
     db = eng.db
     card_of: list[int] = []
 
@@ -163,7 +164,7 @@ def board(eng: Engine, you: Side, opp: Side, turn: int = 3, turn_player: int = 0
               first_player=first_player if first_player is not None else (0 if turn % 2 == 1 else 1) ^ turn_player,
               phase=MAIN, engine=eng)
     if stadium is not None:
-        s.stadium, s.stadium_owner = inst(stadium), turn_player
+        s.stadium, s.stadium_owner = inst(stadium), turn_player if stadium_owner is None else stadium_owner
     return s
 
 
@@ -191,7 +192,8 @@ def view(s: State) -> dict[str, Any]:
                         pl.supporters_played, "retreats": pl.retreats, "energy_attached": pl.energy_attached})
     return {"turn": s.turn, "turn_player": s.turn_player, "current_player": s.current_player, "phase": s.phase,
             "winner": s.winner, "terminated": s.terminated, "truncated": s.truncated, "pending": None if s.pending is None else (s.pending.kind, list(s.pending.options)),
-            "stadium": cid(s.stadium) if s.stadium >= 0 else None, "players": players,
+            "stadium": cid(s.stadium) if s.stadium >= 0 else None, "stadium_owner": s.stadium_owner,
+            "players": players,
             "durations": sorted(duration_view(s, d) for d in s.durations)}
 
 

@@ -465,3 +465,34 @@ def test_bench_knockout_by_attack_scores_without_promotion():
                                                                                           energy="R")]))
     assert view(after) == after_turn(eng, side(active=mon("A-001"), points=2),
                                      side(active=mon("D-001", damage=10), discard=["D-002"], discard_energy="R"))
+
+
+def test_evolving_makes_the_ability_usable_again():
+    # docs/rules.md: evolving "makes its Ability usable again this turn"
+    evo = poke("E-001", "Evo", stage="stage1", evolves_from="Attacker",
+               ability=ir.Activated(steps=(ir.Draw(amount=C(value=1)),)))
+    eng = make(evo, attacker(base=10))
+    s = board(eng, side(active=mon("A-001", ability_used=True), hand=["E-001"], deck=["T-101"]),
+              side(active=mon("D-001")))
+    s = eng.step(s, eng.layout.play_on(0, 0), 1)
+    assert view(s) == view(board(eng, side(active=mon("A-001", "E-001"), deck=["T-101"]), side(active=mon("D-001"))))
+    s = eng.step(s, eng.layout.ability(0), 1)  # "Draw a card."
+    assert view(s) == view(board(eng, side(active=mon("A-001", "E-001", ability_used=True), hand=["T-101"]),
+                                 side(active=mon("D-001"))))
+
+
+def test_a_search_into_a_full_hand_stops():
+    # "Put 1 random Pokémon from your deck into your hand." With 10 cards in hand nothing moves (hand_limit).
+    eng = make(attacker(ir.Fetch(filter=ir.CardFilter(kind="pokemon"))))
+    after = attack(eng, side(active=mon("A-001"), hand=["T-101"] * 10, deck=["D-001"]), side(active=mon("D-001")))
+    assert view(after) == after_turn(eng, side(active=mon("A-001"), hand=["T-101"] * 10, deck=["D-001"]),
+                                     side(active=mon("D-001")))
+
+
+def test_fetch_to_a_full_bench_leaves_the_card_in_the_deck():
+    # "Put 1 random Basic Pokémon from your deck onto your Bench." With 3 Benched Pokémon (bench_size 3) it stays.
+    eng = make(attacker(ir.Fetch(filter=ir.CardFilter(kind="pokemon"), to="bench")))
+    full = [mon("D-001")] * 3
+    after = attack(eng, side(active=mon("A-001"), bench=full, deck=["D-003"]), side(active=mon("D-001")))
+    assert view(after) == after_turn(eng, side(active=mon("A-001"), bench=full, deck=["D-003"]),
+                                     side(active=mon("D-001")))

@@ -636,3 +636,51 @@ def test_board_diff_names_each_differing_field():
     b = view(two(side(active=mon("T-001", damage=20)), side(active=mon("T-003"), hand=["T-101"])))
     assert board_diff(a, b) == [".players[0].slots[0].damage: 10 != 20", ".players[1].hand: [] != ['T-101']"]
     assert board_diff(a, a) == []
+
+
+def test_a_replaced_stadium_goes_to_its_owners_discard_pile():
+    # "Stadiums: replace the Stadium in play (which goes to its owner's discard pile)": the opponent's Training Area
+    s = two(side(active=mon("T-001"), hand=["T-105"]), side(active=mon("T-001")), stadium="T-104", stadium_owner=1)
+    after = ENG.step(s, L.play(0), 1)
+    assert view(after) == view(two(side(active=mon("T-001")), side(active=mon("T-001"), discard=["T-104"]),
+                                   stadium="T-105", stadium_owner=0))
+
+
+def test_retreat_energy_ties_go_in_type_order():
+    # docs/rules.md: the type with the most Energy goes first, ties broken by type order (Grass before Lightning)
+    s = two(side(active=mon("T-001", energy="GL"), bench=[mon("T-003")]), side(active=mon("T-001")))
+    after = ENG.step(s, L.retreat(1), 1)
+    assert view(after) == view(two(side(active=mon("T-003"), bench=[mon("T-001", energy="L")], discard_energy="G",
+                                        retreats=1), side(active=mon("T-001"))))
+
+
+def test_confusion_self_damage_is_a_parameter():
+    # special_conditions.confusion_self_damage: 30 — tails: the attack fails and the attacker takes 30
+    eng = eng_with(special_conditions={"confusion_self_damage": 30})
+    s = board(eng, side(active=mon("T-003", energy="FF", conditions=("Confused",))), side(active=mon("T-001")))
+    key = next(k for k in range(1, 200) if not coin(k, Addr.CONFUSION, 3))
+    after = eng.step(s, eng.layout.attack(0), key)
+    assert view(after) == next_turn(side(active=mon("T-003", energy="FF", damage=30, conditions=("Confused",))),
+                                    side(active=mon("T-001")), eng)
+
+
+def test_burn_without_the_recovery_coin_stays():
+    # special_conditions.burn_recover_coin: false — Burned does 20 and is never removed by a coin
+    eng = eng_with(special_conditions={"burn_recover_coin": False})
+    s = board(eng, side(active=mon("T-001")), side(active=mon("T-003", conditions=("Burned",))))
+    for key in (1, 2, 3, 4):
+        after = eng.step(s, eng.layout.end_turn(), key)
+        assert view(after) == next_turn(side(active=mon("T-001")),
+                                        side(active=mon("T-003", damage=20, conditions=("Burned",))), eng)
+
+
+def test_checkup_knockout_promotion_choice_comes_before_the_next_turn():
+    # Poison knocks out player 1's Active at the checkup; player 1 chooses the new Active, then their turn 4 starts
+    s = two(side(active=mon("T-001")), side(active=mon("T-001", damage=50, conditions=("Poisoned",)),
+                                            bench=[mon("T-003"), mon("T-007")], deck=["T-101"]))
+    mid = ENG.step(s, L.end_turn(), 1)
+    assert (mid.current_player, mid.pending.kind, mid.players[0].points) == (1, "promote", 1)
+    after = ENG.step(mid, L.choose(1), 2)  # Machop
+    assert view(after) == next_turn(side(active=mon("T-001"), points=1),
+                                    side(active=mon("T-007"), bench=[mon("T-003")], discard=["T-001"],
+                                         hand=["T-101"]))
