@@ -15,7 +15,7 @@ from tests.conftest import CORPUS
 from tests.fixtures_site.fixtures import fresh_site, served  # noqa: F401 (fixtures)
 from tests.fixtures_site.server import Fault
 
-FAST = ["--delay", "0", "--timeout", "2", "--retries", "1", "--no-progress"]
+FAST = ["--delay", "0", "--timeout", "15", "--retries", "1", "--no-progress"]
 
 
 def tcgc(*args: str):

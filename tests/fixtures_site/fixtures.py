@@ -23,7 +23,7 @@ E2E_SETS = ["A1", "A2", "B1a"]
 
 def fast_config(**kw) -> FetchConfig:
     """Politeness delays shrunk for tests; everything else as in production."""
-    base = dict(min_interval=0.0, concurrency=8, backoff=0.01, timeout=2.0, retries=2, max_retry_after=5.0)
+    base = dict(min_interval=0.0, concurrency=8, backoff=0.01, timeout=15.0, retries=2, max_retry_after=5.0)
     return FetchConfig(**{**base, **kw})
 
 
