@@ -188,10 +188,12 @@ def view(s: State) -> dict[str, Any]:
                 "ability_used": pk.ability_used})
         players.append({"points": pl.points, "hand": [cid(i) for i in pl.hand], "deck": sorted(cid(i) for i in pl.deck),
                         "discard": sorted(cid(i) for i in pl.discard), "discard_energy": energy(pl.discard_energy),
-                        "slots": slots, "energy_current": pl.energy_current, "energy_next": pl.energy_next, "supporters_played":
-                        pl.supporters_played, "retreats": pl.retreats, "energy_attached": pl.energy_attached})
+                        "slots": slots, "energy_current": pl.energy_current, "energy_next": pl.energy_next,
+                        "supporters_played": pl.supporters_played, "retreats": pl.retreats,
+                        "energy_attached": pl.energy_attached})
+    pending = None if s.pending is None else (s.pending.kind, list(s.pending.options))
     return {"turn": s.turn, "turn_player": s.turn_player, "current_player": s.current_player, "phase": s.phase,
-            "winner": s.winner, "terminated": s.terminated, "truncated": s.truncated, "pending": None if s.pending is None else (s.pending.kind, list(s.pending.options)),
+            "winner": s.winner, "terminated": s.terminated, "truncated": s.truncated, "pending": pending,
             "stadium": cid(s.stadium) if s.stadium >= 0 else None, "stadium_owner": s.stadium_owner,
             "players": players,
             "durations": sorted(duration_view(s, d) for d in s.durations)}

@@ -154,6 +154,7 @@ def test_ability_damage_is_not_attack_damage():
 
 
 def test_heal_amount_and_heal_all():
+    # "Heal 30 damage from this Pokémon. Heal all damage from each of your Benched Pokémon."
     eng = make(attacker(ir.Heal(amount=C(value=30), target=THIS),
                         ir.Heal(amount=None, target=ir.Each(among=YOUR_BENCH))))
     after = attack(eng, side(active=mon("A-001", damage=50), bench=[mon("D-001", damage=70)]),
@@ -184,6 +185,7 @@ def test_apply_condition_random_picks_one():
 
 
 def test_apply_condition_chosen_by_you():
+    # "Your opponent's Active Pokémon is now Asleep or Paralyzed (your choice)."
     eng = make(attacker(ir.ApplyCondition(target=OPP_ACTIVE, conditions=("Asleep", "Paralyzed"), pick="choose")))
     mid = attack(eng, side(active=mon("A-001")), side(active=mon("D-001")))
     assert mid.pending.kind == "condition" and mid.current_player == 0
@@ -201,6 +203,7 @@ def test_poison_damage_override():
 
 
 def test_conditions_only_affect_the_active():
+    # "Each of your opponent's Benched Pokémon is now Poisoned." Only an Active can be affected
     eng = make(attacker(ir.ApplyCondition(target=ir.Each(among=OPP_BENCH), conditions=("Poisoned",))))
     after = attack(eng, side(active=mon("A-001")), side(active=mon("D-001"), bench=[mon("D-001")]))
     assert view(after) == after_turn(eng, side(active=mon("A-001")), side(active=mon("D-001"), bench=[mon("D-001")]))
@@ -274,9 +277,12 @@ def test_draw_and_draw_until():
 
 
 def test_discard_energy_typed_all_and_random():
+    # "Discard a [R] Energy from this Pokémon. Discard all Energy from your opponent's Active
+    # Pokémon. Discard a random Energy from each of your opponent's Benched Pokémon."
     eng = make(attacker(ir.DiscardEnergy(target=THIS, energy=(ir.EnergySel(count=1, energy_type="Fire"),)),
                         ir.DiscardEnergy(target=OPP_ACTIVE, energy=(ir.EnergySel(count=None),)),
-                        ir.DiscardEnergy(target=ir.Each(among=OPP_BENCH), energy=(ir.EnergySel(count=1),), random=True)))
+                        ir.DiscardEnergy(target=ir.Each(among=OPP_BENCH), energy=(ir.EnergySel(count=1),),
+                                         random=True)))
     after = attack(eng, side(active=mon("A-001", energy="RRW")), side(active=mon("D-001", energy="GGL"),
                                                                         bench=[mon("D-001", energy="W")]))
     exp = after_turn(eng, side(active=mon("A-001", energy="RW"), discard_energy="R"),
@@ -294,6 +300,7 @@ def test_discard_energy_choice_when_types_differ():
 
 
 def test_discard_tools():
+    # "Discard all Pokémon Tools from your opponent's Active Pokémon." (to its owner's discard pile)
     eng = make(attacker(ir.DiscardTools(target=OPP_ACTIVE)))
     after = attack(eng, side(active=mon("A-001")), side(active=mon("D-001", tools=["T-103"])))
     assert view(after) == after_turn(eng, side(active=mon("A-001")), side(active=mon("D-001"), discard=["T-103"]))
@@ -341,6 +348,7 @@ def test_fetch_basic_to_bench_and_from_discard_by_choice():
 
 
 def test_evolve_from_deck():
+    # "Find a card that evolves from 1 of your Benched Pokémon in your deck and evolve it." (damage kept)
     eng = make(attacker(ir.EvolveFromDeck(target=ir.Choose(among=YOUR_BENCH))))
     after = attack(eng, side(active=mon("A-001"), bench=[mon("T-001", damage=10)], deck=["T-002", "T-003"]),
                    side(active=mon("D-001")))
@@ -359,6 +367,7 @@ def test_shuffle_hand_both_players():
 
 
 def test_reveal_hand_and_look_top_change_nothing():
+    # "Your opponent reveals their hand. Look at the top 2 cards of their deck." Nothing moves
     eng = make(attacker(ir.RevealHand(), ir.LookTop(player="opponent", count=2)))
     you, opp = side(active=mon("A-001")), side(active=mon("D-001"), hand=["T-101"], deck=["T-102", "T-103"])
     after = attack(eng, you, opp)
@@ -404,6 +413,7 @@ def test_switch_own_active_only_if():
 
 
 def test_return_pokemon_to_hand_discards_energy():
+    # "Put this Pokémon and all attached cards into your hand." Energy is not a card: discarded
     eng = make(attacker(ir.ReturnPokemon(target=THIS, to="hand")))
     after = attack(eng, side(active=mon("T-001", "A-001", energy="LL", tools=["T-103"]), bench=[mon("D-001")]),
                    side(active=mon("D-001")))
@@ -443,6 +453,8 @@ def test_move_damage():
 
 
 def test_attach_energy_from_zone_to_this_and_chosen_bench():
+    # "Take 2 [R] Energy from your Energy Zone and attach them to this Pokémon. Take a [W]
+    # Energy and attach it to 1 of your Benched Pokémon."
     eng = make(attacker(ir.AttachEnergy(energy=(ir.EnergySel(count=2, energy_type="Fire"),), target=THIS),
                         ir.AttachEnergy(energy=(ir.EnergySel(energy_type="Water"),),
                                         target=ir.Choose(among=YOUR_BENCH))))
@@ -468,6 +480,7 @@ def test_attach_energy_distribute_and_from_discard():
 
 
 def test_move_energy_all_of_a_type():
+    # "Move all [W] Energy from your Benched Pokémon to this Pokémon."
     eng = make(attacker(ir.MoveEnergy(energy=ir.EnergySel(count=None, energy_type="Water"),
                                       source=ir.Each(among=YOUR_BENCH), target=THIS)))
     after = attack(eng, side(active=mon("A-001"), bench=[mon("D-001", energy="WWG")]), side(active=mon("D-001")))
@@ -668,7 +681,8 @@ def test_choose_two_distinct():
     assert len(mid.pending.options) == 2  # the first pick is gone
     after = eng.step(mid, eng.layout.choose(0), 1)
     assert view(after) == after_turn(eng, side(active=mon("A-001")),
-                                     side(active=mon("D-001", damage=10), bench=[mon("D-001"), mon("D-001", damage=10)]))
+                                     side(active=mon("D-001", damage=10),
+                                          bench=[mon("D-001"), mon("D-001", damage=10)]))
 
 
 def test_random_pokemon_count_two_distinct():
@@ -750,6 +764,8 @@ def test_conditions(condition, you, opp, hit):
 
 
 def test_history_ko_last_turn_and_used_attack_last_turn():
+    # 10 "If any of your Pokémon were Knocked Out by damage from an attack during your opponent's
+    # last turn / if this Pokémon used Test during your last turn, this attack does 50 more damage."
     eng = make(cond_attack(ir.History(event="ko_last_turn")))
     s = board(eng, side(active=mon("A-001")), side(active=mon("D-001")))
     s.players[0].ko_by_attack_turn = 2
@@ -771,6 +787,7 @@ def test_history_ko_by_this_attack():
 
 
 def test_coin_outcome_kinds():
+    # 10 "Flip 2 coins. If <all heads / all tails / at least 1 heads>, this attack does 50 more damage."
     for outcome, bits, hit in [("all_heads", (True, True), True), ("all_heads", (True, False), False),
                                ("all_tails", (False, False), True), ("at_least", (True, False), True)]:
         eng = make(attacker(ir.Flip(count=C(value=2)), ir.If(condition=ir.CoinOutcome(outcome=outcome, count=1),
@@ -782,6 +799,7 @@ def test_coin_outcome_kinds():
 
 
 def test_attack_requirement_blocks_the_attack():
+    # "You can use this attack only if you have Leafy in play."
     eng = make(attacker(base=10, requirement=ir.Exists(among=ir.Among(player="you", filters=(
         ir.NameIs(names=("Leafy",)),)))))
     s = board(eng, side(active=mon("A-001")), side(active=mon("D-001")))
@@ -822,6 +840,7 @@ def test_passive_prevent_damage_from_ex():
 
 
 def test_passive_prevent_effects():
+    # "Prevent all effects of attacks used by your opponent's Pokémon done to this Pokémon." (damage still done)
     eng = make(passive(ir.PreventEffects(target=THIS)),
                attacker(ir.ApplyCondition(target=OPP_ACTIVE, conditions=("Asleep",)), base=10))
     after = attack(eng, side(active=mon("A-001")), side(active=mon("P-001")))
@@ -829,6 +848,7 @@ def test_passive_prevent_effects():
 
 
 def test_passive_cant_attack_cant_retreat():
+    # "Your opponent's Active Pokémon can't attack or retreat."
     eng = make(passive(ir.CantRetreat(target=OPP_ACTIVE), ir.CantAttack(target=OPP_ACTIVE)))
     s = board(eng, side(active=mon("P-001")), side(active=mon("D-001", energy="C" * 0), bench=[mon("D-001")]),
               turn_player=1, turn=4)
@@ -871,6 +891,7 @@ def test_passive_no_weakness_and_hp_bonus():
 
 
 def test_passive_cant_play_supporters():
+    # "Your opponent can't play Supporter cards from their hand." (you still can; Items too)
     eng = make(passive(ir.CantPlay(player="opponent", card="supporter")))
     s = board(eng, side(active=mon("D-001"), hand=["T-102", "T-101"]), side(active=mon("P-001")))
     legal = eng.legal_actions(s)
@@ -901,6 +922,8 @@ def trig(event, *steps, **kw):
 
 
 def test_trigger_damaged_by_attack_poisons_attacker():
+    # "If this Pokémon is in the Active Spot and is damaged by an attack, the Attacking Pokémon is
+    # now Poisoned." (10 at the checkup)
     eng = make(trig("damaged_by_attack", ir.ApplyCondition(target=ir.Attacking(), conditions=("Poisoned",)),
                     while_active=True), attacker(base=30))
     after = attack(eng, side(active=mon("A-001")), side(active=mon("R-001")))
@@ -909,6 +932,8 @@ def test_trigger_damaged_by_attack_poisons_attacker():
 
 
 def test_trigger_knocked_out_by_attack_hits_back():
+    # "If this Pokémon is in the Active Spot and is Knocked Out by damage from an attack, do 50 damage
+    # to the Attacking Pokémon."
     eng = make(trig("knocked_out_by_attack", ir.Damage(amount=C(value=50), target=ir.Attacking(), by_attack=False),
                     while_active=True), attacker(base=100))
     after = attack(eng, side(active=mon("A-001")), side(active=mon("R-001"), bench=[mon("D-001")]))
@@ -917,6 +942,7 @@ def test_trigger_knocked_out_by_attack_hits_back():
 
 
 def test_trigger_would_be_knocked_out_survives_at_ten():
+    # "If this Pokémon would be Knocked Out, its remaining HP becomes 10 instead." (150 on 100 HP)
     eng = make(trig("would_be_knocked_out", ir.SetHp(target=THIS, hp=10)), attacker(base=150))
     after = attack(eng, side(active=mon("A-001")), side(active=mon("R-001")))
     assert view(after) == after_turn(eng, side(active=mon("A-001")), side(active=mon("R-001", damage=90)))
@@ -965,7 +991,8 @@ def test_trigger_end_of_first_turn_only():
 
 def test_trigger_checkup_damages_opponent_active():
     eng = make(trig("checkup", ir.Damage(amount=C(value=10), target=OPP_ACTIVE, by_attack=False), while_active=True))
-    # "During Pokémon Checkup, if this Pokémon is in the Active Spot, do 10 damage to your opponent's Active Pokémon."
+    # "During Pokémon Checkup, if this Pokémon is in the Active Spot, do 10 damage to your opponent's Active
+    # Pokémon."
     s = board(eng, side(active=mon("R-001")), side(active=mon("D-001")))
     assert view(eng.step(s, eng.layout.end_turn(), 1)) == after_turn(eng, side(active=mon("R-001")),
                                                                      side(active=mon("D-001", damage=10)))
@@ -1010,6 +1037,7 @@ def test_trigger_knocked_out_any_way_and_opponent_ko_by_holder():
 # --- trainers, abilities, load-time checks -------------------------------------------------------------------------
 
 def test_trainer_requirement():
+    # "You can play this card only if 1 of your Pokémon has damage on it."
     card = trainer("X-001", "Cond Item", "item", ir.TrainerEffect(
         requirement=ir.Exists(among=ir.Among(player="you", filters=(ir.Damaged(),))),
         steps=(ir.Heal(amount=C(value=20), target=ir.Each(among=YOU)),)))

@@ -46,6 +46,7 @@ def test_copy_attack_needs_energy():
 
 
 def test_discard_pokemon_scores_nothing_and_promotes():
+    # "Discard your opponent's Active Pokémon and all attached cards." Not a knockout: no points
     eng = make(attacker(ir.DiscardPokemon(target=OPP_ACTIVE)))
     after = attack(eng, side(active=mon("A-001")), side(active=mon("D-001", energy="G"), bench=[mon("D-003")]))
     exp = after_turn(eng, side(active=mon("A-001")), side(active=mon("D-003"), discard=["D-001"], discard_energy="G"))

@@ -55,6 +55,7 @@ def test_init_deals_opening_hand_with_a_basic_and_enters_setup():
 
 
 def test_first_player_is_drawn_by_the_addressed_coin():
+    # Setup 1: a coin at address FIRST_PLAYER decides who goes first
     ids = ["T-001"] * 20
     for key in range(1, 6):
         s = ENG.init([deck_of(ENG, ids), deck_of(ENG, ids)], key=key)
@@ -82,6 +83,7 @@ def test_setup_places_active_then_bench_then_both_players_done_starts_turn_one()
 
 
 def test_second_player_gets_energy_and_draws_on_turn_two():
+    # Turn start: next Energy becomes current, a new next is drawn; the player draws a card
     s = two(side(active=mon("T-001"), energy="L", deck=["T-001"]),
             side(active=mon("T-001"), energy="L", deck=["T-003", "T-001"]), turn=1, turn_player=0)
     s.players[0].turns_taken = s.players[1].turns_taken = 0
@@ -103,12 +105,14 @@ def test_hand_limit_skips_the_draw():
 
 
 def test_empty_deck_skips_the_draw_without_losing():
+    # Empty deck: the draw is skipped (deck_out_loses is off in Pocket)
     s = two(side(active=mon("T-001")), side(active=mon("T-001"), deck=[]))
     after = ENG.step(s, L.end_turn(), 1)
     assert view(after) == next_turn(side(active=mon("T-001")), side(active=mon("T-001")))
 
 
 def test_empty_deck_loses_when_deck_out_loses():
+    # Empty deck with deck_out_loses: the player who cannot draw loses
     eng = eng_with(deck_out_loses=True)
     s = board(eng, side(active=mon("T-001")), side(active=mon("T-001"), deck=[]))
     after = eng.step(s, eng.layout.end_turn(), 1)
@@ -119,6 +123,7 @@ def test_empty_deck_loses_when_deck_out_loses():
 # --- energy -------------------------------------------------------------------------------------------------------
 
 def test_attach_energy_from_zone_once_per_turn():
+    # The current Zone Energy may be attached to one of your Pokémon, once per turn
     s = two(side(active=mon("T-001"), bench=[mon("T-003")], energy="L", current="L"), side(active=mon("T-001")))
     after = ENG.step(s, L.attach_energy(1), 1)
     exp = two(side(active=mon("T-001"), bench=[mon("T-003", energy="L")], energy="L", energy_attached=1),
@@ -128,6 +133,7 @@ def test_attach_energy_from_zone_once_per_turn():
 
 
 def test_no_attach_when_the_zone_is_empty():
+    # No current Energy in the Zone: nothing to attach
     s = two(side(active=mon("T-001"), energy="L", current=None), side(active=mon("T-001")))
     assert L.attach_energy(0) not in ENG.legal_actions(s)
 
@@ -135,6 +141,7 @@ def test_no_attach_when_the_zone_is_empty():
 # --- playing cards --------------------------------------------------------------------------------------------------
 
 def test_play_basic_to_first_empty_bench_slot():
+    # A Basic Pokémon goes to the first empty Bench slot
     s = two(side(active=mon("T-001"), bench=[mon("T-003")], hand=["T-007"]), side(active=mon("T-001")))
     after = ENG.step(s, L.play(0), 1)
     exp = two(side(active=mon("T-001"), bench=[mon("T-003"), mon("T-007", entered_turn=3)]),
@@ -143,11 +150,13 @@ def test_play_basic_to_first_empty_bench_slot():
 
 
 def test_play_basic_illegal_with_full_bench():
+    # bench_size 3: a full Bench takes no more Pokémon
     s = two(side(active=mon("T-001"), bench=[mon("T-003")] * 3, hand=["T-007"]), side(active=mon("T-001")))
     assert L.play(0) not in ENG.legal_actions(s)
 
 
 def test_evolve_keeps_damage_and_energy_and_clears_conditions():
+    # Evolving keeps damage and Energy and removes Special Conditions
     s = two(side(active=mon("T-001", damage=30, energy="LL", conditions=("Poisoned", "Asleep")), hand=["T-002"]),
             side(active=mon("T-003")))
     after = ENG.step(s, L.play_on(0, 0), 1)
@@ -156,11 +165,13 @@ def test_evolve_keeps_damage_and_energy_and_clears_conditions():
 
 
 def test_evolve_illegal_on_the_turn_played():
+    # Not on the turn the Pokémon was put into play (evolve_same_turn_played off)
     s = two(side(active=mon("T-001", entered_turn=3), hand=["T-002"]), side(active=mon("T-003")))
     assert L.play_on(0, 0) not in ENG.legal_actions(s)
 
 
 def test_evolve_legal_on_the_turn_played_when_the_rule_allows():
+    # evolve_same_turn_played: true allows it
     eng = eng_with(evolve_same_turn_played=True)
     s = board(eng, side(active=mon("T-001", entered_turn=3), hand=["T-002"]), side(active=mon("T-003")))
     after = eng.step(s, eng.layout.play_on(0, 0), 1)
@@ -168,12 +179,14 @@ def test_evolve_legal_on_the_turn_played_when_the_rule_allows():
 
 
 def test_evolve_illegal_on_own_first_turn_even_for_the_second_player():
+    # Not during the player's own first turn: the second player can't evolve on turn 2
     s = two(side(active=mon("T-003")), side(active=mon("T-001"), hand=["T-002"], turns_taken=1), turn=2,
             turn_player=1)
     assert L.play_on(0, 0) not in ENG.legal_actions(s)
 
 
 def test_evolve_on_first_turn_when_the_rule_allows():
+    # first_turn.evolve_on_first_turn: true allows it
     eng = eng_with(first_turn={"evolve_on_first_turn": True})
     s = board(eng, side(active=mon("T-003")), side(active=mon("T-001"), hand=["T-002"], turns_taken=1), turn=2,
               turn_player=1)
@@ -183,17 +196,20 @@ def test_evolve_on_first_turn_when_the_rule_allows():
 
 
 def test_stage2_cannot_skip_stage1():
+    # A Stage 2 evolves only from the Stage 1 it names
     s = two(side(active=mon("T-001"), hand=["T-006"]), side(active=mon("T-003")))
     assert not any(L.decode(a).kind == "play_on" for a in ENG.legal_actions(s))
 
 
 def test_stage2_evolves_a_stage1():
+    # A Stage 2 on the Stage 1 it names: the stack grows
     s = two(side(active=mon("T-001", "T-002"), hand=["T-006"]), side(active=mon("T-003")))
     after = ENG.step(s, L.play_on(0, 0), 1)
     assert view(after) == view(two(side(active=mon("T-001", "T-002", "T-006")), side(active=mon("T-003"))))
 
 
 def test_supporter_once_per_turn():
+    # supporters_per_turn 1; Professor: "Draw 2 cards."
     s = two(side(active=mon("T-001"), hand=["T-102", "T-102"], deck=["T-003"] * 5), side(active=mon("T-001")))
     after = ENG.step(s, L.play(0), 1)
     exp = two(side(active=mon("T-001"), hand=["T-102", "T-003", "T-003"], deck=["T-003"] * 3,
@@ -214,6 +230,7 @@ def test_supporter_on_first_turn_forbidden_by_rule():
 
 
 def test_items_are_not_limited_per_turn():
+    # Items: any number. Potion: "Heal 20 damage from 1 of your Pokémon."
     s = two(side(active=mon("T-001", damage=40), hand=["T-101", "T-101"]), side(active=mon("T-001")))
     s = ENG.step(s, L.play(0), 1)
     after = ENG.step(s, L.play(0), 2)
@@ -222,6 +239,7 @@ def test_items_are_not_limited_per_turn():
 
 
 def test_tool_attaches_once_and_raises_hp():
+    # tools_per_pokemon 1; Giant Cape: "The Pokémon this card is attached to gets +20 HP."
     s = two(side(active=mon("T-001", damage=60 - 10), hand=["T-103", "T-103"]), side(active=mon("T-001")))
     after = ENG.step(s, L.play_on(0, 0), 1)
     exp = two(side(active=mon("T-001", damage=50, tools=["T-103"]), hand=["T-103"]), side(active=mon("T-001")))
@@ -242,6 +260,7 @@ def test_stadium_replaces_the_old_one_into_its_owners_discard():
 # --- fossils ---------------------------------------------------------------------------------------------------------
 
 def test_fossil_plays_as_basic_with_its_hp_and_cannot_retreat():
+    # A fossil is played as a Basic with the HP its text gives (40) and can't retreat
     s = two(side(active=mon("T-001"), hand=["T-106"]), side(active=mon("T-001")))
     after = ENG.step(s, L.play(0), 1)
     assert view(after) == view(two(side(active=mon("T-001"), bench=[mon("T-106")]), side(active=mon("T-001"))))
@@ -258,6 +277,7 @@ def test_fossil_may_be_discarded_from_play():
 
 
 def test_omanyte_evolves_from_helix_fossil():
+    # Omanyte evolves from Helix Fossil
     s = two(side(active=mon("T-106"), hand=["T-008"]), side(active=mon("T-001")))
     after = ENG.step(s, L.play_on(0, 0), 1)
     assert view(after) == view(two(side(active=mon("T-106", "T-008")), side(active=mon("T-001"))))
@@ -266,6 +286,7 @@ def test_omanyte_evolves_from_helix_fossil():
 # --- retreat --------------------------------------------------------------------------------------------------------
 
 def test_retreat_pays_cost_swaps_and_clears_conditions():
+    # Retreat: pay the Retreat Cost (3) in Energy; the Pokémon moving to the Bench loses its conditions
     s = two(side(active=mon("T-003", energy="FFF", conditions=("Poisoned",), damage=20), bench=[mon("T-001")]),
             side(active=mon("T-001")))
     after = ENG.step(s, L.retreat(1), 1)
@@ -282,17 +303,20 @@ def test_retreat_discards_the_most_plentiful_energy_first():
 
 
 def test_retreat_once_per_turn():
+    # retreats_per_turn 1
     s = two(side(active=mon("T-001", energy="LL"), bench=[mon("T-001")], retreats=1), side(active=mon("T-001")))
     assert not any(L.decode(a).kind == "retreat" for a in ENG.legal_actions(s))
 
 
 def test_retreat_needs_enough_energy():
+    # Onix's Retreat Cost is 3: two Energy are not enough
     s = two(side(active=mon("T-003", energy="FF"), bench=[mon("T-001")]), side(active=mon("T-001")))
     assert L.retreat(1) not in ENG.legal_actions(s)
 
 
 @pytest.mark.parametrize("cond", ["Asleep", "Paralyzed"])
 def test_asleep_or_paralyzed_cannot_retreat_or_attack(cond):
+    # An Asleep or Paralyzed Active can't attack or retreat
     s = two(side(active=mon("T-001", energy="LL", conditions=(cond,)), bench=[mon("T-001")]),
             side(active=mon("T-001")))
     kinds = {L.decode(a).kind for a in ENG.legal_actions(s)}
@@ -319,6 +343,7 @@ def test_attack_cost_typed_and_colorless():
 
 
 def test_attack_deals_printed_damage_ends_turn_and_opponent_draws():
+    # Thunder (LL) 40: the attack ends the turn; the opponent's turn starts with Energy and a draw
     s = two(side(active=mon("T-001", energy="LL")), side(active=mon("T-003"), deck=["T-001"], energy="F", next="F"))
     after = ENG.step(s, L.attack(1), 1)
     exp = two(side(active=mon("T-001", energy="LL")),
@@ -348,7 +373,8 @@ def test_first_player_may_attack_on_turn_one_unless_the_rule_forbids():
 
 def test_knockout_scores_one_discards_everything_and_auto_promotes_the_only_bench():
     s = two(side(active=mon("T-003", energy="FF")),
-            side(active=mon("T-001", "T-002", damage=40, energy="LL", tools=["T-103"]), bench=[mon("T-007")]))  # 40+60+20 = 120 HP
+            side(active=mon("T-001", "T-002", damage=40, energy="LL", tools=["T-103"]),
+                 bench=[mon("T-007")]))  # Raichu 100 + Cape 20 = 120 HP: 40 + Slam 60 + Weakness 20 = 120
     after = ENG.step(s, L.attack(0), 1)
     exp = two(side(active=mon("T-003", energy="FF"), points=1),
               side(active=mon("T-007"), discard=["T-001", "T-002", "T-103"], discard_energy="LL", current="G",
@@ -358,6 +384,7 @@ def test_knockout_scores_one_discards_everything_and_auto_promotes_the_only_benc
 
 
 def test_knockout_promotion_is_the_owners_choice():
+    # Promotion is the owner's decision (two Benched Pokémon: a choice)
     s = two(side(active=mon("T-003", energy="FF")), side(active=mon("T-001"), bench=[mon("T-007"), mon("T-004")]))
     mid = ENG.step(s, L.attack(0), 1)
     assert mid.phase == "choice" and mid.current_player == 1 and mid.pending.kind == "promote"
@@ -393,6 +420,7 @@ def test_three_points_win():
 
 
 def test_no_pokemon_left_loses():
+    # no_pokemon_in_play_loses: a player with no Pokémon in play loses
     s = two(side(active=mon("T-003", energy="FF")), side(active=mon("T-001")))
     after = ENG.step(s, L.attack(0), 1)
     exp = two(side(active=mon("T-003", energy="FF"), points=1), side(discard=["T-001"]))
@@ -412,6 +440,7 @@ def test_turn_limit_is_a_tie_by_default_and_can_go_to_points():
 
 
 def test_points_to_win_is_a_parameter():
+    # points_to_win: 1 — the first knockout wins
     eng = eng_with(points_to_win=1)
     s = board(eng, side(active=mon("T-003", energy="FF")), side(active=mon("T-001"), bench=[mon("T-007")]))
     exp = board(eng, side(active=mon("T-003", energy="FF"), points=1), side(bench=[mon("T-007")], discard=["T-001"]))
@@ -421,6 +450,7 @@ def test_points_to_win_is_a_parameter():
 # --- special conditions and checkup --------------------------------------------------------------------------------
 
 def test_poison_does_ten_at_checkup():
+    # Checkup: Poisoned does poison_damage (10)
     s = two(side(active=mon("T-001")), side(active=mon("T-003", conditions=("Poisoned",))))
     after = ENG.step(s, L.end_turn(), 1)
     assert view(after) == next_turn(side(active=mon("T-001")), side(active=mon("T-003", damage=10,
@@ -428,6 +458,7 @@ def test_poison_does_ten_at_checkup():
 
 
 def test_poison_damage_is_a_parameter():
+    # special_conditions.poison_damage: 30
     eng = eng_with(special_conditions={"poison_damage": 30})
     s = board(eng, side(active=mon("T-001")), side(active=mon("T-003", conditions=("Poisoned",))))
     assert view(eng.step(s, eng.layout.end_turn(), 1)) == next_turn(
@@ -436,6 +467,7 @@ def test_poison_damage_is_a_parameter():
 
 @pytest.mark.parametrize("heads", [True, False])
 def test_burn_does_twenty_then_a_coin_may_recover(heads):
+    # Checkup: Burned does 20, then a coin: heads removes Burned
     s = two(side(active=mon("T-001")), side(active=mon("T-003", conditions=("Burned",))))
     key = next(k for k in range(1, 200) if coin(k, Addr.CHECKUP_BURN + 1, 3) == heads)
     after = ENG.step(s, L.end_turn(), key)
@@ -445,6 +477,7 @@ def test_burn_does_twenty_then_a_coin_may_recover(heads):
 
 @pytest.mark.parametrize("heads", [True, False])
 def test_asleep_wakes_on_heads_at_checkup(heads):
+    # Checkup: Asleep flips a coin, heads wakes it
     s = two(side(active=mon("T-001", conditions=("Asleep",))), side(active=mon("T-003")))
     key = next(k for k in range(1, 200) if coin(k, Addr.CHECKUP_SLEEP + 0, 3) == heads)
     after = ENG.step(s, L.end_turn(), key)
@@ -476,6 +509,7 @@ def test_confused_attack_needs_heads(heads):
 
 
 def test_checkup_knockout_scores_for_the_opponent():
+    # A checkup knockout scores for the opponent of the owner; the owner promotes
     s = two(side(active=mon("T-001", damage=50, conditions=("Poisoned",)), bench=[mon("T-003")]),
             side(active=mon("T-003")))
     after = ENG.step(s, L.end_turn(), 1)
@@ -485,6 +519,7 @@ def test_checkup_knockout_scores_for_the_opponent():
 
 
 def test_checkup_order_is_a_parameter_and_both_actives_are_checked():
+    # Each checkup step looks at the turn player's Active, then the opponent's
     s = two(side(active=mon("T-001", conditions=("Poisoned",))), side(active=mon("T-003", conditions=("Poisoned",))))
     after = ENG.step(s, L.end_turn(), 1)
     assert view(after) == next_turn(side(active=mon("T-001", damage=10, conditions=("Poisoned",))),
@@ -494,6 +529,7 @@ def test_checkup_order_is_a_parameter_and_both_actives_are_checked():
 # --- API behaviour ----------------------------------------------------------------------------------------------------
 
 def test_illegal_action_raises_a_clear_error():
+    # API: an action not in legal_actions raises IllegalAction naming it
     s = two(side(active=mon("T-001")), side(active=mon("T-001")))
     with pytest.raises(IllegalAction, match="illegal action .*attack:0"):
         ENG.step(s, L.attack(0), 1)
@@ -502,6 +538,7 @@ def test_illegal_action_raises_a_clear_error():
 
 
 def test_step_never_changes_its_input_state():
+    # API: step returns a new state; its input is unchanged
     s = two(side(active=mon("T-003", energy="FF")), side(active=mon("T-001"), bench=[mon("T-007")]))
     before = view(s)
     ENG.step(s, L.attack(0), 1)
@@ -509,6 +546,7 @@ def test_step_never_changes_its_input_state():
 
 
 def test_observe_hides_the_opponents_hand_and_deck_order():
+    # API: observe shows counts, never hidden cards
     s = two(side(active=mon("T-001"), hand=["T-002"], deck=["T-003", "T-001"]),
             side(active=mon("T-001"), hand=["T-004", "T-005"], deck=["T-006"]))
     obs = ENG.observe(s, 0)
@@ -632,6 +670,7 @@ def test_at_least_120_interaction_tests_compare_the_whole_board():
 
 
 def test_board_diff_names_each_differing_field():
+    # The helper behind readable failures of whole-board tests
     a = view(two(side(active=mon("T-001", damage=10)), side(active=mon("T-003"))))
     b = view(two(side(active=mon("T-001", damage=20)), side(active=mon("T-003"), hand=["T-101"])))
     assert board_diff(a, b) == [".players[0].slots[0].damage: 10 != 20", ".players[1].hand: [] != ['T-101']"]
