@@ -723,3 +723,12 @@ def test_checkup_knockout_promotion_choice_comes_before_the_next_turn():
     assert view(after) == next_turn(side(active=mon("T-001"), points=1),
                                     side(active=mon("T-007"), bench=[mon("T-003")], discard=["T-001"],
                                          hand=["T-101"]))
+
+
+def test_zone_energy_next_becomes_current_and_a_new_next_is_drawn_from_the_zone_types():
+    # Turn start: "the next Energy becomes current and a new next is drawn from the deck's Energy types" (L or W)
+    s = two(side(active=mon("T-001")), side(active=mon("T-001"), energy="LW", next="W"))
+    after = ENG.step(s, L.end_turn(), 1)
+    assert view(after) in [view(two(side(active=mon("T-001")), side(active=mon("T-001"), energy="LW", current="W",
+                                                                    next=n), turn=4, turn_player=1))
+                           for n in "LW"]
