@@ -497,3 +497,39 @@ def test_fetch_to_a_full_bench_leaves_the_card_in_the_deck():
     after = attack(eng, side(active=mon("A-001"), bench=full, deck=["D-003"]), side(active=mon("D-001")))
     assert view(after) == after_turn(eng, side(active=mon("A-001"), bench=full, deck=["D-003"]),
                                      side(active=mon("D-001")))
+
+
+def test_hit_back_trigger_can_knock_out_the_attacker_too():
+    # "If this Pokémon is in the Active Spot and is Knocked Out by damage from an attack, do 50 damage to the
+    # Attacking Pokémon." Both are Knocked Out: each side scores 1 and promotes.
+    hit_back = poke("R-003", "Avenger", ability=ir.Triggered(
+        trigger=ir.Trigger(event="knocked_out_by_attack", while_active=True),
+        steps=(ir.Damage(amount=C(value=50), target=ir.Attacking(), by_attack=False),)))
+    eng = make(hit_back, attacker(base=100))
+    after = attack(eng, side(active=mon("A-001", damage=60), bench=[mon("D-003")]),
+                   side(active=mon("R-003"), bench=[mon("D-001")]))
+    assert view(after) == after_turn(eng, side(active=mon("D-003"), discard=["A-001"], points=1),
+                                     side(active=mon("D-001"), discard=["R-003"], points=1))
+
+
+def test_rocky_helmet_still_hits_when_its_holder_is_knocked_out():
+    # Rocky Helmet: "... is damaged by an attack ..., do 20 damage to the Attacking Pokémon." (docs/rules.md:
+    # damaged_by_attack also when Knocked Out). Both Knocked Out; the Tool goes with its holder.
+    helmet = trainer("H-001", "Rocky Helmet", "tool", ir.Tool(effects=(ir.Triggered(
+        trigger=ir.Trigger(event="damaged_by_attack", while_active=True),
+        steps=(ir.Damage(amount=C(value=20), target=ir.Attacking(), by_attack=False),)),)))
+    eng = make(helmet, attacker(base=30))
+    after = attack(eng, side(active=mon("A-001", damage=90), bench=[mon("D-003")]),
+                   side(active=mon("D-001", damage=90, tools=["H-001"]), bench=[mon("D-004")]))
+    assert view(after) == after_turn(eng, side(active=mon("D-003"), discard=["A-001"], points=1),
+                                     side(active=mon("D-004"), discard=["D-001", "H-001"], points=1))
+
+
+def test_lasting_effects_on_a_knocked_out_pokemon_end():
+    # "Your opponent's Active Pokémon is now Poisoned. During your opponent's next turn, the Defending Pokémon can't
+    # attack." The poison knocks it out at the checkup: the effect leaves with it (docs/rules.md).
+    eng = make(attacker(ir.ApplyCondition(target=OPP_ACTIVE, conditions=("Poisoned",)),
+                        ir.Lasting(duration="opponent_next_turn", modifier=ir.CantAttack(target=ir.Defending()))))
+    after = attack(eng, side(active=mon("A-001")), side(active=mon("D-001", damage=90), bench=[mon("D-003")]))
+    assert view(after) == after_turn(eng, side(active=mon("A-001"), points=1),
+                                     side(active=mon("D-003"), discard=["D-001"]))
