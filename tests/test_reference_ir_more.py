@@ -533,3 +533,19 @@ def test_lasting_effects_on_a_knocked_out_pokemon_end():
     after = attack(eng, side(active=mon("A-001")), side(active=mon("D-001", damage=90), bench=[mon("D-003")]))
     assert view(after) == after_turn(eng, side(active=mon("A-001"), points=1),
                                      side(active=mon("D-003"), discard=["D-001"]))
+
+
+def test_energy_attached_trigger_ignores_effects_that_attach():
+    # "Whenever you attach an Energy from your Energy Zone to this Pokémon, it is now Asleep." docs/rules.md: only
+    # the Energy Zone attachment action, not an Item that attaches ("Take a [G] Energy ... attach it to your
+    # Active Pokémon.")
+    sleepy = poke("R-004", "Sleepy", ability=ir.Triggered(trigger=ir.Trigger(event="energy_attached"),
+                                                          steps=(ir.ApplyCondition(target=THIS,
+                                                                                   conditions=("Asleep",)),)))
+    item = trainer("X-005", "Charger", "item", ir.TrainerEffect(steps=(ir.AttachEnergy(
+        energy=(ir.EnergySel(energy_type="Grass"),), target=ir.Active(player="you")),)))
+    eng = make(sleepy, item)
+    s = board(eng, side(active=mon("R-004"), hand=["X-005"]), side(active=mon("D-001")))
+    after = eng.step(s, eng.layout.play(0), 1)
+    assert view(after) == view(board(eng, side(active=mon("R-004", energy="G"), discard=["X-005"]),
+                                     side(active=mon("D-001"))))

@@ -732,3 +732,11 @@ def test_zone_energy_next_becomes_current_and_a_new_next_is_drawn_from_the_zone_
     assert view(after) in [view(two(side(active=mon("T-001")), side(active=mon("T-001"), energy="LW", current="W",
                                                                     next=n), turn=4, turn_player=1))
                            for n in "LW"]
+
+
+def test_an_active_fossil_discarded_from_play_is_replaced_from_the_bench():
+    # A fossil "during your turn may be discarded from play (not a knockout, no points)"; an empty Active Spot is
+    # filled from the Bench (one option: automatic)
+    s = two(side(active=mon("T-106"), bench=[mon("T-001")]), side(active=mon("T-001")))
+    after = ENG.step(s, L.ability(0), 1)
+    assert view(after) == view(two(side(active=mon("T-001"), discard=["T-106"]), side(active=mon("T-001"))))
