@@ -17,3 +17,11 @@ def corpus() -> Path:
     """The ../shared/data/pocket corpus; CI always has it beside the repo."""
     assert CORPUS.is_dir(), f"corpus not found at {CORPUS} (../shared must sit beside the repo)"
     return CORPUS
+
+
+def pytest_assertrepr_compare(op, left, right):
+    """Two engine board views compared with == fail with one line per differing field, not a wall of dicts."""
+    if op == "==" and isinstance(left, dict) and isinstance(right, dict) and "players" in left and "players" in right:
+        from reference.testing import board_diff
+        return ["engine boards differ:"] + board_diff(left, right)
+    return None
