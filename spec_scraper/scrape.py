@@ -8,7 +8,6 @@ from pathlib import Path
 
 from compiler.diagnostics import Diagnostic, SpecError, display_path
 from compiler.spec import CardSetFile, write_card_set
-from compiler.yaml_io import load_yaml, plain
 
 from .crawl import ScrapeOptions, scrape_site
 from .fetch import Fetcher, FetchError
@@ -69,7 +68,3 @@ def read_rules(source: str, out_dir: Path, options: ScrapeOptions) -> tuple[list
             raise SpecError(Diagnostic(display_path(source), f"cannot read rules page: {e.strerror}")) from None
     return find_rules(soup_of(text))
 
-
-def read_card_set(path: str | Path) -> CardSetFile:
-    """A card-set YAML file this scraper wrote, read back."""
-    return CardSetFile.model_validate(plain(load_yaml(path)))

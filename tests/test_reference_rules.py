@@ -11,8 +11,7 @@ from compiler.engine_model.rng import Addr, coin
 from reference import IllegalAction
 from reference.testing import board, board_diff, engine, game_over, mon, side, view
 
-from tests.test_reference_pool import (CAPE, FOSSIL, MACHOP, MEGA, MEWTWO, OMANYTE, ONIX, PIKA, POTION, PROF,
-                                       RAICHU, RULES_POOL, STADIUM, STADIUM2, SUPER)
+from tests.test_reference_pool import (RULES_POOL)
 
 ENG = engine(RULES_POOL)
 L = ENG.layout

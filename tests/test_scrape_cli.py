@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from compiler.cli import main
-from spec_scraper.scrape import read_card_set
+from compiler.spec import load_card_set
 from spec_scraper.summary import unparsed_effects
 from tests.conftest import CORPUS
 from tests.fixtures_site.fixtures import fresh_site, served  # noqa: F401 (fixtures)
@@ -28,7 +28,7 @@ def test_scrape_url_prints_the_summary(fresh_site, tmp_path):
     assert f"wrote {tmp_path / 'cards' / 'F1.yaml'}: set F1 (Fault Drills), 8 cards" in res.output
     assert "cards written: 8" in res.output and "cards failed: 0" in res.output
     assert "effect texts not yet parsed:" in res.output
-    assert len(read_card_set(tmp_path / "cards" / "F1.yaml").cards) == 8
+    assert len(load_card_set(tmp_path / "cards" / "F1.yaml")[0].cards) == 8
     assert "evolves from cards in no scraped set: Ivysaur, Metapod (scrape their sets too" in res.output
 
 
@@ -68,7 +68,7 @@ def test_unreachable_index_is_a_located_error(fresh_site, tmp_path):
 def test_jsonl_dump_as_a_path(tmp_path):
     res = tcgc("scrape", str(CORPUS / "A1a.jsonl"), "-o", str(tmp_path), "--no-progress")
     assert res.exit_code == 0, res.output
-    cards = read_card_set(tmp_path / "cards" / "A1a.yaml").cards
+    cards = load_card_set(tmp_path / "cards" / "A1a.yaml")[0].cards
     assert len(cards) == 68 and cards[0].source.endswith("A1a.jsonl")
     assert (tmp_path / "spec.yaml").is_file()
 
@@ -79,7 +79,7 @@ def test_json_dump_as_a_path(tmp_path):
     dump.write_text(__import__("json").dumps(records[:5]), encoding="utf-8")
     res = tcgc("scrape", str(dump), "-o", str(tmp_path / "out"), "--no-progress")
     assert res.exit_code == 0, res.output
-    assert [c.id for c in read_card_set(tmp_path / "out" / "cards" / "A1a.yaml").cards] == [
+    assert [c.id for c in load_card_set(tmp_path / "out" / "cards" / "A1a.yaml")[0].cards] == [
         r["id"] for r in records[:5]]
 
 

@@ -9,7 +9,8 @@ import pytest
 from compiler.diagnostics import SpecError
 
 from spec_scraper.crawl import ScrapeOptions
-from spec_scraper.scrape import read_card_set, scrape
+from compiler.spec import load_card_set
+from spec_scraper.scrape import scrape
 from tests.fixtures_site.fixtures import fast_config, fresh_site, served  # noqa: F401 (fixtures)
 from tests.fixtures_site.limitless_site import SMALL_SET_IDS, render_card
 from tests.fixtures_site.server import Fault
@@ -23,7 +24,7 @@ def run(srv, out, **fetch):
 
 
 def written_ids(out) -> list[str]:
-    return [c.id for c in read_card_set(out / "cards" / "F1.yaml").cards]
+    return [c.id for c in load_card_set(out / "cards" / "F1.yaml")[0].cards]
 
 
 def all_but(*numbers: int) -> list[str]:
@@ -120,7 +121,7 @@ def test_non_utf8_page_is_decoded_and_flagged(fresh_site, served, tmp_path):
     [warning] = result.warnings
     assert warning.url.endswith("/cards/F1/7")
     assert warning.reason.startswith("page is not valid utf-8 at byte") and "windows-1252" in warning.reason
-    card = read_card_set(tmp_path / "cards" / "F1.yaml").cards[6]
+    card = load_card_set(tmp_path / "cards" / "F1.yaml")[0].cards[6]
     assert card.attacks[0].text == rec["attacks"][0]["text"] and "é" in card.attacks[0].text
 
 

@@ -10,7 +10,7 @@ import time
 from click.testing import CliRunner
 
 from compiler.cli import main
-from spec_scraper.scrape import read_card_set
+from compiler.spec import load_card_set
 from spec_scraper.state import STATE_DIR
 from tests.conftest import ROOT
 from tests.fixtures_site.fixtures import fresh_site, served  # noqa: F401 (fixtures)
@@ -33,7 +33,7 @@ def test_sigint_keeps_scraped_cards_and_resume_fetches_nothing_twice(fresh_site,
     _, err = proc.communicate(timeout=30)
     assert proc.returncode == 130, err
     assert "interrupted: the cards scraped so far are written; rerun with --resume" in err
-    kept = [c.id for c in read_card_set(tmp_path / "cards" / "F1.yaml").cards]
+    kept = [c.id for c in load_card_set(tmp_path / "cards" / "F1.yaml")[0].cards]
     assert 3 <= len(kept) < 8 and kept == [f"F1-{n:03d}" for n in range(1, len(kept) + 1)]
 
     with site.lock:
@@ -41,7 +41,7 @@ def test_sigint_keeps_scraped_cards_and_resume_fetches_nothing_twice(fresh_site,
     res = CliRunner().invoke(main, [*args, "--resume"])
     assert res.exit_code == 0, res.output
     assert f"cards written: 8 ({len(kept)} from the earlier run)" in res.output
-    assert [c.id for c in read_card_set(tmp_path / "cards" / "F1.yaml").cards] == [f"F1-{n:03d}" for n in range(1, 9)]
+    assert [c.id for c in load_card_set(tmp_path / "cards" / "F1.yaml")[0].cards] == [f"F1-{n:03d}" for n in range(1, 9)]
     for n in range(1, len(kept) + 1):
         assert site.hits[f"/cards/F1/{n}"] == 1  # kept cards were never fetched again
     assert site.hits["/cards"] == 1 and site.hits["/cards/F1"] == 1  # index and set page came from the cache

@@ -8,7 +8,7 @@ from pydantic import TypeAdapter
 from compiler.diagnostics import SpecError
 from compiler.spec import Card, load_spec
 from spec_scraper.crawl import ScrapeOptions
-from spec_scraper.scrape import read_card_set as load_card_set
+from compiler.spec import load_card_set
 from spec_scraper.scrape import scrape
 from spec_scraper.sources.jsonl import corpus_record_to_card
 from tests.fixtures_site.fixtures import E2E_SETS, e2e, fast_config, served  # noqa: F401 (fixtures)
@@ -25,7 +25,7 @@ def _without_source(card):
 def test_scraped_sets_equal_the_corpus_card_for_card(e2e, served):
     assert not e2e.result.failed, e2e.result.failed[:5]
     for code in E2E_SETS:
-        scraped = load_card_set(e2e.out / "cards" / f"{code}.yaml")
+        scraped = load_card_set(e2e.out / "cards" / f"{code}.yaml")[0]
         want = [_CARD.validate_python(corpus_record_to_card(r)) for r in served.expected[code]]
         assert scraped.set == code
         assert len(scraped.cards) == len(want)
@@ -40,12 +40,12 @@ def test_every_card_names_its_source_page(e2e, served):
 
 
 def test_the_hand_written_stadium_page_is_scraped(e2e):
-    [card] = load_card_set(e2e.out / "cards" / "X1.yaml").cards
+    [card] = load_card_set(e2e.out / "cards" / "X1.yaml")[0].cards
     assert _without_source(card) == _CARD.validate_python(STADIUM_CARD)
 
 
 def test_set_names_come_from_the_index(e2e):
-    assert load_card_set(e2e.out / "cards" / "A1.yaml").name == "Genetic Apex"
+    assert load_card_set(e2e.out / "cards" / "A1.yaml")[0].name == "Genetic Apex"
     assert e2e.result.set_names["B1a"] == "Crimson Blaze"
 
 
