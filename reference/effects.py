@@ -1035,13 +1035,18 @@ class Interpreter:
                     pk.energy[u] += 1
         ctx.done = len(units)
 
-    def do_move_energy(self, ctx: Ctx, st, path) -> None:
-        g = ctx.g
+    def move_ends(self, ctx: Ctx, st, path) -> tuple[list, Any] | None:
+        """Sources and the one destination of a move step (its first target), or None without a destination."""
         srcs = self.targets(ctx, st.source, path + (0,))
         dsts = self.targets(ctx, st.target, path + (1,))
-        if not dsts:
+        return (srcs, dsts[0]) if dsts else None
+
+    def do_move_energy(self, ctx: Ctx, st, path) -> None:
+        g = ctx.g
+        ends = self.move_ends(ctx, st, path)
+        if ends is None:
             return
-        dst = dsts[0]
+        srcs, dst = ends
         t = energy_index(st.energy.energy_type)
         moved = 0
         for src in srcs:
@@ -1231,11 +1236,10 @@ class Interpreter:
 
     def do_move_damage(self, ctx: Ctx, st, path) -> None:
         g = ctx.g
-        srcs = self.targets(ctx, st.source, path + (0,))
-        dsts = self.targets(ctx, st.target, path + (1,))
-        if not dsts:
+        ends = self.move_ends(ctx, st, path)
+        if ends is None:
             return
-        dst = dsts[0]
+        srcs, dst = ends
         dp = g.where(dst)[0]
         for src in srcs:
             if src is dst or self.effects_prevented(ctx, dst):
