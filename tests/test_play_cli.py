@@ -92,3 +92,11 @@ def test_private_log_details_are_shown_only_to_their_player():
     line = "player 1 looks at the top of player 0's deck [player 1 sees: Pikachu]"
     assert public_line(line, 0) == "player 1 looks at the top of player 0's deck"
     assert public_line(line, 1) == line
+
+
+def test_three_decks_is_an_error():
+    r = CliRunner().invoke(main, ["play", str(EXAMPLE_SPEC), "--deck", "mewtwo-gardevoir", "--deck",
+                                  "charizard-moltres", "--deck", "mewtwo-gardevoir", "--human", "none"])
+    assert r.exit_code == 2, r.output
+    assert "at most two --deck" in r.output and "got 3" in r.output
+    assert r.exception is None or isinstance(r.exception, SystemExit)

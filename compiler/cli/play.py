@@ -8,12 +8,13 @@ import re
 
 import click
 
+from ..diagnostics import Diagnostic, SpecError
 from ..spec import load_spec
 
 
 @click.command("play")
 @click.argument("spec", type=click.Path(dir_okay=False))
-@click.option("--deck", "decks", multiple=True, help="Deck name from the spec (give two; one is used twice).")
+@click.option("--deck", "decks", multiple=True, help="Deck name from the spec (give one or two; one is used twice).")
 @click.option("--random-decks", is_flag=True, help="Random legal decks from the executable part of the pool.")
 @click.option("--bot", type=click.Choice(["random", "greedy"]), default="greedy", show_default=True,
               help="The bot's policy.")
@@ -28,6 +29,9 @@ def command(spec: str, decks: tuple[str, ...], random_decks: bool, bot: str, hum
     from reference.bots import BOTS
     from reference.session import describe_action, pick_decks, render_board, step_key
 
+    if len(decks) > 2:
+        raise SpecError(Diagnostic("tcgc play", f"give at most two --deck options, one per player (got {len(decks)}: "
+                                   f"{', '.join(decks)})", field="--deck"))
     loaded = load_spec(spec)
     engine = Engine.from_spec(loaded)
     chosen = pick_decks(engine, loaded, decks, random_decks, random.Random(seed), spec)
