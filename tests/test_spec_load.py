@@ -38,6 +38,8 @@ CASES = [
     ("missing_card_set.yaml", "missing_card_set.yaml", 4, "card_sets[1]", "card set file not found"),
     ("unknown_preset.yaml", "unknown_preset.yaml", 2, "rules.preset", "unknown preset 'hearthstone'"),
     ("bad_override.yaml", "bad_override.yaml", 4, "rules.overrides.bench_size", "greater than or equal to 0"),
+    ("duplicate_deck.yaml", "duplicate_deck.yaml", 8, "decks[1](grass).name",
+     "duplicate deck name 'grass' (first defined at duplicate_deck.yaml:5)"),
 ]
 
 

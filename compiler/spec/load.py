@@ -179,6 +179,15 @@ def load_spec(path: str | Path) -> LoadedSpec:
             diags.append(Diagnostic(set_file.shown, f"{cid} {card.name} evolves from {card.evolves_from!r}, "
                                     "which is no card in the pool", line, col, f"cards[{j}]({cid}).evolves_from"))
 
+    first_deck: dict[str, int] = {}  # deck name -> index of its first definition
+    for k, deck in enumerate(spec.decks):
+        if deck.name in first_deck:
+            line, col = locate(raw, ("decks", k, "name"))
+            first_line, _ = locate(raw, ("decks", first_deck[deck.name], "name"))
+            diags.append(Diagnostic(shown, f"duplicate deck name {deck.name!r} (first defined at {shown}:{first_line})",
+                                    line, col, f"decks[{k}]({deck.name}).name"))
+        else:
+            first_deck[deck.name] = k
     if rules is not None:
         for k, deck in enumerate(spec.decks):
             diags.extend(check_deck(deck, cards, rules, shown, raw, k))
