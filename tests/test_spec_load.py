@@ -158,3 +158,24 @@ def test_wrong_shapes_in_a_deck_are_located(tmp_path):
         load_spec(tmp_path / "s.yaml")
     got = [(d.line, d.field) for d in info.value.diagnostics]
     assert got == [(5, "decks[0](d).energy"), (6, "decks[0](d).cards")]
+
+
+def test_unknown_top_level_key_does_not_hide_the_other_errors():
+    with pytest.raises(SpecError) as info:
+        load_spec("unknown_key_and_deck.yaml")
+    got = sorted((d.line, d.field, d.message) for d in info.value.diagnostics)
+    assert [(line, fld) for line, fld, _ in got] == [
+        (2, "card_sets[1]"), (3, "deks"), (7, "decks[0](short).cards"), (9, "decks[1](shapeless).energy"),
+        (13, "decks[2](typo).cards"), (13, "decks[2](typo).cards"), (13, "decks[2](typo).cards.A1-999")]
+    messages = " | ".join(m for _, _, m in got)
+    assert "card set file not found" in messages and "unknown key" in messages
+    assert "deck has 4 cards" in messages and "unknown card id 'A1-999'" in messages
+    result = CliRunner().invoke(main, ["validate", "unknown_key_and_deck.yaml"])
+    assert result.exit_code == 2 and "7 errors" in result.output, result.output
+
+
+def test_bad_rules_and_bad_name_do_not_hide_card_set_errors():
+    with pytest.raises(SpecError) as info:
+        load_spec("bad_top_level_fields.yaml")
+    got = [(d.line, d.field) for d in info.value.diagnostics]
+    assert sorted(got, key=lambda x: x[0]) == [(1, "name"), (2, "rules.overide"), (4, "card_sets[0]")]

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 from ..diagnostics import Diagnostic, SpecError, display_path
 from ..yaml_io import YamlFile, load_yaml, locate, plain
 from .cards import CardSetFile, PokemonCard, TrainerCard, is_basic
-from .game import DeckSpec, GameSpec
+from .game import DeckSpec, GameSpec, RulesetRef
 from .rules import PRESETS, RulesSpec
 
 ZONE_ENERGY = ("Grass", "Fire", "Water", "Lightning", "Psychic", "Fighting", "Darkness", "Metal")
@@ -129,6 +129,28 @@ def _deep_merge(base: dict, over: dict) -> dict:
     return out
 
 
+def _salvage(data: dict) -> tuple[RulesetRef | None, list[tuple[int, str]], list[tuple[int, DeckSpec]]]:
+    """The well-formed parts of a spec.yaml that failed validation, so their own checks still run.
+
+    Returns the ruleset reference (None when it is malformed: deck legality then is not checked), the card-set
+    paths and the decks that are well-formed, each with its index in the file.
+    """
+    try:
+        ruleset: RulesetRef | None = RulesetRef.model_validate(data.get("rules", {}))
+    except ValidationError:
+        ruleset = None
+    card_sets = data.get("card_sets")
+    set_entries = [(i, p) for i, p in enumerate(card_sets) if isinstance(p, str)] if isinstance(card_sets, list) else []
+    deck_entries = []
+    decks = data.get("decks")
+    for k, d in enumerate(decks if isinstance(decks, list) else []):
+        try:
+            deck_entries.append((k, DeckSpec.model_validate(d)))
+        except ValidationError:
+            pass
+    return ruleset, set_entries, deck_entries
+
+
 def load_spec(path: str | Path) -> LoadedSpec:
     """Load spec.yaml with its card sets and decks; raise SpecError listing every problem found."""
     path = Path(path)
@@ -138,15 +160,19 @@ def load_spec(path: str | Path) -> LoadedSpec:
         raise SpecError(Diagnostic(shown, "a spec must be a mapping (name, rules, card_sets, decks)", 1, 1))
     diags: list[Diagnostic] = []
     spec: GameSpec | None = _validate(GameSpec, shown, raw, diags)
-    if spec is None:
-        raise SpecError(diags)
-    rules, rule_diags = resolve_rules(raw.get("rules"), spec, shown, raw)
-    diags.extend(rule_diags)
+    if spec is None:  # keep checking what is well-formed: every error is reported, not only the first file's
+        ruleset, set_entries, deck_entries = _salvage(plain(raw))
+    else:
+        ruleset, set_entries, deck_entries = spec.rules, list(enumerate(spec.card_sets)), list(enumerate(spec.decks))
+    rules: RulesSpec | None = None
+    if ruleset is not None:
+        rules, rule_diags = resolve_rules(raw.get("rules"), GameSpec.model_construct(rules=ruleset), shown, raw)
+        diags.extend(rule_diags)
 
     sets: list[CardSetFile] = []
     cards: dict[str, AnyCard] = {}
     where: dict[str, tuple[YamlFile, int]] = {}  # card id -> (file, index in its cards list)
-    for i, rel in enumerate(spec.card_sets):
+    for i, rel in set_entries:
         set_path = path.parent / rel
         if not set_path.is_file():
             line, col = locate(raw, ("card_sets", i))
@@ -180,7 +206,7 @@ def load_spec(path: str | Path) -> LoadedSpec:
                                     "which is no card in the pool", line, col, f"cards[{j}]({cid}).evolves_from"))
 
     first_deck: dict[str, int] = {}  # deck name -> index of its first definition
-    for k, deck in enumerate(spec.decks):
+    for k, deck in deck_entries:
         if deck.name in first_deck:
             line, col = locate(raw, ("decks", k, "name"))
             first_line, _ = locate(raw, ("decks", first_deck[deck.name], "name"))
@@ -189,12 +215,12 @@ def load_spec(path: str | Path) -> LoadedSpec:
         else:
             first_deck[deck.name] = k
     if rules is not None:
-        for k, deck in enumerate(spec.decks):
+        for k, deck in deck_entries:
             diags.extend(check_deck(deck, cards, rules, shown, raw, k))
 
     if diags:
         raise SpecError(diags)
-    assert rules is not None
+    assert spec is not None and rules is not None
     origin = {cid: (f.shown, j) for cid, (f, j) in where.items()}
     return LoadedSpec(path=path, spec=spec, rules=rules, sets=sets, cards=cards, origin=origin)
 
