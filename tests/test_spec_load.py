@@ -40,6 +40,7 @@ CASES = [
     ("bad_override.yaml", "bad_override.yaml", 4, "rules.overrides.bench_size", "greater than or equal to 0"),
     ("duplicate_deck.yaml", "duplicate_deck.yaml", 8, "decks[1](grass).name",
      "duplicate deck name 'grass' (first defined at duplicate_deck.yaml:5)"),
+    ("missing_fills.yaml", "missing_fills.yaml", 3, "fills", "fills file not found: fills/nowhere.yaml"),
 ]
 
 

@@ -169,6 +169,12 @@ def load_spec(path: str | Path) -> LoadedSpec:
         rules, rule_diags = resolve_rules(raw.get("rules"), GameSpec.model_construct(rules=ruleset), shown, raw)
         diags.extend(rule_diags)
 
+    fills = spec.fills if spec is not None else plain(raw).get("fills")
+    if isinstance(fills, str) and not (path.parent / fills).is_file():
+        line, col = locate(raw, ("fills",))
+        diags.append(Diagnostic(shown, f"fills file not found: {display_path(path.parent / fills)}", line, col,
+                                "fills"))
+
     sets: list[CardSetFile] = []
     cards: dict[str, AnyCard] = {}
     where: dict[str, tuple[YamlFile, int]] = {}  # card id -> (file, index in its cards list)
