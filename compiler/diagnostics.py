@@ -31,13 +31,21 @@ class Diagnostic:
 
 
 class SpecError(Exception):
-    """Bad user input. Carries every diagnostic found, not only the first."""
+    """Bad user input. Carries every diagnostic found, not only the first.
 
-    def __init__(self, diagnostics: list[Diagnostic] | Diagnostic):
+    `omitted` counts further problems of the same kind that were found but are not listed (a file that is wrong
+    throughout would otherwise repeat one message per line).
+    """
+
+    def __init__(self, diagnostics: list[Diagnostic] | Diagnostic, omitted: int = 0):
         if isinstance(diagnostics, Diagnostic):
             diagnostics = [diagnostics]
         self.diagnostics = list(diagnostics)
-        super().__init__("\n".join(str(d) for d in self.diagnostics))
+        self.omitted = omitted
+        text = "\n".join(str(d) for d in self.diagnostics)
+        if omitted:
+            text += f"\n... and {omitted} more not shown"
+        super().__init__(text)
 
 
 def display_path(path: str | Path) -> str:

@@ -11,7 +11,7 @@ from compiler.spec import CardSetFile
 from .crawl import detect, validate_card
 from .fetch import decode_body
 from .sources.base import ExtractError, soup_of
-from .sources.jsonl import corpus_record_to_card, read_jsonl
+from .sources.jsonl import MAX_LINE_ERRORS, corpus_record_to_card, json_kind, read_jsonl
 
 DUMP_SUFFIXES = (".jsonl", ".json")
 PAGE_SUFFIXES = (".html", ".htm")
@@ -59,7 +59,14 @@ def read_json_dump(path: Path, set_code: str | None) -> CardSetFile:
         except (ExtractError, KeyError) as e:
             diags.append(Diagnostic(shown, str(e), field=f"[{i}]"))
     if diags:
-        raise SpecError(diags)
+        hint = []
+        if not cards:
+            first = records[0]
+            looks = (f"has the keys {', '.join(map(str, list(first)[:8]))}" if isinstance(first, dict)
+                     else f"is a JSON {json_kind(first)}, not an object")
+            hint = [Diagnostic(shown, f"not a card dump (a list of card records with id, name, category, ...): its "
+                                      f"first record {looks}")]
+        raise SpecError(hint + diags[:MAX_LINE_ERRORS], omitted=max(0, len(diags) - MAX_LINE_ERRORS))
     sets = {c["id"].rsplit("-", 1)[0] for c in cards}
     code = set_code or (data.get("set") if isinstance(data, dict) else None) or (
         sets.pop() if len(sets) == 1 else path.stem)

@@ -137,3 +137,28 @@ def test_committed_pool_matches_the_corpus(imported, set_code):
     from .conftest import ROOT
     committed = ROOT / "tests" / "data" / "pocket-all" / "cards" / f"{set_code}.yaml"
     assert committed.read_bytes() == (imported / "cards" / f"{set_code}.yaml").read_bytes()
+
+
+def test_wrong_kind_of_jsonl_stops_after_a_few_errors_and_says_what_it_is(tmp_path):
+    p = tmp_path / "texts.jsonl"
+    p.write_text("".join(json.dumps({"kind": "attack", "text": f"Heal {n} damage.", "cards": ["A1-001"]}) + "\n"
+                         for n in range(300)), encoding="utf-8")
+    r = CliRunner().invoke(main, ["import-jsonl", str(p), "-o", str(tmp_path / "out.yaml")])
+    assert r.exit_code == 2 and isinstance(r.exception, SystemExit)
+    out = r.output
+    assert out.count("missing field(s): id, name, category") == 5, out
+    assert "295 more not shown" in out
+    assert "not a card dump" in out and "kind, text, cards" in out
+    assert len(out.splitlines()) < 10
+
+
+def test_a_few_bad_lines_are_all_reported(tmp_path):
+    good = ('{"id": "A1-%03d", "name": "Pikachu", "category": "pokemon", "stage": "basic", "hp": 60, '
+            '"type": "Lightning", "retreat": 1, "attacks": []}')
+    lines = [good % n for n in range(1, 11)] + ['{"name": "x"}'] * 5
+    p = tmp_path / "five.jsonl"
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(SpecError) as info:
+        read_jsonl(p)
+    assert [d.line for d in info.value.diagnostics] == [11, 12, 13, 14, 15]
+    assert info.value.omitted == 0 and "not shown" not in str(info.value)

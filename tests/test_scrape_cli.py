@@ -151,3 +151,11 @@ def test_connection_refused_is_a_located_error(tmp_path):
     res = tcgc("scrape", "http://127.0.0.1:9/cards", "-o", str(tmp_path), "--retries", "0", "--no-progress")
     assert res.exit_code == 2
     assert "http://127.0.0.1:9/cards: robots.txt unreachable, so the site is not crawled (connection error" in res.output
+
+
+def test_json_dump_of_the_wrong_kind_stops_after_a_few_errors(tmp_path):
+    dump = tmp_path / "bad.json"
+    dump.write_text(__import__("json").dumps([{"kind": "attack", "text": "x"}] * 200), encoding="utf-8")
+    res = tcgc("scrape", str(dump), "-o", str(tmp_path / "out"))
+    assert res.exit_code == 2 and res.output.count("each card needs id, name and category") == 5, res.output
+    assert "195 more not shown" in res.output and "its first record has the keys kind, text" in res.output

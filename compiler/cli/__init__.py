@@ -24,7 +24,9 @@ def report(err: SpecError) -> None:
         click.secho("error: ", fg="red", bold=True, err=True, nl=False)
         click.echo(str(d), err=True)
     n = len(err.diagnostics)
-    if n > 1:
+    if err.omitted:
+        click.echo(f"{n + err.omitted} errors, {err.omitted} more not shown", err=True)
+    elif n > 1:
         click.echo(f"{n} errors", err=True)
 
 

@@ -39,6 +39,39 @@ def corpus_record_to_card(rec: dict[str, Any], source: str | None = None) -> dic
     return out
 
 
+MAX_LINE_ERRORS = 5
+"""Bad lines listed one by one; the rest are only counted (a file of the wrong kind is bad on every line)."""
+
+CARD_KEYS = ("id", "name", "category")
+
+
+def json_kind(value: Any) -> str:
+    """The JSON name of a decoded value's type: object, list, string, number, boolean or null."""
+    if value is None:
+        return "null"
+    return {dict: "object", list: "list", str: "string", bool: "boolean"}.get(type(value), "number")
+
+
+def _not_a_card_dump(shown: str, lines: list[str]) -> list[Diagnostic]:
+    """When no line is a card: what the file looks like instead, from its first non-empty line."""
+    n, first = next(((n, ln) for n, ln in enumerate(lines, 1) if ln.strip()), (1, ""))
+    try:
+        rec = json.loads(first)
+    except json.JSONDecodeError:
+        looks = f"its first line is not JSON: {first[:40]!r}{'...' if len(first) > 40 else ''}"
+    else:
+        if isinstance(rec, dict):
+            if all(k in rec for k in CARD_KEYS):
+                return []  # card records with bad fields: the line errors say it all
+            keys = list(rec)
+            looks = (f"its first line has the keys {', '.join(map(str, keys[:8]))}{', ...' if len(keys) > 8 else ''}"
+                     if keys else "its first line is an empty object")
+        else:
+            looks = f"its first line is a JSON {json_kind(rec)}, not an object"
+    return [Diagnostic(shown, f"not a card dump in the corpus JSONL format (one card per line with "
+                              f"{', '.join(CARD_KEYS)}, ...): {looks}", n)]
+
+
 def read_jsonl(path: str | Path, set_code: str | None = None) -> CardSetFile:
     """Read a corpus JSONL file into a CardSetFile; every bad line is reported with its line number."""
     path = Path(path)
@@ -75,6 +108,7 @@ def read_jsonl(path: str | Path, set_code: str | None = None) -> CardSetFile:
         if rec.get("set"):
             sets.add(rec["set"])
     if diags:
-        raise SpecError(diags)
+        hint = [] if cards else _not_a_card_dump(shown, lines)
+        raise SpecError(hint + diags[:MAX_LINE_ERRORS], omitted=max(0, len(diags) - MAX_LINE_ERRORS))
     code = set_code or (sets.pop() if len(sets) == 1 else path.stem)
     return CardSetFile(set=code, cards=cards)
