@@ -13,6 +13,8 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import (AliasEvent, MappingEndEvent, MappingStartEvent, ScalarEvent, SequenceEndEvent,
+                                SequenceStartEvent)
 
 from .diagnostics import Diagnostic, SpecError, display_path
 
@@ -47,6 +49,7 @@ def load_yaml(path: str | Path, positions: bool = True) -> Any:
     except OSError as e:
         raise SpecError(Diagnostic(shown, f"cannot read file: {e.strerror}")) from None
     try:
+        check_aliases(text, shown)
         return (_rt_yaml() if positions else _safe_yaml()).load(text)
     except MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
@@ -56,6 +59,52 @@ def load_yaml(path: str | Path, positions: bool = True) -> Any:
         raise SpecError(Diagnostic(shown, f"YAML syntax error: {problem}", line, col)) from None
     except YAMLError as e:
         raise SpecError(Diagnostic(shown, f"YAML error: {e}")) from None
+
+
+MAX_ALIAS_NODES = 100_000
+"""How many nodes all the aliases of one file may stand for together (each alias counts its anchor's full size)."""
+
+
+def check_aliases(text: str, shown: str) -> None:
+    """Refuse aliases that nest into a huge document ("billion laughs") or into themselves, before loading.
+
+    Walks the parser's event stream once, keeping only the expanded size of each anchor, so the check takes time
+    linear in the file and memory linear in its anchors, however far the aliases would expand.
+    """
+    if "*" not in text:
+        return
+    size: dict[str, int] = {}  # anchor -> nodes its value expands to
+    stack: list[list] = []  # open collections: [anchor, nodes so far]
+    expanded = 0
+    for ev in _safe_yaml().parse(text):
+        if isinstance(ev, (SequenceStartEvent, MappingStartEvent)):
+            stack.append([ev.anchor, 1])
+            continue
+        if isinstance(ev, (SequenceEndEvent, MappingEndEvent)):
+            anchor, n = stack.pop()
+            if anchor is not None:
+                size[anchor] = n
+        elif isinstance(ev, ScalarEvent):
+            n = 1
+            if ev.anchor is not None:
+                size[ev.anchor] = 1
+        elif isinstance(ev, AliasEvent):
+            line, col = ev.start_mark.line + 1, ev.start_mark.column + 1
+            if any(anchor == ev.anchor for anchor, _ in stack):
+                raise SpecError(Diagnostic(shown, f"recursive alias *{ev.anchor}: a value cannot contain itself",
+                                           line, col))
+            if ev.anchor not in size:
+                continue  # an undefined alias: the loader reports it with its position
+            n = size[ev.anchor]
+            expanded += n
+            if expanded > MAX_ALIAS_NODES:
+                raise SpecError(Diagnostic(shown, f"YAML aliases nest too deep: with *{ev.anchor} here they stand "
+                                           f"for more than {MAX_ALIAS_NODES} values (nested aliases, a 'billion "
+                                           "laughs' document?); write the values out instead", line, col))
+        else:
+            continue
+        if stack:
+            stack[-1][1] += n
 
 
 class YamlFile:

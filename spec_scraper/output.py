@@ -11,6 +11,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
 from compiler.spec import GameSpec
+from compiler.yaml_io import check_aliases
 
 from .fetch import atomic_write
 from .sources.rules import RuleFinding
@@ -65,7 +66,9 @@ def write_spec(out_dir: Path, set_files: list[Path], findings: list[RuleFinding]
 def _old_spec(path: Path) -> dict:
     """The spec.yaml already in the output folder (round-trip, comments kept), or {} when none or unreadable."""
     try:
-        data = YAML().load(path.read_text(encoding="utf-8"))
-    except Exception:  # absent or broken: start afresh
+        text = path.read_text(encoding="utf-8")
+        check_aliases(text, str(path))
+        data = YAML().load(text)
+    except Exception:  # absent, broken or an alias bomb: start afresh
         return {}
     return data if isinstance(data, dict) else {}

@@ -180,3 +180,51 @@ def test_bad_rules_and_bad_name_do_not_hide_card_set_errors():
         load_spec("bad_top_level_fields.yaml")
     got = [(d.line, d.field) for d in info.value.diagnostics]
     assert sorted(got, key=lambda x: x[0]) == [(1, "name"), (2, "rules.overide"), (4, "card_sets[0]")]
+
+
+def _laughs(levels: int) -> str:
+    lines = ["name: x", "card_sets: [c.yaml]", "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    prev = "a"
+    for name in "bcdefghijk"[:levels]:
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 9) + "]")
+        prev = name
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("as_card_set", [False, True], ids=["spec", "card_set"])
+def test_nested_aliases_are_refused_quickly(tmp_path, as_card_set):
+    import time
+    (tmp_path / "c.yaml").write_text("set: A\ncards: []\n")
+    text = _laughs(9)
+    if as_card_set:
+        (tmp_path / "c.yaml").write_text(text.replace("name: x\ncard_sets: [c.yaml]", "set: A\ncards: []"))
+        text = "name: x\ncard_sets: [c.yaml]\n"
+    (tmp_path / "s.yaml").write_text(text)
+    start = time.perf_counter()
+    with pytest.raises(SpecError) as info:
+        load_spec(tmp_path / "s.yaml")
+    assert time.perf_counter() - start < 0.5
+    (d,) = info.value.diagnostics
+    assert d.source.endswith("c.yaml" if as_card_set else "s.yaml")
+    assert d.line == 8 and "aliases" in d.message, d
+    result = CliRunner().invoke(main, ["validate", str(tmp_path / "s.yaml")])
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
+
+
+def test_recursive_alias_is_refused(tmp_path):
+    (tmp_path / "c.yaml").write_text("set: A\ncards: []\n")
+    (tmp_path / "s.yaml").write_text("name: x\ncard_sets: &r [c.yaml, *r]\n")
+    with pytest.raises(SpecError) as info:
+        load_spec(tmp_path / "s.yaml")
+    (d,) = info.value.diagnostics
+    assert (d.line, d.column) == (2, 24) and "recursive alias *r" in d.message
+
+
+def test_modest_aliases_still_load(tmp_path):
+    ok = (BROKEN / "ok.yaml").read_text().replace("energy: [Grass]", "energy: &e [Grass]")
+    ok = ok.replace("card_sets: [cards/mini.yaml]", f"card_sets: [{BROKEN / 'cards/mini.yaml'}]")
+    ok += "  - name: again\n    energy: *e\n    cards: {A1-001: 2, A1-002: 2, A1-033: 2, A1-094: 2, A1-219: 2, " \
+          "A1-223: 2, A1-225: 2, A1-216: 2}\n"
+    (tmp_path / "s.yaml").write_text(ok)
+    loaded = load_spec(tmp_path / "s.yaml")
+    assert [d.energy for d in loaded.spec.decks] == [["Grass"], ["Grass"]]
