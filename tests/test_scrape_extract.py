@@ -57,6 +57,16 @@ def test_attack_without_damage_keeps_its_whole_name():
     assert (attack["name"], attack["damage"], attack["cost"]) == ("Find a Friend", "", ["Colorless"])
 
 
+@pytest.mark.parametrize("card_id, name, damage", [("A4-032", "Toasty Toss", ""), ("A4-101", "Slappy Knuckle", "20"),
+                                                     ("A4-075", "Shivery Wave", "20x")])
+def test_free_attack_cost_0_is_no_cost(card_id, name, damage):
+    rec = next(r for r in load_corpus_set(CORPUS, "A4") if r["id"] == card_id)
+    html = render_card(rec, rec["number"], None)
+    assert '<span class="ptcg-symbol">0</span>' in html
+    [attack] = parse(html, "A4")["attacks"]
+    assert (attack["name"], attack["damage"], attack["cost"]) == (name, damage, [])
+
+
 @pytest.mark.parametrize("info, name, damage", [
     ("Vine Whip 40", "Vine Whip", "40"), ("Powerful Bloom 50×", "Powerful Bloom", "50x"),
     ("Surf  40+", "Surf", "40+"), ("Find a Friend", "Find a Friend", ""), ("Leaf Step\n 80\n", "Leaf Step", "80"),

@@ -140,12 +140,17 @@ def _pokemon(soup: BeautifulSoup, title_parts: list[str], kind_parts: list[str])
     return out
 
 
+FREE_COST = "0"
+"""The cost symbol the site shows for an attack that needs no Energy."""
+
+
 def _attack(div: Tag) -> dict:
     info = _need(div, "p.card-text-attack-info")
     cost = []
     for sym in info.select("span.ptcg-symbol"):
-        for letter in sym.get_text().strip():
-            cost.append(energy_type(letter))
+        letters = sym.get_text().strip()
+        if letters != FREE_COST:
+            cost.extend(energy_type(letter) for letter in letters)
         sym.extract()
     line = normalize(element_text(info).replace("\u00d7", "x"))
     m = _ATTACK.match(line)

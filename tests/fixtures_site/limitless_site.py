@@ -76,7 +76,7 @@ def render_card(rec: dict, number: int, rarity: str | None) -> str:
                         f'{render_text(rec["ability"]["text"])}</p></div>')
         for a in rec["attacks"]:
             cost = "".join(_LETTER[c] for c in a["cost"])
-            sym = f'<span class="ptcg-symbol">{cost}</span>' if cost else ""
+            sym = f'<span class="ptcg-symbol">{cost or "0"}</span>'  # the site shows a free attack's cost as 0
             dmg = a["damage"].replace("x", "×")
             effect = f'\n<p class="card-text-attack-effect">{render_text(a["text"])}</p>' if a["text"] else ""
             body.append(f'<div class="card-text-attack"><p class="card-text-attack-info">{sym}\n  '
