@@ -50,3 +50,34 @@ ACCEPTED = [
 @pytest.mark.parametrize("kind,text", ACCEPTED, ids=[t[:50] for _, t in ACCEPTED])
 def test_well_scoped_neighbours_parse(kind, text):
     assert not ir.has_unresolved(parse_effect(text, kind))
+
+
+def test_syntax_reasons_quote_the_text_before_from_a_word_boundary(corpus):
+    import json
+    import re
+
+    from compiler.parse import normalise
+    seen = 0
+    for line in (corpus / "effect_texts.jsonl").read_text(encoding="utf-8").splitlines():
+        rec = json.loads(line)
+        node = parse_effect(rec["text"], rec["kind"])
+        if not isinstance(node, ir.Unresolved):
+            continue
+        m = re.fullmatch(r"no grammar rule reads .* at column (\d+) (?:after (['\"])(.*)\2|\(the start of the text\))",
+                         node.reason)
+        if not node.reason.startswith("no grammar rule reads"):
+            continue
+        assert m, node.reason
+        before = normalise(rec["text"])[:int(m.group(1)) - 1].rstrip()
+        if m.group(3) is None:
+            assert before == "", node.reason
+            continue
+        excerpt = m.group(3)
+        assert len(excerpt) <= 44 and excerpt.strip() == excerpt, node.reason
+        if excerpt.startswith("... "):
+            excerpt = excerpt[4:]
+            assert before.endswith(" " + excerpt), node.reason  # whole words only
+            seen += 1
+        else:
+            assert before == excerpt, node.reason
+    assert seen >= 5

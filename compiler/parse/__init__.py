@@ -78,6 +78,16 @@ def parser() -> Lark:
                 strict=True, cache=True)
 
 
+def _tail(text: str, limit: int = 40) -> str:
+    """The end of `text` in whole words, at most `limit` characters, with '... ' in front when it is cut."""
+    if len(text) <= limit:
+        return text
+    words = text[-limit:].split(" ")
+    if text[-limit - 1] != " ":
+        words = words[1:]  # the first piece starts mid-word
+    return "... " + " ".join(words).lstrip() if any(words) else "... " + text[-limit:]
+
+
 def _syntax_reason(err: UnexpectedInput, norm: str) -> str:
     if isinstance(err, UnexpectedEOF):
         return "the text ends where the grammar expects more"
@@ -85,7 +95,10 @@ def _syntax_reason(err: UnexpectedInput, norm: str) -> str:
         tok = err.token
         if tok.type == "$END":
             return "the text ends where the grammar expects more"
-        return f"no grammar rule reads {str(tok)!r} at column {tok.column} after {norm[:max(tok.column - 1, 0)][-40:]!r}"
+        before = norm[:max(tok.column - 1, 0)].rstrip()
+        if not before:
+            return f"no grammar rule reads {str(tok)!r} at column {tok.column} (the start of the text)"
+        return f"no grammar rule reads {str(tok)!r} at column {tok.column} after {_tail(before)!r}"
     if isinstance(err, UnexpectedCharacters):
         word = re.match(r"\S+", norm[err.pos_in_stream:])
         return f"the word {word.group(0) if word else norm[err.pos_in_stream]!r} is not in the grammar (column {err.column})"
