@@ -48,6 +48,11 @@ class SpecError(Exception):
         super().__init__(text)
 
 
+def plural(n: int, noun: str, nouns: str | None = None) -> str:
+    """A count with its noun in the right number: plural(1, "card") == "1 card", plural(2, "card") == "2 cards"."""
+    return f"{n} {noun if n == 1 else nouns or noun + 's'}"
+
+
 def display_path(path: str | Path) -> str:
     """A path as the user would recognise it: relative to the working directory when possible."""
     p = Path(path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from compiler.diagnostics import plural
 from compiler.spec import CardSetFile, PokemonCard
 
 from .result import ScrapeResult
@@ -76,7 +77,7 @@ def format_summary(result: ScrapeResult, card_sets: list[CardSetFile], show: int
     lines = []
     for code, path in result.written.items():
         name = f" ({result.set_names[code]})" if result.set_names.get(code) else ""
-        lines.append(f"wrote {path}: set {code}{name}, {result.cards[code]} cards")
+        lines.append(f"wrote {path}: set {code}{name}, {plural(result.cards[code], 'card')}")
     if result.spec_path:
         lines.append(f"wrote {result.spec_path}")
     lines.append(f"cards written: {result.total_cards}" + (f" ({result.resumed} from the earlier run)"

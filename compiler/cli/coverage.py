@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..coverage import collect, reason_group, report
+from ..diagnostics import plural
 
 
 def _pct(a: int, b: int) -> str:
@@ -40,7 +41,8 @@ def command(paths: tuple[str, ...], as_json: bool) -> None:
     t.add_row("[bold]all (distinct)[/]", str(r["total"]), f"{r['parsed']} ({_pct(r['parsed'], r['total'])})",
               str(r["unresolved"]), *kinds, f"{r['cards_covered']}/{r['cards']}")
     out.print(t)
-    out.print(f"parsed {r['total']} distinct texts in {r['parse_seconds']:.2f} s (one core, grammar load included)")
+    out.print(f"parsed {plural(r['total'], 'distinct text')} in {r['parse_seconds']:.2f} s "
+              "(one core, grammar load included)")
     groups = defaultdict(list)
     for u in r["unresolved_texts"]:
         groups[reason_group(u["reason"])].append(u)

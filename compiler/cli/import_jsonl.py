@@ -6,6 +6,7 @@ import click
 
 from spec_scraper.sources.jsonl import read_jsonl
 
+from ..diagnostics import plural
 from ..spec import write_card_set
 
 
@@ -17,4 +18,4 @@ def command(jsonl: str, out: str, set_code: str | None) -> None:
     """Convert a card dump in the corpus JSONL format into a card-set YAML file."""
     card_set = read_jsonl(jsonl, set_code)
     write_card_set(card_set, out)
-    click.echo(f"wrote {out}: set {card_set.set}, {len(card_set.cards)} cards")
+    click.echo(f"wrote {out}: set {card_set.set}, {plural(len(card_set.cards), 'card')}")

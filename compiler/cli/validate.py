@@ -8,6 +8,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from ..diagnostics import plural
 from ..spec import LoadedSpec, PokemonCard, load_spec
 
 
@@ -40,8 +41,8 @@ def command(spec: str) -> None:
     """Load SPEC with its card sets and decks, check everything, print a summary."""
     s = summarize(load_spec(spec))
     out = Console()
-    out.print(f"[bold green]ok[/] {spec}: game [bold]{s['name']}[/], {s['cards']} cards in "
-              f"{len(s['sets'])} set(s), {s['effect_texts']} distinct effect texts")
+    out.print(f"[bold green]ok[/] {spec}: game [bold]{s['name']}[/], {plural(s['cards'], 'card')} in "
+              f"{plural(len(s['sets']), 'set')}, {plural(s['effect_texts'], 'distinct effect text')}")
     t = Table("cards by kind", "count")
     for k, n in s["by_kind"].items():
         t.add_row(k, str(n))

@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ..diagnostics import Diagnostic, SpecError, display_path
+from ..diagnostics import Diagnostic, SpecError, display_path, plural
 from ..yaml_io import YamlFile, load_yaml, locate, plain
 from .cards import CardSetFile, PokemonCard, TrainerCard, is_basic
 from .game import DeckSpec, GameSpec, RulesetRef
@@ -252,18 +252,18 @@ def check_deck(deck: DeckSpec, cards: dict[str, AnyCard], rules: RulesSpec, sour
             known[cid] = n
     total = sum(deck.cards.values())
     if total != rules.deck_size:
-        at("cards", msg=f"deck has {total} cards; the rules require exactly {rules.deck_size}", fld="cards")
+        at("cards", msg=f"deck has {plural(total, 'card')}; the rules require exactly {rules.deck_size}", fld="cards")
     per_name = Counter()
     for cid, n in known.items():
         per_name[cards[cid].name] += n
     for name, n in per_name.items():
         if n > rules.max_copies_per_name:
-            at("cards", msg=f"{n} copies of {name!r}; at most {rules.max_copies_per_name} allowed", fld="cards")
+            at("cards", msg=f"{plural(n, 'copy', 'copies')} of {name!r}; at most {rules.max_copies_per_name} allowed", fld="cards")
     basics = sum(n for cid, n in known.items() if is_basic(cards[cid], rules.fossils_count_as_basic))
     if basics < rules.min_basic_pokemon:
         at("cards", msg=f"deck has {basics} Basic Pokémon; at least {rules.min_basic_pokemon} required", fld="cards")
     if len(deck.energy) > rules.max_energy_types:
-        at("energy", msg=f"{len(deck.energy)} Energy types; at most {rules.max_energy_types} allowed", fld="energy")
+        at("energy", msg=f"{plural(len(deck.energy), 'Energy type')}; at most {rules.max_energy_types} allowed", fld="energy")
     if len(set(deck.energy)) != len(deck.energy):
         at("energy", msg="an Energy type is listed twice", fld="energy")
     for i, t in enumerate(deck.energy):
