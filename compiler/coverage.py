@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import ir
 from .diagnostics import Diagnostic, SpecError, display_path
-from .parse import KINDS, parse_card, parse_effect
+from .parse import KINDS, POKEMON_POWER, parse_card, parse_effect
 from .spec import PokemonCard, TrainerCard, load_card_set, load_spec
 from .yaml_io import load_yaml
 
@@ -37,6 +37,8 @@ def card_texts(card: PokemonCard | TrainerCard) -> list[tuple[str, str]]:
     out = [("attack", a.text) for a in card.attacks if a.text]
     if card.ability:
         out.append(("ability", card.ability.text))
+    if card.pokemon_power:
+        out.append((POKEMON_POWER, card.pokemon_power.text))
     return out
 
 
@@ -114,7 +116,7 @@ def _counts(results: dict[tuple[str, str], ir.Node], pairs) -> dict:
     by_kind = {k: {"total": 0, "parsed": 0, "unresolved": 0} for k in KINDS}
     for pair in pairs:
         ok = not ir.has_unresolved(results[pair])
-        d = by_kind[pair[0]]
+        d = by_kind["ability" if pair[0] == POKEMON_POWER else pair[0]]
         d["total"] += 1
         d["parsed" if ok else "unresolved"] += 1
     total = sum(d["total"] for d in by_kind.values())

@@ -11,8 +11,14 @@ from compiler.spec import CardSetFile, PokemonCard
 from .result import ScrapeResult
 
 
+POKEMON_POWER = "pokemon_power"
+"""The kind of a paper-TCG Pokémon Power's text (compiler.parse.POKEMON_POWER, spelled out so that the summary works
+without the grammar): never parsed, always listed as not parsed."""
+
+
 def effect_texts(card_sets: Iterable[CardSetFile]) -> dict[tuple[str, str], list[str]]:
-    """Distinct (kind, text) effect texts → ids of the cards printing them; kind is attack, ability or trainer."""
+    """Distinct (kind, text) effect texts → ids of the cards printing them; kind is attack, ability, trainer or
+    pokemon_power."""
     out: dict[tuple[str, str], list[str]] = {}
     for cs in card_sets:
         for card in cs.cards:
@@ -21,6 +27,8 @@ def effect_texts(card_sets: Iterable[CardSetFile]) -> dict[tuple[str, str], list
                 texts += [("attack", a.text) for a in card.attacks if a.text]
                 if card.ability:
                     texts.append(("ability", card.ability.text))
+                if card.pokemon_power:
+                    texts.append((POKEMON_POWER, card.pokemon_power.text))
             else:
                 texts.append(("trainer", card.text))
             for key in texts:
@@ -63,6 +71,9 @@ def unparsed_effects(card_sets: Iterable[CardSetFile]) -> tuple[str | None, list
         has_unresolved = _walk_unresolved
     out = []
     for (kind, text), ids in effect_texts(card_sets).items():
+        if kind == POKEMON_POWER:
+            out.append((kind, text, ids))
+            continue
         try:
             unresolved = has_unresolved(parse_effect(text, kind))
         except Exception:  # a grammar bug must not cost the user the scrape summary

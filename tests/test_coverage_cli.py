@@ -113,3 +113,45 @@ def test_parse_unresolved_exits_1_with_the_reason():
 def test_parse_rejects_an_unknown_kind():
     res = run("parse", "--kind", "spell", "Draw a card.")
     assert res.exit_code == 2
+
+
+ALAKAZAM = """set: BS
+cards:
+  - id: BS-001
+    name: Alakazam
+    category: pokemon
+    stage: basic
+    hp: 80
+    type: Psychic
+    attacks:
+      - name: Confuse Ray
+        cost: [Psychic, Psychic, Psychic]
+        damage: '30'
+        text: Flip a coin. If heads, the Defending Pokémon is now Confused.
+    pokemon_power:
+      name: Damage Swap
+      text: As often as you like during your turn (before your attack), you may move 1 damage counter from 1 of your
+        Pokémon to another as long as you don't Knock Out that Pokémon.
+"""
+
+
+def test_a_pokemon_power_counts_as_an_unresolved_text(tmp_path):
+    (tmp_path / "BS.yaml").write_text(ALAKAZAM, encoding="utf-8")
+    r = report(collect([tmp_path / "BS.yaml"]))
+    assert (r["total"], r["parsed"], r["unresolved"]) == (2, 1, 1)
+    assert r["by_kind"]["ability"] == {"total": 1, "parsed": 0, "unresolved": 1}
+    assert (r["cards"], r["cards_covered"]) == (1, 0)
+    [u] = r["unresolved_texts"]
+    assert u["kind"] == "pokemon_power" and u["text"].startswith("As often as you like")
+    assert "Pokémon Power" in u["reason"]
+    res = run("coverage", str(tmp_path / "BS.yaml"))
+    assert res.exit_code == 0, res.output
+    assert "[pokemon_power] As often as you like" in res.output
+
+
+def test_validate_counts_the_pokemon_power_among_the_effect_texts(tmp_path):
+    (tmp_path / "BS.yaml").write_text(ALAKAZAM, encoding="utf-8")
+    (tmp_path / "spec.yaml").write_text("name: bs\ncard_sets: [BS.yaml]\n", encoding="utf-8")
+    res = run("validate", str(tmp_path / "spec.yaml"))
+    assert res.exit_code == 0, res.output
+    assert "1 card in 1 set, 2 distinct effect texts" in res.output

@@ -119,3 +119,12 @@ def test_an_ability_label_fills_ability_not_pokemon_power():
     card = PokemonCard.model_validate(Bulbapedia().parse_card(soup_of(html), f"{WIKI}/X", "BS").card)
     assert card.pokemon_power is None and card.ability.name == "Damage Swap"
     assert card.attacks[0].name == "Confuse Ray"
+
+
+def test_the_summary_counts_the_pokemon_power_as_not_parsed(tmp_path):
+    from spec_scraper.summary import format_summary
+    result, card_sets = scrape(str(PAGES / "Alakazam_Base_Set_1.html"), tmp_path,
+                               ScrapeOptions(sets=["BS"], progress=False))
+    summary = format_summary(result, card_sets)
+    assert "effect texts not yet parsed: 1" in summary
+    assert "  [pokemon_power] As often as you like during your turn" in summary and "(BS-001)" in summary

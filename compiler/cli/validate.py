@@ -22,6 +22,8 @@ def summarize(loaded: LoadedSpec) -> dict:
             texts.update(("attack", a.text) for a in c.attacks if a.text)
             if c.ability:
                 texts.add(("ability", c.ability.text))
+            if c.pokemon_power:
+                texts.add(("pokemon_power", c.pokemon_power.text))
         else:
             kinds[f"trainer/{'fossil' if c.is_fossil else c.trainer_kind}"] += 1
             texts.add(("trainer", c.text))

@@ -24,6 +24,11 @@ from .transform import ToIR, Unsupported
 Kind = Literal["attack", "ability", "trainer"]
 KINDS: tuple[Kind, ...] = ("attack", "ability", "trainer")
 
+POKEMON_POWER = "pokemon_power"
+"""The text kind of a paper-TCG Pokémon Power (PokemonCard.pokemon_power). The IR has no node for it, so its text is
+always Unresolved; coverage counts it with the Abilities."""
+POKEMON_POWER_REASON = "a Pokémon Power (paper TCG): the IR has no node for it"
+
 _REFUSE = [
     (re.compile(r"\bUltra Beasts?\b"), "'Ultra Beast' is not a card attribute in the spec"),
     (re.compile(r"\bUnown\b.*\bAbility other than\b"), "a condition on another Pokémon's Ability name"),
@@ -107,6 +112,8 @@ def _syntax_reason(err: UnexpectedInput, norm: str) -> str:
 
 def parse_effect(text: str, kind: Kind) -> ir.Node:
     """The IR of one effect text of the given kind, or Unresolved(text, reason). Never raises for bad text."""
+    if kind == POKEMON_POWER:
+        return ir.Unresolved(text=text, reason=POKEMON_POWER_REASON)
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
     for pat, reason in _REFUSE:
@@ -175,7 +182,8 @@ def _trainer_effect(card: TrainerCard) -> ir.Node:
 
 def parse_card(card: PokemonCard | TrainerCard) -> ir.CardIR:
     """The IR of every effect of a card, its printed attack damage taken into account: the main damage starts at
-    `base_damage` (0 for an "x" attack, whose text sets it)."""
+    `base_damage` (0 for an "x" attack, whose text sets it). A Pokémon Power takes the Ability's place as an
+    Unresolved node, so that no engine runs the card without it."""
     if isinstance(card, TrainerCard):
         return ir.CardIR(card_id=card.id, trainer=_trainer_effect(card))
     attacks = tuple(
@@ -184,4 +192,6 @@ def parse_card(card: PokemonCard | TrainerCard) -> ir.CardIR:
         for a in card.attacks
     )
     ability = parse_effect(card.ability.text, "ability") if card.ability else None
+    if card.pokemon_power:
+        ability = parse_effect(card.pokemon_power.text, POKEMON_POWER)
     return ir.CardIR(card_id=card.id, attacks=attacks, ability=ability)
