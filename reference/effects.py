@@ -61,13 +61,11 @@ def executable_problems(node: Any, where: str) -> list[str]:
 
 def attach_effects(db: CardDB, cards: list) -> None:
     """Parse every card's effects into the CardDB and record what is not executable."""
-    from compiler.parse import parse_card
+    from compiler.pool import card_irs
 
-    for info, card in zip(db.cards, cards):
-        try:
-            cir = parse_card(card)
-        except Exception as e:  # a front-end bug must not stop the engine: the card becomes unplayable
-            info.problems = [f"the parser failed on this card: {type(e).__name__}: {str(e).splitlines()[0]}"]
+    for info, cir in zip(db.cards, card_irs(cards)):
+        if isinstance(cir, Exception):
+            info.problems = [f"the parser failed on this card: {type(cir).__name__}: {str(cir).splitlines()[0]}"]
             continue
         set_card_ir(info, cir)
 

@@ -402,6 +402,7 @@ class Game:
     def checkup(self, cond):
         """The Pokémon Checkup, in the rules' order, for the turn player's Active then the opponent's."""
         R = self.T.RULES
+        sc = R["special_conditions"]
         tp = self.s.turn_player.astype(I32)
         for step in R["checkup_order"]:
             for p in (tp, 1 - tp):
@@ -409,16 +410,16 @@ class Game:
                 here = cond & (s.stack[p, 0, 0] >= 0)
                 if step == "poisoned":
                     pd = s.poison_damage[p, 0].astype(I32)
-                    amount = jnp.where(pd >= 0, pd, R["poison_damage"])
+                    amount = jnp.where(pd >= 0, pd, sc["poison_damage"])
                     self.place_damage(p, 0, amount, here & s.poisoned[p, 0])
                 elif step == "burned":
                     burned = s.burned[p, 0]
-                    self.place_damage(p, 0, R["burn_damage"], here & burned)
-                    if R["burn_recover_coin"]:
+                    self.place_damage(p, 0, sc["burn_damage"], here & burned)
+                    if sc["burn_recover_coin"]:
                         heads = self.coin(A_CHECKUP_BURN + p, s.turn)
                         self.set_at("burned", (p, 0), False, here & burned & heads)
                 elif step == "asleep":
-                    if R["sleep_wake_coin"]:
+                    if sc["sleep_wake_coin"]:
                         heads = self.coin(A_CHECKUP_SLEEP + p, s.turn)
                         self.set_at("rot", (p, 0), ROT_NONE, here & (s.rot[p, 0] == ASLEEP) & heads)
                 elif step == "paralyzed":

@@ -295,7 +295,9 @@ class Effects:
         return jnp.where(jnp.arange(2 * S) < n, codes, -1).astype(I32), n.astype(I32)
 
     def targets(self, g, ctx, tid, on, addr=None):
-        """The Pokémon a target row selects, as flat codes in order ((2S,), n). A choice becomes a decision."""
+        """The Pokémon a target row selects, as flat codes in order ((2S,), n). A choice becomes a decision.
+
+        `on` None: a query that changes nothing (a choice then reads as all its candidates)."""
         T = self.T
         S = T.S
         trow = jnp.asarray(T.TARGET)[jnp.clip(tid, 0)].astype(I32)
@@ -324,13 +326,16 @@ class Effects:
         res[T_EACH] = (cands, nc)
         cnt, up_to = trow[5], trow[6] == 1
         # choose
+        pure = on is None
+        if on is None:
+            on = jnp.asarray(False)
         on_choose = on & (kind == T_CHOOSE)
         all_of = (nc <= cnt) & ~up_to
         chooser = jnp.where(trow[7] == 0, ctx.me, 1 - ctx.me)
         chosen = codes_none
         nch = jnp.asarray(0, I32)
         stop = all_of
-        for i in range(T.MAX_CHOOSE):
+        for i in range(T.MAX_CHOOSE if not pure else 0):
             avail = (cands >= 0) & ~jnp.any(cands[:, None] == chosen[None, :], axis=1)
             opts = compact(cands, avail)
             n = jnp.sum(avail)
@@ -361,7 +366,7 @@ class Effects:
 
     def target_member(self, g, ctx, tid):
         """(2, S) membership of a non-choice target row (for modifier queries)."""
-        codes, n = self.targets(g, ctx, tid, jnp.asarray(False))
+        codes, n = self.targets(g, ctx, tid, None)
         flat = jnp.zeros((2 * self.T.S,), bool)
         flat = flat.at[jnp.clip(codes, 0)].max(codes >= 0)
         return flat.reshape(2, self.T.S)
@@ -450,7 +455,7 @@ class Effects:
         oc = a[0]
         res["coin_outcome"] = jnp.where(oc == 0, heads >= 1, jnp.where(oc == 1, heads < n, jnp.where(
             oc == 2, (n > 0) & (heads == n), jnp.where(oc == 3, heads == 0, heads >= a[1]))))
-        codes, nn = self.targets(g, ctx, a[0], jnp.asarray(False))
+        codes, nn = self.targets(g, ctx, a[0], None)
         ok = nn > 0
         fm = jnp.ones((2, T.S), bool)
         for i in range(3):

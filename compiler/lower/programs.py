@@ -1,0 +1,446 @@
+"""IR → effect programs: each effect becomes a run of VM instructions; targets, amounts, conditions, filters,
+card filters and lasting modifiers become rows of their own tables (deduplicated, so equal nodes share a row).
+
+The instruction set is documented in docs/backend.md; the VM that runs it is codegen_templates/runtime/effects.py.
+A node this lowering cannot compile raises `Unlowerable` with the reason: the card is then refused by the build,
+never compiled as a silent no-op.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import ir
+
+ENERGY_TYPES = ("Grass", "Fire", "Water", "Lightning", "Psychic", "Fighting", "Darkness", "Metal")
+POKEMON_TYPES = ENERGY_TYPES + ("Dragon", "Colorless")
+COND_NAMES = ("Asleep", "Burned", "Confused", "Paralyzed", "Poisoned")
+
+FILTER_OPS = ("type_is", "stage_is", "is_ex", "name_is", "evolves_from", "damaged", "has_energy",
+              "energy_types_at_least", "has_tool", "has_ability", "has_condition", "hp_at_most", "retreat_at_least",
+              "in_zone")
+COUNT_OPS = ("heads", "energy_count", "pokemon_count", "card_count", "damage_on", "retreat_cost_of", "done_count",
+             "damage_done", "points_to_win")
+COND_OPS = ("coin_outcome", "matches", "exists", "card_in", "hand_size", "points", "history", "count_at_least", "all")
+MOD_OPS = ("damage_dealt", "damage_taken", "prevent_damage", "prevent_effects", "cant_attack", "cant_retreat",
+           "retreat_cost")
+HISTORY_EVENTS = ("played_supporter_this_turn", "ko_last_turn", "used_attack_last_turn", "moved_to_active_this_turn",
+                  "evolved_this_turn", "damaged_last_turn_while_active", "ko_by_this_attack", "your_first_turn")
+TARGET_KINDS = ("this", "tool_holder", "defending", "attacking", "that", "active", "each", "choose", "random_pokemon")
+CARD_KINDS = ("card", "pokemon", "trainer", "item", "supporter", "tool")
+ZONES = {"hand": 0, "deck": 1, "discard": 2}
+PLAYER = {"you": 0, "opponent": 1, "both": 2}
+VM_CAP = 64
+"""Most instructions one program may run (the VM's fixed iteration count is the pool's longest run)."""
+MAX_ESEL = 2
+MAX_ECOUNT = 4
+MAX_FETCH = 6
+MAX_CHOOSE = 4
+
+
+class Unlowerable(Exception):
+    """An IR node this lowering cannot compile (yet); the message names it."""
+
+
+def energy_index(name: str | None) -> int:
+    """An Energy type's index, -1 for any type (None, Colorless, Dragon), as reference.effects.energy_index."""
+    if name is None or name in ("Colorless", "Dragon"):
+        return -1
+    return POKEMON_TYPES.index(name)
+
+
+def player_code(who: str) -> int:
+    return PLAYER[who]
+
+
+@dataclass
+class Rows:
+    """A deduplicated table of fixed-width int rows."""
+
+    width: int
+    rows: list[tuple[int, ...]] = field(default_factory=list)
+    index: dict[tuple[int, ...], int] = field(default_factory=dict)
+
+    def add(self, values: list[int]) -> int:
+        if len(values) > self.width:
+            raise Unlowerable(f"row too wide ({len(values)} > {self.width})")
+        row = tuple(values) + (-1,) * (self.width - len(values))
+        if row not in self.index:
+            self.index[row] = len(self.rows)
+            self.rows.append(row)
+        return self.index[row]
+
+
+@dataclass
+class Instr:
+    op: str
+    args: list[int]
+    path: tuple[int, ...]
+
+
+class Pool:
+    """Every table the programs of one pool share (names, attack names, rows)."""
+
+    def __init__(self, names: dict[str, int], attack_names: list[str]):
+        self.names = names
+        self.attack_names = attack_names
+        self.filters = Rows(4)
+        self.targets = Rows(12)
+        self.amounts = Rows(6)
+        self.conds = Rows(8)
+        self.cardfs = Rows(5)
+        self.mods = Rows(10)
+        self.namesets = Rows(8)
+        self.instrs: list[Instr] = []
+        self.ops_used: set[str] = set()
+        self.mod_ops_used: set[str] = set()
+        self.max_choose = 1
+        self.max_units = 1
+
+    # --- names ----------------------------------------------------------------------------------------------------
+    def name_id(self, name: str) -> int:
+        if name not in self.names:
+            self.names[name] = len(self.names)  # a name no card has: never matches
+        return self.names[name]
+
+    def attack_name_id(self, name: str) -> int:
+        return self.attack_names.index(name) if name in self.attack_names else -2
+
+    # --- filters, targets ------------------------------------------------------------------------------------------
+    def filter(self, f) -> int:
+        op = f.op
+        if op not in FILTER_OPS:
+            raise Unlowerable(f"filter {op!r}")
+        code = FILTER_OPS.index(op)
+        if op == "type_is":
+            args = [sum(1 << POKEMON_TYPES.index(t) for t in f.types)]
+        elif op == "stage_is":
+            args = [{"basic": 0, "stage1": 1, "stage2": 2, "evolution": 3}[f.stage]]
+        elif op == "is_ex":
+            args = [int(f.value), int(f.mega)]
+        elif op == "name_is":
+            ids = sorted(self.name_id(n) for n in f.names)
+            if len(ids) > 8:
+                raise Unlowerable("a name filter with more than 8 names")
+            args = [self.namesets.add(ids)]
+        elif op == "evolves_from":
+            args = [self.name_id(f.name) if f.name is not None else -1]
+        elif op == "damaged":
+            args = [int(f.value)]
+        elif op == "has_energy":
+            args = [energy_index(f.energy_type), f.at_least, int(f.extra)]
+        elif op == "energy_types_at_least":
+            args = [f.count]
+        elif op == "has_tool":
+            args = [int(f.value)]
+        elif op == "has_ability":
+            args = []
+        elif op == "has_condition":
+            args = [sum(1 << COND_NAMES.index(c) for c in f.conditions)]
+        elif op == "hp_at_most":
+            args = [f.hp, int(f.remaining)]
+        elif op == "retreat_at_least":
+            args = [f.count]
+        else:  # in_zone
+            args = [0 if f.zone == "active" else 1]
+        return self.filters.add([code] + args)
+
+    def filter_list(self, filters, n: int) -> list[int]:
+        if len(filters) > n:
+            raise Unlowerable(f"more than {n} filters on one selection")
+        return [self.filter(f) for f in filters] + [-1] * (n - len(filters))
+
+    def among(self, am) -> list[int]:
+        zone = {"active": 0, "bench": 1, "in_play": 2}[am.zone]
+        return [player_code(am.player), zone, int(am.other)]
+
+    def target(self, t, allow_choice: bool = True) -> int:
+        op = t.op
+        kind = TARGET_KINDS.index(op)
+        if op in ("choose", "random_pokemon") and not allow_choice:
+            raise Unlowerable(f"a {op} target where only a fixed selection is allowed")
+        if op == "active":
+            row = [kind, player_code(t.player), 0, 0, 0, 0, 0, 0] + self.filter_list(t.filters, 4)
+        elif op in ("each", "choose", "random_pokemon"):
+            am = t.among
+            cnt = getattr(t, "count", 0)
+            if op in ("choose", "random_pokemon"):
+                if cnt > MAX_CHOOSE:
+                    raise Unlowerable(f"a selection of {cnt} Pokémon")
+                self.max_choose = max(self.max_choose, cnt)
+            row = [kind, 0] + self.among(am) + [cnt, int(getattr(t, "up_to", False)),
+                                                 player_code(getattr(t, "chooser", "you"))] \
+                + self.filter_list(am.filters, 4)
+        else:
+            row = [kind]
+        return self.targets.add(row)
+
+    def each(self, am) -> int:
+        return self.target(ir.Each(among=am))
+
+    # --- amounts, counts ------------------------------------------------------------------------------------------
+    def count(self, c) -> list[int]:
+        op = c.op
+        if op not in COUNT_OPS:
+            raise Unlowerable(f"count {op!r}")
+        code = COUNT_OPS.index(op)
+        if op == "energy_count":
+            return [code, self.target(c.target, False), energy_index(c.energy_type)]
+        if op == "pokemon_count":
+            return [code, self.each(c.among)]
+        if op == "card_count":
+            return [code, player_code(c.player), ZONES[c.zone], self.cardf(c.filter)]
+        if op in ("damage_on", "retreat_cost_of"):
+            return [code, self.target(c.target, False)]
+        if op == "points_to_win":
+            return [code, player_code(c.player)]
+        return [code]
+
+    def amount(self, a) -> int:
+        if a is None:
+            return -1
+        if a.op == "const":
+            return self.amounts.add([0, a.value])
+        return self.amounts.add([1, a.each] + self.count(a.count))
+
+    def cardf(self, cf) -> int:
+        return self.cardfs.add([CARD_KINDS.index(cf.kind)] + self.filter_list(cf.filters, 4))
+
+    # --- conditions -----------------------------------------------------------------------------------------------
+    def cond(self, c, neg: bool = False) -> int:
+        if c is None:
+            return -1
+        if c.op == "not":
+            return self.cond(c.condition, not neg)
+        if c.op == "all":
+            subs = [self.cond(x) for x in c.conditions]
+            if len(subs) > 4 or any(self.conds.rows[i][0] == COND_OPS.index("all") for i in subs):
+                raise Unlowerable("an All of more than 4 conditions, or nested All")
+            return self.conds.add([COND_OPS.index("all"), int(neg)] + subs)
+        return self.conds.add(self.cond_leaf(c, neg))
+
+    def cond_leaf(self, c, neg: bool) -> list[int]:
+        op = c.op
+        if op not in COND_OPS:
+            raise Unlowerable(f"condition {op!r}")
+        head = [COND_OPS.index(op), int(neg)]
+        if op == "coin_outcome":
+            return head + [("heads", "tails", "all_heads", "all_tails", "at_least").index(c.outcome), c.count]
+        if op == "matches":
+            return head + [self.target(c.target, False)] + self.filter_list(c.filters, 3)
+        if op == "exists":
+            return head + [self.each(c.among)]
+        if op == "card_in":
+            return head + [player_code(c.player), ZONES[c.zone], self.cardf(c.filter), c.at_least]
+        if op == "hand_size":
+            if any(n > 30 for n in c.sizes):
+                raise Unlowerable("a hand size above 30")
+            return head + [player_code(c.player), sum(1 << n for n in c.sizes)]
+        if op == "points":
+            return head + [player_code(c.player), c.at_least, -1 if c.at_most is None else c.at_most]
+        if op == "history":
+            name = self.attack_name_id(c.name) if c.name is not None else -1
+            return head + [HISTORY_EVENTS.index(c.event), name]
+        # count_at_least
+        return head + [self.amounts.add([1, 1] + self.count(c.count)), c.value]
+
+    # --- lasting modifiers ----------------------------------------------------------------------------------------
+    def modifier(self, m) -> tuple[int, int, int]:
+        """(modifier row, target mode, target row) of a Lasting step's modifier (see op_lasting)."""
+        op = m.op
+        if op not in MOD_OPS:
+            raise Unlowerable(f"lasting modifier {op!r}")
+        self.mod_ops_used.add(op)
+        tnode = getattr(m, "target", None)
+        mode, trow = 0, -1
+        if tnode is not None and tnode.op in ("choose", "random_pokemon", "that"):
+            mode, trow = 2, self.target(tnode)
+            m = m.model_copy(update={"target": ir.That()})
+        elif tnode is not None and tnode.op not in ("active", "each"):
+            mode, trow = 1, self.target(tnode)
+        code = MOD_OPS.index(op)
+        if op == "damage_dealt":
+            row = [code, self.target(m.attacker, False), m.delta,
+                   self.attack_name_id(m.attack_name) if m.attack_name else -1,
+                   self.target(m.defender, False) if m.defender is not None else -1]
+        elif op in ("damage_taken", "prevent_damage"):
+            who = -1 if m.attacker_player is None else player_code(m.attacker_player)
+            third = m.delta if op == "damage_taken" else (-1 if m.at_most is None else m.at_most)
+            row = [code, self.target(m.target, False), third, who] + self.filter_list(m.attacker, 3)
+            if op == "prevent_damage":
+                row.append(int(m.effects))
+        elif op == "prevent_effects":
+            row = [code, self.target(m.target, False), player_code(m.attacker_player)]
+        elif op == "cant_attack":
+            row = [code, self.target(m.target, False),
+                   self.attack_name_id(m.attack_name) if m.attack_name else -1]
+        elif op == "cant_retreat":
+            row = [code, self.target(m.target, False)]
+        else:  # retreat_cost
+            row = [code, self.target(m.target, False), m.delta, int(m.none)]
+        return self.mods.add(row), mode, trow
+
+
+class Program:
+    """The instructions of one effect, as they are emitted (jump targets relative to the program's start)."""
+
+    def __init__(self, pool: Pool):
+        self.pool = pool
+        self.code: list[Instr] = []
+
+    def emit(self, op: str, args: list[int], path: tuple[int, ...]) -> int:
+        self.pool.ops_used.add(op)
+        self.code.append(Instr(op, list(args), path))
+        return len(self.code) - 1
+
+    def steps(self, steps, path: tuple[int, ...], in_repeat: bool = False) -> None:
+        for i, st in enumerate(steps):
+            self.step(st, path + (i,), in_repeat)
+
+    def step(self, st, path: tuple[int, ...], in_repeat: bool = False) -> None:
+        P = self.pool
+        op = st.op
+        if op == "attack_damage":
+            self.emit("attack_damage", [("set", "more", "less").index(st.mode), P.amount(st.amount)], path)
+        elif op == "attack_does_nothing":
+            self.emit("does_nothing", [], path)
+        elif op == "damage":
+            self.emit("damage", [P.amount(st.amount), P.target(st.target), int(st.by_attack)], path)
+        elif op == "heal":
+            self.emit("heal", [P.amount(st.amount), P.target(st.target)], path)
+        elif op == "apply_condition":
+            if list(st.conditions) != sorted(st.conditions, key=COND_NAMES.index):
+                raise Unlowerable("Special Conditions not listed in canonical order")
+            self.emit("apply_condition", [P.target(st.target), sum(1 << COND_NAMES.index(c) for c in st.conditions),
+                                          ("all", "random", "choose").index(st.pick), player_code(st.chooser),
+                                          int(st.exclude_existing),
+                                          -1 if st.poison_damage is None else st.poison_damage], path)
+        elif op == "recover":
+            self.emit("recover", [P.target(st.target), sum(1 << COND_NAMES.index(c) for c in st.conditions),
+                                  int(st.random)], path)
+        elif op == "flip":
+            self.emit("flip", [P.amount(st.count), int(st.until_tails)], path)
+        elif op == "if":
+            at = self.emit("if", [P.cond(st.condition), -1], path)
+            self.steps(st.then, path + (0,), in_repeat)
+            if st.otherwise:
+                jump = self.emit("jump", [-1], path)
+                self.code[at].args[1] = len(self.code)
+                self.steps(st.otherwise, path + (1,), in_repeat)
+                self.code[jump].args[0] = len(self.code)
+            else:
+                self.code[at].args[1] = len(self.code)
+        elif op == "repeat":
+            if in_repeat:
+                raise Unlowerable("a Repeat inside a Repeat")
+            if st.times.op != "const" or st.times.value > 8:
+                raise Unlowerable("a Repeat whose count is not a number up to 8")
+            at = self.emit("repeat", [P.amount(st.times), -1], path)
+            body = len(self.code)
+            self.steps(st.steps, path, True)
+            self.emit("repeat_end", [body], path)
+            self.code[at].args[1] = len(self.code)
+        elif op == "select":
+            self.emit("select", [P.target(st.target)], path)
+        elif op == "draw":
+            self.emit("draw", [P.amount(st.amount), player_code(st.player)], path)
+        elif op in ("discard_energy", "attach_energy"):
+            sels = []
+            if len(st.energy) > MAX_ESEL:
+                raise Unlowerable(f"more than {MAX_ESEL} Energy selections")
+            units = 0
+            for sel in st.energy:
+                if sel.count is not None and sel.count > MAX_ECOUNT:
+                    raise Unlowerable(f"more than {MAX_ECOUNT} Energy in one selection")
+                units += MAX_ECOUNT if sel.count is None else max(1, sel.count)
+                sels += [energy_index(sel.energy_type), -1 if sel.count is None else sel.count]
+            sels += [-2, 0] * (MAX_ESEL - len(st.energy))
+            if op == "discard_energy":
+                self.emit("discard_energy", [P.target(st.target), int(st.random)] + sels, path)
+            else:
+                P.max_units = max(P.max_units, units)
+                self.emit("attach_energy", [P.target(st.target), 0 if st.source == "zone" else 1,
+                                            int(st.distribute), int(st.random)] + sels, path)
+        elif op == "switch":
+            if len(st.only_if) > 2:
+                raise Unlowerable("a Switch with more than 2 conditions")
+            self.emit("switch", [player_code(st.player), P.target(st.new_active)] + P.filter_list(st.only_if, 2),
+                      path)
+        elif op == "return_pokemon":
+            self.emit("return_pokemon", [P.target(st.target), 0 if st.to == "hand" else 1], path)
+        elif op == "fetch":
+            if st.count > MAX_FETCH:
+                raise Unlowerable(f"a search for more than {MAX_FETCH} cards")
+            self.emit("fetch", [st.count, P.cardf(st.filter), 0 if st.source == "deck" else 1,
+                                0 if st.to == "hand" else 1, int(st.random), player_code(st.player)], path)
+        elif op == "discard_cards":
+            if st.count > MAX_FETCH:
+                raise Unlowerable(f"a discard of more than {MAX_FETCH} cards")
+            self.emit("discard_cards", [player_code(st.player), 0 if st.zone == "hand" else 1, st.count,
+                                        P.cardf(st.filter), int(st.random), player_code(st.chooser),
+                                        int(st.up_to)], path)
+        elif op == "shuffle_deck":
+            self.emit("shuffle_deck", [player_code(st.player)], path)
+        elif op == "end_turn":
+            self.emit("end_turn", [], path)
+        elif op in ("look_top", "reveal_hand", "damage_ignores"):
+            self.emit("nop", [], path)  # information only / read when the attack starts
+        elif op == "optional":
+            if any(x.op in ("discard_cards", "discard_energy") for x in st.steps):
+                raise Unlowerable("an optional step whose possibility must be checked")
+            at = self.emit("optional", [-1, -1], path)
+            self.steps(st.steps, path + (0,), in_repeat)
+            self.steps(st.then, path + (1,), in_repeat)
+            self.code[at].args[0] = len(self.code)
+        elif op == "lasting":
+            row, mode, trow = P.modifier(st.modifier)
+            self.emit("lasting", [("this_turn", "opponent_next_turn", "your_next_turn", "until_leaves_active")
+                                  .index(st.duration), row, int(st.stacks), mode, trow], path)
+        else:
+            raise Unlowerable(f"step {op!r}")
+
+
+def steps_bound(code: list[Instr]) -> int:
+    """Most instructions a program can run: its length, with each Repeat body counted its times."""
+    n = len(code)
+    for ins in code:
+        if ins.op == "repeat":
+            body = ins.args[1] - code.index(ins) - 1
+            n += body * 8
+    return n
+
+
+def lower_attack(pool: Pool, attack: ir.Attack) -> tuple[list[Instr], bool, bool]:
+    """An attack's program (the main damage at `main_damage_index`), and its ignore-Weakness / -effects flags."""
+    prog = Program(pool)
+    idx = ir.main_damage_index(attack)
+    for i, st in enumerate(attack.steps):
+        if i == idx:
+            prog.emit("main", [], (i,))
+        prog.step(st, (i,))
+    if idx >= len(attack.steps):
+        prog.emit("main", [], (len(attack.steps),))
+    ign_w = any(isinstance(s, ir.DamageIgnores) and s.what == "weakness" for s in attack.steps)
+    ign_e = any(isinstance(s, ir.DamageIgnores) and s.what == "effects" for s in attack.steps)
+    return prog.code, ign_w, ign_e
+
+
+def lower_trainer(pool: Pool, eff: ir.TrainerEffect) -> list[Instr]:
+    prog = Program(pool)
+    prog.steps(eff.steps, (0,))
+    return prog.code
+
+
+def unsupported_reason(node: Any) -> str | None:
+    """Why a top-level node can't be lowered at all (before its steps are looked at)."""
+    if isinstance(node, ir.Unresolved):
+        return f"unresolved ({node.reason})"
+    if isinstance(node, (ir.Activated, ir.Passive, ir.Triggered)):
+        return f"Ability ({node.op}) not lowered yet"
+    if isinstance(node, ir.Tool):
+        return "Pokémon Tool effects not lowered yet"
+    if isinstance(node, ir.Attack):
+        if any(isinstance(n, ir.CopyAttack) for n in ir.iter_nodes(node)):
+            return "step 'copy_attack' not lowered yet"
+    return None
