@@ -2,7 +2,8 @@
 passive effects (Abilities, Pokémon Tools and lasting effects).
 
 Conventions follow docs/ir.md. Every node kind of `compiler.ir` has a handler here; `executable_problems`
-lists what a card's IR holds that the interpreter can't run (an Unresolved node, an unknown op), and such a card
+lists what a card's IR holds that the interpreter can't run (an Unresolved node, an unknown op, a `That` with no
+Pokémon to refer to: `that_problems`), and such a card
 is refused at load time (`Engine` / `check_decks`), never run as a silent no-op.
 
 Random draws inside an effect are addressed by (card, effect slot, owner, source slot, node path) and the draw
@@ -48,7 +49,7 @@ EXECUTABLE_OPS = STEP_OPS | TOP_OPS | OTHER_OPS
 
 
 def executable_problems(node: Any, where: str) -> list[str]:
-    """Why an effect can't be executed: Unresolved nodes and ops without a handler."""
+    """Why an effect can't be executed: Unresolved nodes, ops without a handler, a `That` with nothing to refer to."""
     out = []
     for n in ir.iter_nodes(node):
         if isinstance(n, ir.Unresolved):
@@ -56,6 +57,112 @@ def executable_problems(node: Any, where: str) -> list[str]:
         op = getattr(n, "op", None)
         if op is not None and op not in EXECUTABLE_OPS and op != "unresolved":
             out.append(f"{where}: no interpreter for op {op!r}")
+    if not out:
+        out += [f"{where}: {p}" for p in that_problems(node)]
+    return out
+
+
+# --- where `That` is bound (docs/ir.md "Anaphora") -------------------------------------------------------------
+BINDING_STEPS = {"select", "damage", "heal", "apply_condition", "recover", "discard_energy", "discard_tools",
+                 "attach_energy", "move_energy", "switch"}
+"""Steps after which `That` is the Pokémon they selected (their `target`; a Switch: the new Active Pokémon)."""
+TARGET_NODES = (ir.ThisPokemon, ir.ToolHolder, ir.Defending, ir.Attacking, ir.Active, ir.Each, ir.Choose,
+                ir.RandomPokemon)
+NONE, AMBIGUOUS = -1, -2
+
+
+def that_problems(node: Any) -> list[str]:
+    """Every `That` in a top-level effect that the interpreter could not bind to the Pokémon the text means, with
+    where it is: one with no antecedent (nothing selected before it in its branch, no trigger or requirement subject),
+    or one whose antecedent is unclear (after a step that names a Pokémon without rebinding `That`, or after an If,
+    Repeat, "you may" or "Choose 1" whose branches rebind it).
+
+    A scope is NONE, AMBIGUOUS, or the number of the binding `That` refers to (a new number for each step that
+    rebinds it to another Pokémon)."""
+    out: list[str] = []
+    counter = [0]
+
+    def fresh() -> int:
+        counter[0] += 1
+        return counter[0]
+
+    def refs(x: Any, scope: int, where: str) -> None:
+        if scope < 0 and any(isinstance(n, ir.That) for n in ir.iter_nodes(x)):
+            why = "nothing selected before it in its branch" if scope == NONE else \
+                "the Pokémon it refers to is unclear (a Pokémon was named or selected in a branch since)"
+            msg = f"'it' / 'that Pokémon' (That) in {where}: {why}"
+            if msg not in out:
+                out.append(msg)
+
+    def rebind(target, scope: int) -> int:
+        return scope if isinstance(target, ir.That) else fresh()
+
+    def after(before: int, ends: list[int]) -> int:
+        """`That` after a step with branches: unchanged when no branch rebinds it, else unclear (and a Pokémon
+        selected only inside a branch is not visible after it)."""
+        return before if before == NONE or all(e == before for e in ends) else AMBIGUOUS
+
+    def walk(steps, scope: int, where: str) -> int:
+        for i, st in enumerate(steps):
+            here = f"{where}[{i}] ({st.op})"
+            op = st.op
+            if op == "if":
+                refs(st.condition, scope, here + ".condition")
+                inner = rebind(st.condition.target, scope) if st.condition.op == "matches" else scope
+                ends = [walk(st.then, inner, here + ".then"), walk(st.otherwise, inner, here + ".otherwise")]
+                scope = after(scope, ends + [inner])
+            elif op == "repeat":
+                refs(st.times, scope, here + ".times")
+                end = walk(st.steps, scope, here + ".steps")
+                if end != scope:  # a later time round starts from what the previous one bound
+                    walk(st.steps, AMBIGUOUS, here + ".steps")
+                scope = after(scope, [end])
+            elif op == "optional":
+                mid = walk(st.steps, scope, here + ".steps")
+                scope = after(scope, [mid, walk(st.then, mid, here + ".then")])
+            elif op == "choose_one":
+                scope = after(scope, [walk(o, scope, f"{here}.options[{k}]") for k, o in enumerate(st.options)])
+            elif op == "lasting":
+                m = st.modifier
+                if hasattr(m, "steps"):
+                    refs(m.model_copy(update={"steps": ()}), scope, here + ".modifier")
+                    # OnDamaged / OnEnergyAttached: That = the Pokémon damaged / given Energy; AtEnd: as here
+                    walk(m.steps, scope if m.op == "at_end" else fresh(), here + ".modifier.steps")
+                else:
+                    refs(m, scope, here + ".modifier")
+                if any(isinstance(n, TARGET_NODES) for n in ir.iter_nodes(m)):
+                    scope = AMBIGUOUS  # it names a Pokémon but leaves That as it was
+            else:
+                refs(st, scope, here)
+                if op in BINDING_STEPS:
+                    scope = rebind(st.new_active if op == "switch" else st.target, scope)
+                elif any(isinstance(n, TARGET_NODES) for n in ir.iter_nodes(st)):
+                    scope = AMBIGUOUS  # it names a Pokémon but leaves That as it was
+        return scope
+
+    def start(req) -> int:
+        return fresh() if req is not None and req.op == "matches" else NONE
+
+    def top(n: Any, where: str) -> None:
+        if isinstance(n, ir.Attack):
+            refs(n.requirement, NONE, where + "requirement")
+            walk(n.steps, start(n.requirement), where + "steps")
+        elif isinstance(n, ir.Activated):
+            refs(n.requirement, NONE, where + "requirement")
+            walk(n.steps, walk(n.cost, start(n.requirement), where + "cost"), where + "steps")
+        elif isinstance(n, ir.TrainerEffect):
+            refs(n.requirement, NONE, where + "requirement")
+            walk(n.steps, start(n.requirement), where + "steps")
+        elif isinstance(n, ir.Triggered):  # That = the trigger's subject, or its requirement's
+            walk(n.steps, fresh(), where + "steps")
+        elif isinstance(n, ir.Passive):  # That = this Pokémon / the Tool's holder, or its requirement's subject
+            for k, m in enumerate(n.modifiers):
+                if hasattr(m, "steps"):
+                    walk(m.steps, fresh(), f"{where}modifiers[{k}].steps")
+        elif isinstance(n, ir.Tool):
+            for k, e in enumerate(n.effects):
+                top(e, f"{where}effects[{k}].")
+    top(node, "")
     return out
 
 
@@ -153,6 +260,7 @@ class Interpreter:
         ctx.attack = atk
         ctx.defending = g.pl(1 - p).active
         ctx.main = atk.damage
+        self.bind_requirement(ctx, eff.requirement)
         idx = ir.main_damage_index(eff)
         steps = eff.steps
         for st in steps:  # "This attack's damage isn't affected by ..." holds wherever it is written
@@ -188,6 +296,7 @@ class Interpreter:
         ab = info.ability
         ctx = Ctx(g, p, pk, info.index, ABILITY_SLOT, slot)
         g.log(f"{info.name} uses {info.ability_name}")
+        self.bind_requirement(ctx, ab.requirement)
         self.steps(ctx, ab.cost, (0,))
         self.steps(ctx, ab.steps, (1,))
         if ctx.end_turn:
@@ -197,6 +306,7 @@ class Interpreter:
         eff = info.effect
         if isinstance(eff, ir.TrainerEffect):
             ctx = Ctx(g, p, None, info.index, TRAINER_SLOT, 0)
+            self.bind_requirement(ctx, eff.requirement)
             self.steps(ctx, eff.steps, (0,))
             if ctx.end_turn:
                 g.end_turn()
@@ -357,7 +467,9 @@ class Interpreter:
                     entry = self.ability_mods.get(ci)
                     if entry is not None and op in entry[1]:
                         ctx = Ctx(g, p, pk, ci, ABILITY_SLOT, slot)
+                        ctx.that = [pk]
                         if entry[0].requirement is None or self.cond(ctx, entry[0].requirement):
+                            self.bind_requirement(ctx, entry[0].requirement)
                             for m in entry[1][op]:
                                 yield m, ctx
                     for t in pk.tools:
@@ -366,7 +478,9 @@ class Interpreter:
                             if op in by_op:
                                 ctx = Ctx(g, p, pk, ti, TOOL_SLOT, slot)
                                 ctx.holder = pk
+                                ctx.that = [pk]
                                 if passive.requirement is None or self.cond(ctx, passive.requirement):
+                                    self.bind_requirement(ctx, passive.requirement)
                                     for m in by_op[op]:
                                         yield m, ctx
         for d in s.durations:
@@ -508,10 +622,12 @@ class Interpreter:
             ctx = Ctx(g, p, pk, info.index, TOOL_SLOT if is_tool else ABILITY_SLOT, slot)
             if is_tool:
                 ctx.holder = pk
+            ctx.that = [pk]  # the trigger's subject: the Pokémon with the Ability, the Tool's holder
             if setup is not None:
-                setup(ctx)
+                setup(ctx)  # ... or the Pokémon the event is about (opponent_attaches_energy)
             if trig.requirement is not None and not self.cond(ctx, trig.requirement):
                 continue
+            self.bind_requirement(ctx, trig.requirement)
             if trig.optional and g.choose(p, "optional", [1], optional=True,
                                           prompt=f"use {info.ability_name or info.name}?") is None:
                 continue
@@ -529,6 +645,7 @@ class Interpreter:
             for m, c in list(self.modifiers(g, "on_damaged")):
                 if pk in self.targets(c, m.target, ()) or (g.where(pk) is None and pk in c.that):
                     c.attacking = ctx.this
+                    c.that = [pk]
                     try:
                         self.steps(c, m.steps, (3,))
                     except StopEffect:
@@ -792,9 +909,7 @@ class Interpreter:
             return {"heads": heads >= 1, "tails": heads < len(f), "all_heads": bool(f) and heads == len(f),
                     "all_tails": heads == 0, "at_least": heads >= c.count}[c.outcome]
         if op == "matches":
-            pks = self.targets(ctx, c.target, ())
-            return bool(pks) and all(self.passes(ctx, g.where(pk)[0], pk, g.info(pk), f)
-                                     for pk in pks for f in c.filters)
+            return self.matches(ctx, self.targets(ctx, c.target, ()), c.filters)
         if op == "exists":
             return bool(self.among(ctx, c.among))
         if op == "card_in":
@@ -813,6 +928,16 @@ class Interpreter:
         if op == "all":
             return all(self.cond(ctx, x) for x in c.conditions)
         raise ValueError(f"unknown condition {op}")
+
+    def matches(self, ctx: Ctx, pks: list[Pokemon], filters) -> bool:
+        g = ctx.g
+        return bool(pks) and all(self.passes(ctx, g.where(pk)[0], pk, g.info(pk), f) for pk in pks for f in filters)
+
+    def bind_requirement(self, ctx: Ctx, req) -> None:
+        """After a requirement that is a `Matches` passed, `That` is the Pokémon it was about ("if the Pokémon
+        this card is attached to is affected by a Special Condition, it recovers ...")."""
+        if req is not None and req.op == "matches":
+            ctx.that = self.targets(ctx, req.target, ())
 
     def history(self, ctx: Ctx, c) -> bool:
         g = ctx.g
@@ -875,10 +1000,10 @@ class Interpreter:
     def do_heal(self, ctx: Ctx, st, path) -> None:
         g = ctx.g
         pks = self.targets(ctx, st.target, path)
+        n = None if st.amount is None else self.amount(ctx, st.amount)  # evaluated once, before That is rebound
         ctx.that = pks
         for pk in pks:
-            n = pk.damage if st.amount is None else self.amount(ctx, st.amount)
-            g.heal(g.where(pk)[0], pk, n)
+            g.heal(g.where(pk)[0], pk, pk.damage if n is None else n)
 
     def do_apply_condition(self, ctx: Ctx, st, path) -> None:
         g = ctx.g
@@ -932,7 +1057,14 @@ class Interpreter:
         g.log(f"coin flips: {' '.join('H' if f else 'T' for f in flips) or '(none)'}")
 
     def do_if(self, ctx: Ctx, st, path) -> None:
-        if self.cond(ctx, st.condition):
+        c = st.condition
+        if c.op == "matches":  # "If the Defending Pokémon is a Basic Pokémon, it ...": That = its subject
+            pks = self.targets(ctx, c.target, ())
+            ok = self.matches(ctx, pks, c.filters)
+            ctx.that = pks
+        else:
+            ok = self.cond(ctx, c)
+        if ok:
             self.steps(ctx, st.then, path + (0,))
         else:
             self.steps(ctx, st.otherwise, path + (1,))
@@ -1380,4 +1512,5 @@ def ir_energy_name(t: int) -> str:
     return POKEMON_TYPES[t]
 
 
-__all__ = ["Interpreter", "Ctx", "executable_problems", "attach_effects", "set_card_ir", "EXECUTABLE_OPS"]
+__all__ = ["Interpreter", "Ctx", "executable_problems", "that_problems", "attach_effects", "set_card_ir",
+           "EXECUTABLE_OPS"]

@@ -549,3 +549,126 @@ def test_energy_attached_trigger_ignores_effects_that_attach():
     after = eng.step(s, eng.layout.play(0), 1)
     assert view(after) == view(board(eng, side(active=mon("R-004", energy="G"), discard=["X-005"]),
                                      side(active=mon("D-001"))))
+
+
+# --- `That` bound to the subject of a trigger, a requirement or a condition -------------------------------------
+
+LUM_BERRY = trainer("A2-149", "Lum Berry", "tool", ir.Tool(effects=(ir.Triggered(
+    trigger=ir.Trigger(event="end_of_turn", each_turn=True),
+    requirement=ir.Matches(target=ir.ToolHolder(), filters=(ir.HasCondition(),)),
+    steps=(ir.Recover(target=ir.That()), ir.DiscardTools(target=ir.ToolHolder()))),)))
+LEFTOVERS = trainer("A3b-067", "Leftovers", "tool", ir.Tool(effects=(ir.Triggered(
+    trigger=ir.Trigger(event="end_of_turn", while_active=True),
+    steps=(ir.Heal(amount=C(value=10), target=ir.That()),)),)))
+
+
+def test_lum_berry_cures_its_holder_and_discards_itself():
+    # Lum Berry (A2-149): "At the end of each turn, if the Pokémon this card is attached to is affected by any
+    # Special Conditions, it recovers from all of them, and discard this card." Yours (Poisoned and Asleep) and your
+    # opponent's (Confused, at the end of your turn too) recover before the checkup; a holder without a Special
+    # Condition keeps its Lum Berry.
+    eng = make(LUM_BERRY)
+    s = board(eng, side(active=mon("D-001", conditions=("Asleep", "Poisoned"), tools=["A2-149"]),
+                        bench=[mon("D-001", tools=["A2-149"])]),
+              side(active=mon("D-001", conditions=("Confused",), tools=["A2-149"])))
+    after = eng.step(s, eng.layout.end_turn(), 1)
+    assert view(after) == after_turn(eng, side(active=mon("D-001"), bench=[mon("D-001", tools=["A2-149"])],
+                                               discard=["A2-149"]),
+                                     side(active=mon("D-001"), discard=["A2-149"]))
+
+
+def test_leftovers_heals_its_active_holder():
+    # Leftovers (A3b-067): "At the end of your turn, if the Pokémon this card is attached to is in the Active Spot,
+    # heal 10 damage from that Pokémon." The Benched holder is not healed, nor the opponent's at your turn's end.
+    eng = make(LEFTOVERS)
+    s = board(eng, side(active=mon("D-001", damage=30, tools=["A3b-067"]),
+                        bench=[mon("D-001", damage=30, tools=["A3b-067"])]),
+              side(active=mon("D-001", damage=30, tools=["A3b-067"])))
+    after = eng.step(s, eng.layout.end_turn(), 1)
+    assert view(after) == after_turn(eng, side(active=mon("D-001", damage=20, tools=["A3b-067"]),
+                                               bench=[mon("D-001", damage=30, tools=["A3b-067"])]),
+                                     side(active=mon("D-001", damage=30, tools=["A3b-067"])))
+
+
+def test_an_abilitys_end_of_turn_that_is_the_pokemon_with_the_ability():
+    # "At the end of your turn, if this Pokémon is in the Active Spot, heal 20 damage from it."
+    eng = make(poke("R-001", "Healer", ability=ir.Triggered(trigger=ir.Trigger(event="end_of_turn", while_active=True),
+                                                           steps=(ir.Heal(amount=C(value=20), target=ir.That()),))))
+    s = board(eng, side(active=mon("R-001", damage=50)), side(active=mon("D-001", damage=50)))
+    after = eng.step(s, eng.layout.end_turn(), 1)
+    assert view(after) == after_turn(eng, side(active=mon("R-001", damage=30)), side(active=mon("D-001", damage=50)))
+
+
+def test_that_in_an_if_is_the_pokemon_the_condition_is_about():
+    # Umbreon's Dark Binding (A3b-043), 40: "If the Defending Pokémon is a Basic Pokémon, it can't attack during
+    # your opponent's next turn."
+    eng = make(attacker(ir.If(condition=ir.Matches(target=ir.Defending(), filters=(ir.StageIs(stage="basic"),)),
+                              then=(ir.Lasting(duration="opponent_next_turn",
+                                               modifier=ir.CantAttack(target=ir.That())),)), base=40))
+    after = attack(eng, side(active=mon("A-001")), side(active=mon("D-001")))
+    exp = after_turn(eng, side(active=mon("A-001")), side(active=mon("D-001", damage=40)))
+    exp["durations"] = [(1, "D-001", 4, "cant_attack")]
+    assert view(after) == exp
+    assert not any(eng.layout.decode(a).kind == "attack" for a in eng.legal_actions(after))
+    # a Stage 1 Defending Pokémon may still attack
+    after = attack(eng, side(active=mon("A-001")), side(active=mon("T-001", "T-002")))
+    assert view(after) == after_turn(eng, side(active=mon("A-001")), side(active=mon("T-001", "T-002", damage=40)))
+
+
+def test_that_in_an_ability_is_the_subject_of_its_requirement():
+    # "Once during your turn, if your opponent's Active Pokémon has damage on it, you may make it Poisoned."
+    ab = ir.Activated(requirement=ir.Matches(target=OPP_ACTIVE, filters=(ir.Damaged(),)),
+                      steps=(ir.ApplyCondition(target=ir.That(), conditions=("Poisoned",)),))
+    eng = make(poke("A-001", "Attacker", ability=ab))
+    s = board(eng, side(active=mon("A-001")), side(active=mon("D-001", damage=10)))
+    after = eng.step(s, eng.layout.ability(0), 1)
+    assert view(after) == view(board(eng, side(active=mon("A-001", ability_used=True)),
+                                     side(active=mon("D-001", damage=10, conditions=("Poisoned",)))))
+
+
+def test_on_damaged_that_is_the_damaged_pokemon():
+    # "During your opponent's next turn, if this Pokémon is damaged by an attack, heal 20 damage from it."
+    eng = make(attacker(ir.Lasting(duration="opponent_next_turn", modifier=ir.OnDamaged(target=THIS, steps=(
+        ir.Heal(amount=C(value=20), target=ir.That()),)))))
+    s = attack(eng, side(active=mon("A-001")), side(active=mon("T-003", energy="FF")))
+    s = eng.step(s, eng.layout.attack(0), 1)  # Onix's Slam: 60, then 20 healed
+    assert view(s) == turn_five(eng, side(active=mon("A-001", damage=40)), side(active=mon("T-003", energy="FF")))
+
+
+def test_a_that_without_an_antecedent_is_a_located_load_time_problem():
+    from compiler.diagnostics import SpecError
+    from compiler.spec import DeckSpec
+
+    heal_it = ir.Heal(amount=C(value=20), target=ir.That())
+    flip_then_bench = (ir.Flip(), ir.If(condition=ir.CoinOutcome(outcome="heads"), then=(
+        ir.Damage(amount=C(value=10), target=ir.Choose(among=OPP_BENCH)),)))
+    cases = {
+        # "Heal 20 damage from it." (nothing before it)
+        "A-101": ((heal_it,), "steps[0] (heal): nothing selected before it in its branch"),
+        # "Flip a coin. If heads, do 10 damage to 1 of your opponent's Benched Pokémon. Heal 20 damage from it."
+        "A-102": (flip_then_bench + (heal_it,), "steps[2] (heal): nothing selected before it in its branch"),
+        # "Heal 20 damage from this Pokémon. Flip a coin. If heads, do 10 damage to 1 of your opponent's Benched
+        # Pokémon. Heal 20 damage from it." (this Pokémon, or the chosen one?)
+        "A-103": ((ir.Heal(amount=C(value=20), target=THIS),) + flip_then_bench + (heal_it,),
+                  "steps[3] (heal): the Pokémon it refers to is unclear"),
+        # "Knock Out your opponent's Active Pokémon ... heal 20 damage from it" (a Knock Out does not rebind it)
+        "A-104": ((ir.Heal(amount=C(value=20), target=THIS), ir.KnockOut(target=OPP_ACTIVE), heal_it),
+                  "steps[2] (heal): the Pokémon it refers to is unclear"),
+    }
+    cards = [poke(cid, f"Bad {cid}", attacks=[atk("Odd", "", 0, *steps)]) for cid, (steps, _) in cases.items()]
+    eng = make(*cards)
+    for cid, (_, msg) in cases.items():
+        info = eng.db[eng.db.by_id[cid]]
+        assert not info.executable
+        assert len(info.problems) == 1 and info.problems[0].startswith(
+            f"attack 'Odd': 'it' / 'that Pokémon' (That) in {msg}"), info.problems
+    with pytest.raises(SpecError, match=r"A-102 Bad A-102: attack 'Odd': 'it' / 'that Pokémon' \(That\) in steps\[2\]"):
+        eng.deck_from_spec(DeckSpec(name="d", energy=["Fire"], cards={"A-102": 2, "D-001": 18}))
+    # Every `That` these tests use has an antecedent: a trigger's or Tool's subject, a requirement's, a condition's,
+    # a Select, the previous step's target, the Pokémon an OnDamaged / OnEnergyAttached effect is about
+    ok = make(LUM_BERRY, LEFTOVERS, attacker(ir.If(
+        condition=ir.Matches(target=ir.Defending(), filters=(ir.StageIs(stage="basic"),)),
+        then=(ir.Lasting(duration="opponent_next_turn", modifier=ir.CantAttack(target=ir.That())),)),
+        ir.Select(target=ir.RandomPokemon(among=OPP)), ir.Damage(amount=C(value=10), target=ir.That()),
+        ir.Lasting(duration="opponent_next_turn", modifier=ir.OnDamaged(target=THIS, steps=(heal_it,)))))
+    assert all(info.executable for info in ok.db.cards), [(i.id, i.problems) for i in ok.db.cards if i.problems]
