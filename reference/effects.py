@@ -1384,12 +1384,13 @@ class Interpreter:
         m = st.modifier
         until = {"this_turn": s.turn, "opponent_next_turn": s.turn + 1, "your_next_turn": s.turn + 2,
                  "until_leaves_active": 10**9}[st.duration]
-        target_node = getattr(m, "target", None)
+        field = pokemon_field(m)
+        target_node = getattr(m, field) if field else None
         uid, player = -1, ctx.me
         that = ctx.that
         if target_node is not None and target_node.op in ("choose", "random_pokemon", "that"):
             that = self.targets(ctx, target_node, path)
-            m = m.model_copy(update={"target": ir.That()})
+            m = m.model_copy(update={field: ir.That()})
         if target_node is not None and target_node.op not in ("active", "each"):
             sel = that if target_node.op in ("choose", "random_pokemon", "that") else \
                 self.targets(ctx, target_node, path)
@@ -1485,6 +1486,14 @@ class Interpreter:
             return
         self.steps(ctx, st.steps, path + (0,))
         self.steps(ctx, st.then, path + (1,))
+
+
+def pokemon_field(m) -> str | None:
+    """The field naming the Pokémon a modifier is on (its `target`; a DamageDealt's `attacker`), or None (CantPlay,
+    CantBeHealed, AtEnd). A Lasting effect on one Pokémon ends when that Pokémon leaves the Active Spot
+    (until_leaves_active), moves to the Bench, evolves or leaves play."""
+    fields = type(m).model_fields
+    return "target" if "target" in fields else "attacker" if "attacker" in fields else None
 
 
 def energy_index(name: str | None) -> int | None:

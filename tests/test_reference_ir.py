@@ -515,14 +515,14 @@ def test_damage_dealt_bonus_your_next_turn():
     # 10 "During your next turn, this Pokémon's attacks do +30 damage." (not this turn's attack)
     s = attack(eng, side(active=mon("A-001")), side(active=mon("D-001")))
     exp = after_turn(eng, side(active=mon("A-001")), side(active=mon("D-001", damage=10)))
-    exp["durations"] = [(0, None, 5, "damage_dealt")]  # lasts through turn 5 (kept per player, bound to A-001)
+    exp["durations"] = [(0, "A-001", 5, "damage_dealt")]  # on A-001, through turn 5
     assert view(s) == exp
     s = eng.step(s, eng.layout.end_turn(), 2)
     s = eng.step(s, eng.layout.attack(0), 3)
     exp = board(eng, side(active=mon("A-001"), current="G", next="G"),
                 side(active=mon("D-001", damage=10 + 40), current="G", next="G"), turn=6, turn_player=1)
     exp = view(exp)
-    exp["durations"] = [(0, None, 7, "damage_dealt")]  # the first expired after turn 5; this attack made a new one
+    exp["durations"] = [(0, "A-001", 7, "damage_dealt")]  # the first expired after turn 5; this attack made a new one
     assert view(s) == exp
 
 

@@ -672,3 +672,46 @@ def test_a_that_without_an_antecedent_is_a_located_load_time_problem():
         ir.Select(target=ir.RandomPokemon(among=OPP)), ir.Damage(amount=C(value=10), target=ir.That()),
         ir.Lasting(duration="opponent_next_turn", modifier=ir.OnDamaged(target=THIS, steps=(heal_it,)))))
     assert all(info.executable for info in ok.db.cards), [(i.id, i.problems) for i in ok.db.cards if i.problems]
+
+
+# --- a lasting DamageDealt is on its attacker -------------------------------------------------------------------
+
+MILTANK = poke("A4a-062", "Miltank", hp=110, type="Colorless", weakness="Fighting", retreat=3, attacks=[atk(
+    "Rolling Frenzy", "C", 10, ir.Lasting(duration="until_leaves_active", modifier=ir.DamageDealt(
+        attacker=THIS, delta=30, attack_name="Rolling Frenzy")))])
+
+
+def test_rolling_frenzy_stacks_until_miltank_leaves_the_active_spot():
+    # Miltank's Rolling Frenzy (A4a-062), 10: "Until this Pokémon leaves the Active Spot, this Pokémon's Rolling
+    # Frenzy attack does +30 damage. This effect stacks." 10, then 40; retreating ends both effects.
+    eng = make(MILTANK)
+    s = attack(eng, side(active=mon("A4a-062", energy="GGGG"), bench=[mon("D-001")]), side(active=mon("D-001")))
+    exp = after_turn(eng, side(active=mon("A4a-062", energy="GGGG"), bench=[mon("D-001")]),
+                     side(active=mon("D-001", damage=10)))
+    exp["durations"] = [(0, "A4a-062", 10 ** 9, "damage_dealt")]  # on Miltank, no end turn
+    assert view(s) == exp
+    s = eng.step(eng.step(s, eng.layout.end_turn(), 1), eng.layout.attack(0), 1)
+    exp = view(board(eng, side(active=mon("A4a-062", energy="GGGG"), bench=[mon("D-001")], current="G", next="G"),
+                     side(active=mon("D-001", damage=10 + 40), current="G", next="G"), turn=6, turn_player=1))
+    exp["durations"] = [(0, "A4a-062", 10 ** 9, "damage_dealt")] * 2
+    assert view(s) == exp
+    s = eng.step(eng.step(s, eng.layout.end_turn(), 1), eng.layout.retreat(1), 1)
+    exp = board(eng, side(active=mon("D-001"), bench=[mon("A4a-062", energy="G")], discard_energy="GGG", retreats=1,
+                          current="G", next="G"),
+                side(active=mon("D-001", damage=50), current="G", next="G"), turn=7, turn_player=0)
+    assert view(s) == view(exp)  # no lasting effect left
+
+
+def test_a_lasting_damage_dealt_on_the_defending_pokemon_ends_when_it_evolves():
+    # 10 "During your opponent's next turn, attacks used by the Defending Pokémon do -20 damage." Pikachu evolves
+    # into Raichu: the effect ends (docs/rules.md), so Bolt does its full 90.
+    eng = make(attacker(ir.Lasting(duration="opponent_next_turn", modifier=ir.DamageDealt(
+        attacker=ir.Defending(), delta=-20)), base=10))
+    s = attack(eng, side(active=mon("A-001")), side(active=mon("T-001", energy="LLL"), hand=["T-002"]))
+    exp = after_turn(eng, side(active=mon("A-001")), side(active=mon("T-001", energy="LLL", damage=10),
+                                                          hand=["T-002"]))
+    exp["durations"] = [(1, "T-001", 4, "damage_dealt")]  # on the Defending Pokémon
+    assert view(s) == exp
+    s = eng.step(eng.step(s, eng.layout.play_on(0, 0), 1), eng.layout.attack(0), 1)
+    assert view(s) == turn_five(eng, side(active=mon("A-001", damage=90)),
+                                side(active=mon("T-001", "T-002", energy="LLL", damage=10)))
