@@ -84,8 +84,13 @@ class Damaged(Node):
 
 
 class HasEnergy(Node):
-    """At least `at_least` Energy of `energy_type` (any type when None) is attached. With `extra`, count only the
-    Energy beyond what the current attack's cost needs of that type ("at least 2 extra [W] Energy attached")."""
+    """At least `at_least` Energy of `energy_type` (any type when None) is attached. With `extra` (in an attack),
+    count only the extra Energy: what is attached beyond what the attack's whole cost needs (as paid, after
+    AttackCost modifiers). For a type T: its Energy minus the [T] symbols minus the Colorless symbols that the
+    other types' Energy can't pay once their own typed symbols are paid, i.e. max(0, T attached - T symbols -
+    max(0, C symbols - sum over other types U of max(0, U attached - U symbols))); for any type: max(0, all attached
+    Energy - all symbols). "At least 2 extra [W] Energy" on [W][W][C] needs 5 [W], or 4 [W] and another
+    Energy."""
 
     op: Literal["has_energy"] = "has_energy"
     energy_type: EnergyType | None = None

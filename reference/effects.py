@@ -827,8 +827,8 @@ class Interpreter:
         if op == "has_energy":
             t = energy_index(f.energy_type)
             n = sum(pk.energy) if t is None else pk.energy[t]
-            if f.extra and ctx.attack is not None and t is not None:
-                n -= ctx.attack.cost_needs()[0][t]
+            if f.extra and ctx.attack is not None:
+                n = self.extra_energy(ctx, pk, t)
             return n >= f.at_least
         if op == "energy_types_at_least":
             return sum(1 for x in pk.energy if x > 0) >= f.count
@@ -845,6 +845,20 @@ class Interpreter:
             w = ctx.g.where(pk)
             return w is not None and (w[1] == 0) == (f.zone == "active")
         raise ValueError(f"unknown filter {op}")
+
+    def extra_energy(self, ctx: Ctx, pk: Pokemon, t: int | None) -> int:
+        """The Energy of type t (any type when None) attached to pk beyond what the whole cost of the current attack
+        needs (its cost as paid, after AttackCost modifiers; docs/ir.md HasEnergy): the typed symbols of type t,
+        plus the Colorless symbols that the other types' Energy left over after their own typed symbols can't pay."""
+        g = ctx.g
+        w = g.where(ctx.this) if ctx.this is not None else None
+        typed, colorless = (self.attack_cost(g, w[0], ctx.this, ctx.attack) if w is not None
+                            else ctx.attack.cost_needs())
+        have = pk.energy
+        if t is None:
+            return max(0, sum(have) - sum(typed) - colorless)
+        others = sum(max(0, have[u] - typed[u]) for u in range(N_ENERGY) if u != t)
+        return max(0, have[t] - typed[t] - max(0, colorless - others))
 
     def card_ok(self, ctx: Ctx, info: CardInfo, cf) -> bool:
         """A card (in hand, deck or discard pile) passes a CardFilter."""

@@ -662,7 +662,7 @@ def test_a_that_without_an_antecedent_is_a_located_load_time_problem():
         assert not info.executable
         assert len(info.problems) == 1 and info.problems[0].startswith(
             f"attack 'Odd': 'it' / 'that Pokémon' (That) in {msg}"), info.problems
-    with pytest.raises(SpecError, match=r"A-102 Bad A-102: attack 'Odd': 'it' / 'that Pokémon' \(That\) in steps\[2\]"):
+    with pytest.raises(SpecError, match=r"A-102 Bad A-102: attack 'Odd': 'it' / 'that Pokémon' \(That\) in steps"):
         eng.deck_from_spec(DeckSpec(name="d", energy=["Fire"], cards={"A-102": 2, "D-001": 18}))
     # Every `That` these tests use has an antecedent: a trigger's or Tool's subject, a requirement's, a condition's,
     # a Select, the previous step's target, the Pokémon an OnDamaged / OnEnergyAttached effect is about
@@ -715,3 +715,41 @@ def test_a_lasting_damage_dealt_on_the_defending_pokemon_ends_when_it_evolves():
     s = eng.step(eng.step(s, eng.layout.play_on(0, 0), 1), eng.layout.attack(0), 1)
     assert view(s) == turn_five(eng, side(active=mon("A-001", damage=90)),
                                 side(active=mon("T-001", "T-002", energy="LLL", damage=10)))
+
+
+# --- "extra" Energy: beyond the whole cost, Colorless included ----------------------------------------------------
+
+BLASTOISE = poke("A1-056", "Blastoise ex", hp=180, type="Water", weakness="Lightning", retreat=3, stage="stage2",
+                 evolves_from="Wartortle", ex=True, attacks=[atk("Surf", "WC", 40), atk(
+                     "Hydro Bazooka", "WWC", 100, ir.If(condition=ir.Matches(target=THIS, filters=(ir.HasEnergy(
+                         energy_type="Water", at_least=2, extra=True),)),
+                         then=(ir.AttackDamage(mode="more", amount=C(value=60)),)))])
+
+
+@pytest.mark.parametrize("energy,dmg", [
+    ("WWW", 100),  # exactly the cost
+    ("WWWW", 100),  # [W][W] and the [C] paid by Water: 1 extra [W]
+    ("WWWWW", 160),  # 2 extra [W]
+    ("RWWW", 100),  # Fire pays the [C]: 1 extra [W]
+    ("RWWWW", 160),  # Fire pays the [C]: 2 extra [W]
+    ("RRWWW", 100),  # the second Fire is extra, but not [W]: 1 extra [W]
+])
+def test_hydro_bazooka_counts_extra_water_beyond_the_whole_cost(energy, dmg):
+    # Blastoise ex's Hydro Bazooka (A1-056), [W][W][C] 100+: "If this Pokémon has at least 2 extra [W] Energy
+    # attached, this attack does 60 more damage." (docs/ir.md HasEnergy: the Colorless symbol is paid by the other
+    # types' Energy first, then by Water)
+    eng = make(BLASTOISE)
+    s = board(eng, side(active=mon("A1-056", energy=energy)), side(active=mon("T-005")))
+    after = eng.step(s, eng.layout.attack(1), 1)
+    assert view(after) == after_turn(eng, side(active=mon("A1-056", energy=energy)),
+                                     side(active=mon("T-005", damage=dmg)))
+
+
+@pytest.mark.parametrize("energy,dmg", [("WW", 10), ("GWW", 10), ("GGWW", 70)])
+def test_extra_energy_of_any_type_is_beyond_the_whole_cost(energy, dmg):
+    # [W][C] 10: "If this Pokémon has at least 2 extra Energy attached, this attack does 60 more damage."
+    eng = make(attacker(ir.If(condition=ir.Matches(target=THIS, filters=(ir.HasEnergy(at_least=2, extra=True),)),
+                              then=(ir.AttackDamage(mode="more", amount=C(value=60)),)), base=10, cost="WC"))
+    after = attack(eng, side(active=mon("A-001", energy=energy)), side(active=mon("D-001")))
+    assert view(after) == after_turn(eng, side(active=mon("A-001", energy=energy)),
+                                     side(active=mon("D-001", damage=dmg)))
