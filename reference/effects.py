@@ -326,6 +326,8 @@ class Interpreter:
         for m, c in self.modifiers(g, "cant_attack"):
             if (m.attack_name is None or m.attack_name == atk.name) and pk in self.targets(c, m.target, ()):
                 return False
+        if atk.effect is not None and self.could_leave_no_pokemon(Ctx(g, p, pk, info.index, k), atk.effect):
+            return False
         return self.cost_paid(g, p, pk, atk)
 
     def attack_cost(self, g, p: int, pk: Pokemon, atk) -> tuple[list[int], int]:
@@ -348,13 +350,16 @@ class Interpreter:
 
     def can_use_ability(self, g, p: int, slot: int, pk: Pokemon) -> bool:
         info = g.info(pk)
-        if info.is_fossil:
-            return True
+        if info.is_fossil:  # discarding it from play, unless it is your only Pokémon in play
+            return any(q is not pk for _, q in g.pl(p).in_play())
         ab = info.ability
         if not isinstance(ab, ir.Activated) or (ab.once and pk.ability_used):
             return False
         ctx = Ctx(g, p, pk, info.index, ABILITY_SLOT, slot)
         if ab.requirement is not None and not self.cond(ctx, ab.requirement):
+            return False
+        self.bind_requirement(ctx, ab.requirement)
+        if self.could_leave_no_pokemon(ctx, (ab.cost, ab.steps)):
             return False
         return all(self.step_possible(ctx, st) for st in ab.cost)
 
@@ -363,9 +368,35 @@ class Interpreter:
             if m.card == info.kind and self.player(c, m.player) == p:
                 return False
         eff = info.effect
-        if isinstance(eff, ir.TrainerEffect) and eff.requirement is not None:
-            return self.cond(Ctx(g, p, None, info.index, TRAINER_SLOT, 0), eff.requirement)
+        if isinstance(eff, ir.TrainerEffect):
+            ctx = Ctx(g, p, None, info.index, TRAINER_SLOT, 0)
+            if eff.requirement is not None and not self.cond(ctx, eff.requirement):
+                return False
+            self.bind_requirement(ctx, eff.requirement)
+            return not self.could_leave_no_pokemon(ctx, eff.steps)
         return True
+
+    def could_leave_no_pokemon(self, ctx: Ctx, node) -> bool:
+        """Whether a step of `node` (anywhere in it, in any branch) that returns Pokémon to the hand or deck or
+        discards them from play (ReturnPokemon, DiscardPokemon) could, run now, take every Pokémon you have in play:
+        such a play is illegal (docs/rules.md). A Choose or RandomPokemon could when all your Pokémon are among its
+        candidates and it picks at least as many; a That refers to what is bound before the effect runs."""
+        g = ctx.g
+        mine = [pk for _, pk in g.pl(ctx.me).in_play()]
+        if not mine:
+            return False
+        for n in ir.iter_nodes(node):
+            if isinstance(n, (ir.ReturnPokemon, ir.DiscardPokemon)):
+                t = n.target
+                if t.op in ("choose", "random_pokemon"):
+                    cands = self.among(ctx, t.among)
+                    hit = len(mine) <= t.count and all(pk in cands for pk in mine)
+                else:
+                    sel = self.targets(ctx, t, ())
+                    hit = all(pk in sel for pk in mine)
+                if hit:
+                    return True
+        return False
 
     def step_possible(self, ctx: Ctx, st) -> bool:
         """Whether an Ability's cost step can be paid (enough cards, Energy, damage)."""

@@ -6,7 +6,7 @@ import pytest
 
 from compiler import ir
 from compiler.engine_model.rng import Addr, coin
-from reference.testing import atk, board, game_over, mon, poke, side, trainer, view
+from reference.testing import atk, board, mon, poke, side, trainer, view
 
 from tests.test_reference_ir import (OPP, OPP_ACTIVE, OPP_BENCH, THIS, YOUR_BENCH, after_turn, attack, attacker, make,
                                      turn_five)
@@ -410,13 +410,15 @@ def test_move_damage_can_knock_out():
                                      side(active=mon("D-003"), discard=["D-001"]))
 
 
-def test_returning_your_only_pokemon_loses_the_game():
-    # "Put this Pokémon and all attached cards into your hand." With no Benched Pokémon, you have no Pokémon in play
-    # and lose (no_pokemon_in_play_loses).
+def test_an_attack_returning_your_only_pokemon_is_not_legal():
+    # "Put this Pokémon and all attached cards into your hand." With no Benched Pokémon it would leave you with no
+    # Pokémon in play: the attack can't be used (docs/rules.md). With one, it is promoted.
     eng = make(attacker(ir.ReturnPokemon(target=THIS, to="hand")))
-    after = attack(eng, side(active=mon("A-001", energy="G")), side(active=mon("D-001")))
-    exp = board(eng, side(hand=["A-001"], discard_energy="G"), side(active=mon("D-001")))
-    assert view(after) == game_over(view(exp), 1)
+    s = board(eng, side(active=mon("A-001", energy="G")), side(active=mon("D-001")))
+    assert eng.layout.attack(0) not in eng.legal_actions(s)
+    after = attack(eng, side(active=mon("A-001", energy="G"), bench=[mon("D-003")]), side(active=mon("D-001")))
+    assert view(after) == after_turn(eng, side(active=mon("D-003"), hand=["A-001"], discard_energy="G"),
+                                     side(active=mon("D-001")))
 
 
 def test_heal_never_below_zero_and_knockout_at_exactly_hp():

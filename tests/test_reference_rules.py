@@ -739,3 +739,76 @@ def test_an_active_fossil_discarded_from_play_is_replaced_from_the_bench():
     s = two(side(active=mon("T-106"), bench=[mon("T-001")]), side(active=mon("T-001")))
     after = ENG.step(s, L.ability(0), 1)
     assert view(after) == view(two(side(active=mon("T-001"), discard=["T-106"]), side(active=mon("T-001"))))
+
+
+# --- no play may leave you with no Pokémon in play ----------------------------------------------------------------
+
+def no_pokemon_pool():
+    from compiler import ir
+    from reference.testing import atk, poke, trainer
+
+    you = ir.Among(player="you")
+    koga = trainer("A1-222", "Koga", "supporter", ir.TrainerEffect(steps=(ir.ReturnPokemon(target=ir.Active(
+        player="you", filters=(ir.NameIs(names=("Muk", "Weezing")),)), to="hand"),)))
+    ilima = trainer("A3-149", "Ilima", "supporter", ir.TrainerEffect(steps=(ir.ReturnPokemon(target=ir.Choose(
+        among=ir.Among(player="you", filters=(ir.TypeIs(types=("Colorless",)), ir.Damaged()))), to="hand"),)))
+    weezing = poke("A1-177", "Weezing", hp=110, type="Darkness", weakness="Fighting", retreat=3, stage="stage1",
+                   evolves_from="Koffing", attacks=[atk("Tackle", "D", 30)])
+    liepard = poke("B1a-048", "Liepard", hp=90, type="Darkness", weakness="Grass", retreat=1, stage="stage1",
+                   evolves_from="Purrloin", attacks=[atk("Snatch and Flee", "D", 60, ir.HandToDeck(
+                       player="opponent", random=True), ir.ReturnPokemon(target=ir.ThisPokemon(), to="deck"))])
+    pocket = poke("X-301", "Pocket", type="Colorless", ability=ir.Activated(steps=(ir.DiscardPokemon(
+        target=ir.ThisPokemon()),)), attacks=[atk("Tap", "", 10)])
+    return engine(RULES_POOL + [koga, ilima, weezing, liepard, pocket])
+
+
+NP = no_pokemon_pool()
+
+
+def test_koga_cant_return_your_only_pokemon_in_play():
+    # Koga (A1-222): "Put your Muk or Weezing in the Active Spot into your hand." With Weezing your only Pokémon in
+    # play you would lose at once: Koga can't be played (docs/rules.md).
+    s = board(NP, side(active=mon("A1-177", energy="D"), hand=["A1-222"]), side(active=mon("T-001")))
+    assert L.play(0) not in NP.legal_actions(s)
+    with pytest.raises(IllegalAction):
+        NP.step(s, L.play(0), 1)
+    # with a Benched Pokémon it can: Weezing to the hand (its Energy discarded), Pikachu promoted
+    s = board(NP, side(active=mon("A1-177", energy="D"), bench=[mon("T-001")], hand=["A1-222"]),
+              side(active=mon("T-001")))
+    after = NP.step(s, L.play(0), 1)
+    assert view(after) == view(board(NP, side(active=mon("T-001"), hand=["A1-177"], discard=["A1-222"],
+                                              discard_energy="D", supporters_played=1), side(active=mon("T-001"))))
+
+
+def test_a_chosen_pokemon_to_return_cant_be_your_only_one():
+    # Ilima (A3-149): "Put 1 of your [C] Pokémon that has damage on it into your hand." Your only Pokémon is a
+    # damaged [C] Pokémon: not playable. With another Pokémon in play it is, and only the damaged [C] one can go.
+    s = board(NP, side(active=mon("X-301", damage=10), hand=["A3-149"]), side(active=mon("T-001")))
+    assert L.play(0) not in NP.legal_actions(s)
+    s = board(NP, side(active=mon("X-301", damage=10), bench=[mon("T-001", damage=10)], hand=["A3-149"]),
+              side(active=mon("T-001")))
+    after = NP.step(s, L.play(0), 1)
+    assert view(after) == view(board(NP, side(active=mon("T-001", damage=10), hand=["X-301"], discard=["A3-149"],
+                                              supporters_played=1), side(active=mon("T-001"))))
+
+
+def test_an_attack_cant_shuffle_away_your_only_pokemon():
+    # Liepard's Snatch and Flee (B1a-048), [D] 60: "Your opponent reveals a random card from their hand and shuffles
+    # it into their deck. Shuffle this Pokémon into your deck." Not usable as your only Pokémon in play.
+    s = board(NP, side(active=mon("B1a-048", energy="D")), side(active=mon("T-003")))
+    assert L.attack(0) not in NP.legal_actions(s)
+    s = board(NP, side(active=mon("B1a-048", energy="D"), bench=[mon("T-001")]), side(active=mon("T-003")))
+    after = NP.step(s, L.attack(0), 1)
+    assert view(after) == next_turn(side(active=mon("T-001"), deck=["B1a-048"], discard_energy="D"),
+                                    side(active=mon("T-003", damage=60)), eng=NP)
+
+
+def test_an_ability_or_a_fossil_cant_discard_your_only_pokemon():
+    # "Once during your turn, you may discard this Pokémon and all attached cards." / a fossil discarded from play:
+    # not as your only Pokémon in play; with another one, yes
+    for cid in ("X-301", "T-106"):
+        s = board(NP, side(active=mon(cid)), side(active=mon("T-001")))
+        assert L.ability(0) not in NP.legal_actions(s)
+        s = board(NP, side(active=mon(cid), bench=[mon("T-001")]), side(active=mon("T-001")))
+        after = NP.step(s, L.ability(0), 1)
+        assert view(after) == view(board(NP, side(active=mon("T-001"), discard=[cid]), side(active=mon("T-001"))))
