@@ -812,3 +812,38 @@ def test_an_ability_or_a_fossil_cant_discard_your_only_pokemon():
         s = board(NP, side(active=mon(cid), bench=[mon("T-001")]), side(active=mon("T-001")))
         after = NP.step(s, L.ability(0), 1)
         assert view(after) == view(board(NP, side(active=mon("T-001"), discard=[cid]), side(active=mon("T-001"))))
+
+
+def test_a_pokemon_evolved_this_turn_cant_evolve_again_this_turn():
+    # Evolution: not on the turn the Pokémon evolved. Pikachu → Raichu; Alakazam can't go on Raichu until next turn.
+    s = two(side(active=mon("T-001"), hand=["T-002", "T-006"]), side(active=mon("T-003")))
+    after = ENG.step(s, L.play_on(0, 0), 1)
+    assert view(after) == view(two(side(active=mon("T-001", "T-002"), hand=["T-006"]), side(active=mon("T-003"))))
+    assert L.play_on(0, 0) not in ENG.legal_actions(after)
+    with pytest.raises(IllegalAction):
+        ENG.step(after, L.play_on(0, 0), 1)
+    s = ENG.step(ENG.step(after, L.end_turn(), 1), L.end_turn(), 1)  # turn 5: now it may
+    after = ENG.step(s, L.play_on(0, 0), 1)
+    assert view(after) == view(board(ENG, side(active=mon("T-001", "T-002", "T-006"), current="G", next="G"),
+                                     side(active=mon("T-003"), current="G", next="G"), turn=5))
+
+
+def test_the_supporter_allowance_comes_back_at_the_start_of_each_of_your_turns():
+    # supporters_per_turn 1, counted per player and reset when that player's turn starts. Professor: "Draw 2 cards."
+    deck = ["T-003"] * 4
+    s = two(side(active=mon("T-001"), hand=["T-102"], deck=deck, supporters_played=1),
+            side(active=mon("T-001"), hand=["T-102"], deck=deck, supporters_played=1))
+    assert L.play(0) not in ENG.legal_actions(s)  # used this turn
+    s = ENG.step(s, L.end_turn(), 1)  # turn 4: player 1's allowance is back (they draw 1)
+    assert view(s) == next_turn(side(active=mon("T-001"), hand=["T-102"], deck=deck, supporters_played=1),
+                                side(active=mon("T-001"), hand=["T-102", "T-003"], deck=deck[1:]))
+    s = ENG.step(s, L.play(0), 1)
+    assert view(s) == next_turn(side(active=mon("T-001"), hand=["T-102"], deck=deck, supporters_played=1),
+                                side(active=mon("T-001"), hand=["T-003"] * 3, deck=deck[3:], discard=["T-102"],
+                                     supporters_played=1))
+    s = ENG.step(s, L.end_turn(), 1)  # turn 5: player 0's is back
+    s = ENG.step(s, L.play(0), 1)
+    assert view(s) == view(board(ENG, side(active=mon("T-001"), hand=["T-003"] * 3, deck=deck[3:], discard=["T-102"],
+                                           supporters_played=1, current="G", next="G"),
+                                 side(active=mon("T-001"), hand=["T-003"] * 3, deck=deck[3:], discard=["T-102"],
+                                      supporters_played=1, current="G", next="G"), turn=5))
