@@ -246,6 +246,8 @@ class Interpreter:
     def __init__(self, db: CardDB, rules):
         self.db = db
         self.rules = rules
+        self.removals: dict[int, tuple[Any, list]] = {}
+        """Per effect node: its ReturnPokemon / DiscardPokemon steps (for `could_leave_no_pokemon`)."""
         self.index_passives()
 
     # ================================================================================================================
@@ -359,7 +361,7 @@ class Interpreter:
         if ab.requirement is not None and not self.cond(ctx, ab.requirement):
             return False
         self.bind_requirement(ctx, ab.requirement)
-        if self.could_leave_no_pokemon(ctx, (ab.cost, ab.steps)):
+        if self.could_leave_no_pokemon(ctx, ab):
             return False
         return all(self.step_possible(ctx, st) for st in ab.cost)
 
@@ -373,7 +375,7 @@ class Interpreter:
             if eff.requirement is not None and not self.cond(ctx, eff.requirement):
                 return False
             self.bind_requirement(ctx, eff.requirement)
-            return not self.could_leave_no_pokemon(ctx, eff.steps)
+            return not self.could_leave_no_pokemon(ctx, eff)
         return True
 
     def could_leave_no_pokemon(self, ctx: Ctx, node) -> bool:
@@ -381,21 +383,27 @@ class Interpreter:
         discards them from play (ReturnPokemon, DiscardPokemon) could, run now, take every Pokémon you have in play:
         such a play is illegal (docs/rules.md). A Choose or RandomPokemon could when all your Pokémon are among its
         candidates and it picks at least as many; a That refers to what is bound before the effect runs."""
+        key = id(node)
+        if key not in self.removals:  # (node kept alive with its steps, so its id is not reused)
+            self.removals[key] = (node, [n for n in ir.iter_nodes(node)
+                                         if isinstance(n, (ir.ReturnPokemon, ir.DiscardPokemon))])
+        steps = self.removals[key][1]
+        if not steps:
+            return False
         g = ctx.g
         mine = [pk for _, pk in g.pl(ctx.me).in_play()]
         if not mine:
             return False
-        for n in ir.iter_nodes(node):
-            if isinstance(n, (ir.ReturnPokemon, ir.DiscardPokemon)):
-                t = n.target
-                if t.op in ("choose", "random_pokemon"):
-                    cands = self.among(ctx, t.among)
-                    hit = len(mine) <= t.count and all(pk in cands for pk in mine)
-                else:
-                    sel = self.targets(ctx, t, ())
-                    hit = all(pk in sel for pk in mine)
-                if hit:
-                    return True
+        for n in steps:
+            t = n.target
+            if t.op in ("choose", "random_pokemon"):
+                cands = self.among(ctx, t.among)
+                hit = len(mine) <= t.count and all(pk in cands for pk in mine)
+            else:
+                sel = self.targets(ctx, t, ())
+                hit = all(pk in sel for pk in mine)
+            if hit:
+                return True
         return False
 
     def step_possible(self, ctx: Ctx, st) -> bool:
