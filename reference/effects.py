@@ -3,8 +3,8 @@ passive effects (Abilities, Pokémon Tools and lasting effects).
 
 Conventions follow docs/ir.md. Every node kind of `compiler.ir` has a handler here; `executable_problems`
 lists what a card's IR holds that the interpreter can't run (an Unresolved node, an unknown op, a `That` with no
-Pokémon to refer to: `that_problems`), and such a card
-is refused at load time (`Engine` / `check_decks`), never run as a silent no-op.
+Pokémon to refer to: `that_problems`), and such a card is refused at load time (`Engine` / `check_decks`), never
+run as a silent no-op.
 
 Random draws inside an effect are addressed by (card, effect slot, owner, source slot, node path) and the draw
 number, so a replay or another engine draws the same bits (compiler.engine_model.rng).
