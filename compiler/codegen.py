@@ -24,7 +24,7 @@ RUNTIME_FILES = ("__init__.py", "struct.py", "rng.py", "core.py", "effects.py", 
 CARD_FIELDS = ("KIND", "IS_FOSSIL", "STAGE", "HP", "TYPE", "WEAKNESS", "RETREAT", "IS_EX", "IS_MEGA", "NAME",
                "EVOLVES_FROM", "IS_BASIC", "PLAYS_AS_BASIC", "HAS_ABILITY", "UNPLAYABLE", "ATK_N", "ATK_COST",
                "ATK_COLORLESS", "ATK_DAMAGE", "ATK_NAME", "ATK_PROG", "ATK_PROG_END", "ATK_REQ", "ATK_IGN_WEAK",
-               "ATK_IGN_EFF", "TR_PROG", "TR_PROG_END", "TR_REQ")
+               "ATK_IGN_EFF", "ATK_REMOVE", "TR_PROG", "TR_PROG_END", "TR_REQ", "TR_REMOVE", "TR_BIND")
 ROW_TABLES = ("FILTER", "TARGET", "AMOUNT", "COND", "CARDF", "MOD", "NAMESET", "MOD_CANON_OP", "ACT_KIND", "ACT_HAND",
               "ACT_SLOT", "ACT_INDEX")
 _LINE_BREAKS = re.compile(r"[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
@@ -39,6 +39,8 @@ def pyrepr(value) -> str:
     """A Python literal of plain data (ints, bools, strings, lists, dicts), deterministic."""
     if isinstance(value, dict):
         return "{" + ", ".join(f"{pyrepr(k)}: {pyrepr(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (set, frozenset)):
+        return f"frozenset({pyrepr(sorted(value))})"
     if isinstance(value, (list, tuple)):
         inner = ", ".join(pyrepr(v) for v in value)
         return f"[{inner}]"

@@ -366,18 +366,24 @@ class Game:
             self.finish(1 - p, cond & draws & (self.deck_count(p) == 0))
         self.draw_cards(p, R["draw_per_turn"], cond & draws)
 
-    def end_turn(self, cond=True):
-        """End the turn: end-of-turn triggers, lasting effects expire, Pokémon Checkup, knockouts, next turn."""
+    def finish_action(self, ko_cond, attacker_p, attacker_uid, end_cond):
+        """After an action: its knockouts (reference: the action's `knockouts()`), then, when the action ends the
+        turn, `end_turn`: end-of-turn triggers, knockouts, lasting effects expire, knockouts, Pokémon Checkup,
+        knockouts, the turn limit, the next turn. The four knockout passes are one traced loop."""
         R = self.T.RULES
         p = self.s.turn_player.astype(I32)
-        self.effects.turn_ending(self, p, cond)
-        self.knockouts(cond=cond)
-        self.expire_durations(cond)
-        self.knockouts(cond=cond)
-        self.checkup(cond)
-        self.knockouts(cond=cond)
-        self.end_by_turn_limit(cond & (self.s.turn >= R["turn_limit"]))
-        self.start_turn(1 - p, cond)
+
+        def body(i, carry):
+            self.s, self.flow = carry
+            self.effects.turn_ending(self, p, end_cond & (i == 1))
+            self.expire_durations(end_cond & (i == 2))
+            self.checkup(end_cond & (i == 3))
+            first = i == 0
+            self.knockouts(jnp.where(first, ko_cond, end_cond), jnp.where(first, attacker_p, -1), attacker_uid)
+            return self.s, self.flow
+        self.s, self.flow = jax.lax.fori_loop(0, 4, body, (self.s, self.flow))
+        self.end_by_turn_limit(end_cond & (self.s.turn >= R["turn_limit"]))
+        self.start_turn(1 - p, end_cond)
 
     def expire_durations(self, cond):
         s = self.s
@@ -464,28 +470,31 @@ class Game:
         return jnp.where(self.tab(self.T.IS_MEGA, cards), kp["mega_ex"],
                          jnp.where(self.tab(self.T.IS_EX, cards), kp["ex"], kp["normal"]))
 
-    def knockouts(self, attacker_p=None, attacker_uid=None, cond=True):
-        """Knock out every Pokémon whose damage reached its HP, score, check the winner, then promote."""
+    def knockouts(self, cond=True, attacker_p=-1, attacker_uid=-1):
+        """Knock out every Pokémon whose damage reached its HP, score, check the winner, then promote.
+        `attacker_p` >= 0: after an attack by that player's Pokémon `attacker_uid` (reference: knockouts(attacker))."""
         T = self.T
         eff = self.effects
-        if attacker_p is not None:
-            eff.would_be_knocked_out(self, attacker_p, attacker_uid, cond)
+        attacker_p = jnp.asarray(attacker_p, I32)
+        eff.would_be_knocked_out(self, attacker_p, attacker_uid, cond)
         down = self.occupied() & (self.s.damage.astype(I32) >= self.max_hp())
         any_ko = jnp.any(down) & cond
         tp = self.s.turn_player.astype(I32)
         # knocked-out triggers see the board before any knocked-out Pokémon leaves (turn player's first)
         kos_uid = jnp.where(down, self.uids(), -1)
         eff.knocked_out(self, kos_uid, tp, attacker_p, attacker_uid, any_ko)
-        for k in range(2):
-            p = jnp.where(k == 0, tp, 1 - tp)
-            for sl in range(T.S):
-                uid = kos_uid[p, sl]
-                still = (self.s.stack[p, sl, 0].astype(I32) == uid) & (uid >= 0)
-                on = any_ko & still
-                card = self.top_card()[p, sl]
-                pts = jnp.where(eff.no_points_for(self, uid), 0, self.knockout_points(card))
-                self.add_at("points", 1 - p, pts, on)
-                self.discard_pokemon(p, sl, on)
+        def one(i, carry):  # the turn player's Pokémon first, each player's Active first
+            self.s, self.flow = carry
+            p = jnp.where(i < T.S, tp, 1 - tp)
+            sl = i % T.S
+            uid = kos_uid[p, sl]
+            on = any_ko & (self.s.stack[p, sl, 0].astype(I32) == uid) & (uid >= 0)
+            card = self.top_card()[p, sl]
+            pts = jnp.where(eff.no_points_for(self, uid), 0, self.knockout_points(card))
+            self.add_at("points", 1 - p, pts, on)
+            self.discard_pokemon(p, sl, on)
+            return self.s, self.flow
+        self.s, self.flow = jax.lax.fori_loop(0, 2 * T.S, one, (self.s, self.flow))
         self.check_winner(any_ko)
         self.promote_all(any_ko)
 
@@ -590,14 +599,12 @@ class Game:
         self.set_at("energy_current", p, -1, cond)
         self.add_at("energy_attached", p, 1, cond)
         self.effects.energy_attached(self, p, slot, t, cond)
-        self.knockouts(cond=cond)
 
     def play_basic(self, p, h, cond):
         inst = self.pop_hand(p, h, cond)
         slot = first_empty_bench(self.occupied()[p])
         self.new_pokemon(p, slot, inst, self.s.turn, cond)
         self.effects.benched_from_hand(self, p, slot, cond)
-        self.knockouts(cond=cond)
 
     def evolve(self, p, h, slot, cond):
         inst = self.pop_hand(p, h, cond)
@@ -609,14 +616,14 @@ class Game:
         self.set_at("ability_used", (p, slot), False, cond)
         self.drop_durations(self.s.stack[p, slot, 0].astype(I32), cond)
         self.effects.evolved(self, p, slot, cond)
-        self.knockouts(cond=cond)
 
     def attach_tool(self, p, h, slot, cond):
         inst = self.pop_hand(p, h, cond)
         self.set_at("tools", (p, slot), push(self.s.tools[p, slot], inst), cond)
-        self.knockouts(cond=cond)
 
     def play_trainer(self, p, h, cond):
+        """Play an Item, Supporter or Stadium from the hand: it goes to the discard pile (a Stadium into play);
+        its effect runs next (effects.run), then knockouts."""
         T = self.T
         inst = self.pop_hand(p, h, cond)
         card = self.card(inst)
@@ -628,8 +635,7 @@ class Game:
         self.append("discard", owner, old, stadium & (old >= 0))
         self.put(stadium, stadium=inst, stadium_owner=p)
         self.append("discard", p, inst, cond & (kind != K_STADIUM))
-        self.effects.run_trainer(self, p, card, cond & (kind != K_STADIUM))
-        self.knockouts(cond=cond)
+        return card, cond & (kind != K_STADIUM)
 
     def discard_fossil(self, p, slot, cond):
         self.discard_pokemon(p, slot, cond)
@@ -637,13 +643,12 @@ class Game:
         self.promote(p, cond & (slot == 0))
 
     def use_ability(self, p, slot, cond):
+        """The Ability of a slot (a fossil: discard it from play)."""
         T = self.T
         card = self.top_card()[p, slot]
         fossil = self.tab(T.IS_FOSSIL, card)
-        self.set_at("ability_used", (p, slot), True, cond & ~fossil)
+        self.set_at("ability_used", (p, slot), True, cond)
         self.discard_fossil(p, slot, cond & fossil)
-        self.effects.run_ability(self, p, slot, card, cond & ~fossil)
-        self.knockouts(cond=cond & ~fossil)
 
     def retreat(self, p, bench_slot, cond):
         cost = self.effects.retreat_cost(self)[p, 0]
@@ -658,11 +663,11 @@ class Game:
         self.switch_active(p, bench_slot, cond)
 
     def attack(self, p, k, cond):
-        """Use attack k of p's Active: confusion coin, damage and effects, knockouts, then the turn ends."""
+        """Use attack k of p's Active: the coins that can stop it (AttackFlip, Confusion). Returns whether its
+        effect runs (effects.run); knockouts and the end of the turn follow (env.run)."""
         R = self.T.RULES
         sc = R["special_conditions"]
         s = self.s
-        uid = s.stack[p, 0, 0].astype(I32)
         flip = self.effects.attack_flip(self, p)
         flip_fails = flip & ~self.coin(A_ATTACK_FLIP, s.turn)
         confused = (s.rot[p, 0] == CONFUSED)
@@ -672,9 +677,7 @@ class Game:
         else:
             conf_fails = conf_fails & False
         self.place_damage(p, 0, sc["confusion_self_damage"], cond & conf_fails)
-        self.effects.run_attack(self, p, k, cond & ~flip_fails & ~conf_fails)
-        self.knockouts(p, uid, cond)
-        self.end_turn(cond)
+        return cond & ~flip_fails & ~conf_fails
 
     # --- special conditions -------------------------------------------------------------------------------------
     def set_condition(self, p, slot, cond_name, cond=True):

@@ -84,26 +84,27 @@ class Effects:
     # ================================================================================================================
     # Entry points (reference: Interpreter.run_attack / run_ability / run_trainer)
     # ================================================================================================================
-    def run_attack(self, g, p, k, cond):
+    def run(self, g, p, attack_on, k, trainer_on, tcard):
+        """The effect of this action, in one pass of the VM: attack k of p's Active (attack_on), or the Trainer
+        card tcard (trainer_on). Reference: Interpreter.run_attack / run_trainer."""
         T = self.T
         s = g.s
-        card = g.top_card()[p, 0]
+        acard = g.top_card()[p, 0]
         kk = jnp.clip(k, 0, T.A - 1)
-        start, end = g.tab(T.ATK_PROG, card)[kk], g.tab(T.ATK_PROG_END, card)[kk]
-        ctx = new_ctx(T, p, s.stack[p, 0, 0], card, kk, 0, start, end)
-        ctx = ctx.replace(is_attack=jnp.asarray(True), atk=kk, defending=s.stack[1 - p, 0, 0].astype(I32),
-                          main=g.tab(T.ATK_DAMAGE, card)[kk].astype(I32),
-                          ign_weak=g.tab(T.ATK_IGN_WEAK, card)[kk], ign_eff=g.tab(T.ATK_IGN_EFF, card)[kk])
-        ctx = self.run(g, ctx, cond)
-        g.set_at("last_attack", p, g.tab(T.ATK_NAME, card)[kk], cond)
-        g.set_at("last_attack_turn", p, s.turn, cond)
-
-    def run_trainer(self, g, p, card, cond):
-        T = self.T
-        start, end = g.tab(T.TR_PROG, card), g.tab(T.TR_PROG_END, card)
-        ctx = new_ctx(T, p, -1, card, TRAINER_SLOT, 0, start, end)
-        ctx = self.run(g, ctx, cond & (end > start))
-        g.end_turn(cond & ctx.end_turn)
+        a_start, a_end = g.tab(T.ATK_PROG, acard)[kk], g.tab(T.ATK_PROG_END, acard)[kk]
+        t_start, t_end = g.tab(T.TR_PROG, tcard), g.tab(T.TR_PROG_END, tcard)
+        start = jnp.where(attack_on, a_start, t_start)
+        end = jnp.where(attack_on, a_end, jnp.where(trainer_on, t_end, start))
+        ctx = new_ctx(T, p, jnp.where(attack_on, s.stack[p, 0, 0], -1), jnp.where(attack_on, acard, tcard),
+                      jnp.where(attack_on, kk, TRAINER_SLOT), 0, start, end)
+        ctx = ctx.replace(is_attack=attack_on, atk=jnp.where(attack_on, kk, -1),
+                          defending=jnp.where(attack_on, s.stack[1 - p, 0, 0].astype(I32), -1),
+                          main=jnp.where(attack_on, g.tab(T.ATK_DAMAGE, acard)[kk].astype(I32), 0),
+                          ign_weak=attack_on & g.tab(T.ATK_IGN_WEAK, acard)[kk],
+                          ign_eff=attack_on & g.tab(T.ATK_IGN_EFF, acard)[kk])
+        self.vm(g, ctx, attack_on | trainer_on)
+        g.set_at("last_attack", p, g.tab(T.ATK_NAME, acard)[kk], attack_on)
+        g.set_at("last_attack_turn", p, s.turn, attack_on)
 
     def run_ability(self, g, p, slot, card, cond):
         """No Ability of this pool is lowered to a program yet (the lowering refuses such cards)."""
@@ -153,21 +154,30 @@ class Effects:
     # ================================================================================================================
     # The VM
     # ================================================================================================================
-    def run(self, g, ctx, cond):
-        """Run a program from ctx.pc to ctx.end (at most T.VM_STEPS instructions)."""
+    def vm(self, g, ctx, cond):
+        """Run a program from ctx.pc to ctx.end (at most T.VM_STEPS instructions).
+
+        An instruction row is (opcode, target row, amount row, arguments...). Each iteration selects the target
+        and evaluates the amount of the current instruction once, then masks every instruction kind of the pool."""
         T = self.T
         instr = jnp.asarray(T.INSTR)
+        uses_target = jnp.asarray([name in TARGET_OPS for name in self.ops])
 
         def body(_, carry):
             s, flow, ctx = carry
             g.s, g.flow = s, flow
             on = cond & g.live() & (ctx.pc < ctx.end) & ~ctx.stopped
             row = instr[jnp.clip(ctx.pc, 0, instr.shape[0] - 1)].astype(I32)
-            op, a = row[0], row[1:]
-            nxt = ctx.pc + 1
-            ctx = ctx.replace(pc=jnp.where(on, nxt, ctx.pc))
+            op, tid, aid, a = row[0], row[1], row[2], row[3:]
+            addr = self.addr(g, ctx)
+            ctx = ctx.replace(pc=jnp.where(on, ctx.pc + 1, ctx.pc))
+            amt = self.amount(g, ctx, aid)
+            t_on = on & uses_target[op] & (tid >= 0)
+            if "switch" in self.op_id:
+                t_on = t_on & ((op != self.op_id["switch"]) | self.switch_ok(g, ctx, a))
+            sel = self.targets(g, ctx, tid, t_on, addr)
             for name, i in self.op_id.items():
-                ctx = getattr(self, "op_" + name)(g, ctx, a, on & (op == i))
+                ctx = getattr(self, "op_" + name)(g, ctx, a, on & (op == i), sel, amt, addr)
             return g.s, g.flow, ctx
 
         if T.VM_STEPS == 0:
@@ -176,10 +186,19 @@ class Effects:
         g.s, g.flow = s, flow
         return ctx
 
+    def loop(self, g, n, body, extra):
+        """A traced loop over i in range(n) whose body changes the game (`g`) and `extra`."""
+        def f(i, carry):
+            g.s, g.flow, ex = carry
+            ex = body(i, ex)
+            return g.s, g.flow, ex
+        g.s, g.flow, extra = jax.lax.fori_loop(0, n, f, (g.s, g.flow, extra))
+        return extra
+
     def addr(self, g, ctx):
         """The draw-site address of the current instruction (reference: Ctx.addr(path))."""
         T = self.T
-        pc = jnp.clip(ctx.pc - 1, 0, T.INSTR.shape[0] - 1)
+        pc = jnp.clip(ctx.pc, 0, T.INSTR.shape[0] - 1)
         h = jnp.uint32(ADDR_SEED)
         for part in (A_EFFECT, ctx.card, ctx.eslot, ctx.me, ctx.src_slot):
             h = fold(h, part)
@@ -207,61 +226,89 @@ class Effects:
         return jnp.any((u[None] == uids[:, None, None]) & (uids[:, None, None] >= 0), axis=0) & (u >= 0)
 
     def filter_mask(self, g, ctx, fid, cards=None, in_play=True):
-        """A filter row on every Pokémon in play ((2, S) bool), or on the card indices `cards` (in_play False)."""
+        """A filter row on every Pokémon in play ((2, S) bool), or on the card indices `cards` (in_play False).
+        Only the filter kinds this pool uses are computed."""
         T = self.T
+        used = T.FILTER_USED
+        if not used:
+            return jnp.broadcast_to(jnp.asarray(True), (2, T.S) if in_play else cards.shape)
         row = jnp.asarray(T.FILTER)[jnp.clip(fid, 0)].astype(I32)
         op, a0, a1, a2 = row[0], row[1], row[2], row[3]
         c = g.top_card() if in_play else cards
-        ok_card = c >= 0
-        ty = g.tab(T.TYPE, c)
-        stage = g.tab(T.STAGE, c)
-        kind = g.tab(T.KIND, c)
-        fossil = g.tab(T.IS_FOSSIL, c)
-        res = {}
-        res["type_is"] = ((a0 >> jnp.clip(ty, 0, 15)) & 1) == 1
-        is_pk = kind == K_POKEMON
-        res["stage_is"] = jnp.where(a0 == 3, is_pk & (stage > 0),
-                                    jnp.where(a0 == 0, (is_pk & (stage == 0)) | fossil, is_pk & (stage == a0)))
-        res["is_ex"] = jnp.where(a1 == 1, g.tab(T.IS_MEGA, c), g.tab(T.IS_EX, c)) == (a0 == 1)
-        names = jnp.asarray(T.NAMESET)[jnp.clip(a0, 0)]
-        res["name_is"] = jnp.any(g.tab(T.NAME, c)[..., None] == names, axis=-1)
-        ref = jnp.where(ctx.that[0] >= 0, ctx.that[0], ctx.this)
-        ref_card = g.top_card().reshape(-1)[jnp.clip(self.code_of_uid(g, ref), 0)]
-        ref_name = jnp.where(self.code_of_uid(g, ref) >= 0, g.tab(T.NAME, ref_card), -2)
-        res["evolves_from"] = g.tab(T.EVOLVES_FROM, c) == jnp.where(a0 >= 0, a0, ref_name)
-        if in_play:
-            s = g.s
-            dmg = s.damage.astype(I32)
+        out = jnp.zeros(c.shape, bool)
+        for name in used:
+            v = self.filter_op(g, ctx, name, c, a0, a1, a2, in_play)
+            out = jnp.where(op == T.FILTER_OPS[name], v, out)
+        return jnp.where(fid < 0, True, out & (c >= 0))
+
+    def filter_op(self, g, ctx, name, c, a0, a1, a2, in_play):
+        """One filter kind (reference: Interpreter.passes) on cards c ((2, S) in play, or any shape)."""
+        T = self.T
+        false = jnp.zeros(c.shape, bool)
+        if name == "type_is":
+            return ((a0 >> jnp.clip(g.tab(T.TYPE, c), 0, 15)) & 1) == 1
+        if name == "stage_is":
+            stage, is_pk = g.tab(T.STAGE, c), g.tab(T.KIND, c) == K_POKEMON
+            return jnp.where(a0 == 3, is_pk & (stage > 0), jnp.where(
+                a0 == 0, (is_pk & (stage == 0)) | g.tab(T.IS_FOSSIL, c), is_pk & (stage == a0)))
+        if name == "is_ex":
+            return jnp.where(a1 == 1, g.tab(T.IS_MEGA, c), g.tab(T.IS_EX, c)) == (a0 == 1)
+        if name == "name_is":
+            names = jnp.asarray(T.NAMESET)[jnp.clip(a0, 0)]
+            return jnp.any(g.tab(T.NAME, c)[..., None] == names, axis=-1)
+        if name == "evolves_from":
+            ref = jnp.where(ctx.that[0] >= 0, ctx.that[0], ctx.this)
+            code = self.code_of_uid(g, ref)
+            ref_card = g.top_card().reshape(-1)[jnp.clip(code, 0)]
+            ref_name = jnp.where(code >= 0, g.tab(T.NAME, ref_card), -2)
+            return g.tab(T.EVOLVES_FROM, c) == jnp.where(a0 >= 0, a0, ref_name)
+        if name == "hp_at_most":
+            if in_play:
+                return jnp.where(a1 == 1, g.max_hp() - g.s.damage.astype(I32), g.tab(T.HP, c)) <= a0
+            return g.tab(T.HP, c) <= a0
+        if not in_play:
+            return false
+        s = g.s
+        if name == "damaged":
+            return (s.damage > 0) == (a0 == 1)
+        if name == "has_energy":
             en = s.energy.astype(I32)
-            hp = g.max_hp()
-            res["hp_at_most"] = jnp.where(a1 == 1, hp - dmg, g.tab(T.HP, c)) <= a0
-            res["damaged"] = (dmg > 0) == (a0 == 1)
-            tot = jnp.sum(en, axis=-1)
             typed = jnp.take_along_axis(en, jnp.clip(a0, 0, 7) * jnp.ones((2, T.S, 1), I32), axis=-1)[..., 0]
-            n = jnp.where(a0 < 0, tot, typed)
-            need = self.cost_typed(g, ctx, a0)
-            n = jnp.where((a2 == 1) & (a0 >= 0), n - need, n)
-            res["has_energy"] = n >= a1
-            res["energy_types_at_least"] = jnp.sum(en > 0, axis=-1) >= a0
-            res["has_tool"] = jnp.any(s.tools >= 0, axis=-1) == (a0 == 1)
-            res["has_ability"] = g.tab(T.HAS_ABILITY, c)
+            n = jnp.where(a0 < 0, jnp.sum(en, axis=-1), typed)
+            n = jnp.where(a2 == 1, self.extra_energy(g, ctx, a0, en), n)
+            return n >= a1
+        if name == "energy_types_at_least":
+            return jnp.sum(s.energy > 0, axis=-1) >= a0
+        if name == "has_tool":
+            return jnp.any(s.tools >= 0, axis=-1) == (a0 == 1)
+        if name == "has_ability":
+            return g.tab(T.HAS_ABILITY, c)
+        if name == "has_condition":
             conds = jnp.stack([s.rot == ASLEEP, s.burned, s.rot == CONFUSED, s.rot == PARALYZED, s.poisoned], -1)
             bits = ((a0 >> jnp.arange(5)) & 1) == 1
-            res["has_condition"] = jnp.where(a0 == 0, jnp.any(conds, -1), jnp.any(conds & bits, -1))
-            res["retreat_at_least"] = self.retreat_cost(g) >= a0
-            res["in_zone"] = (jnp.arange(T.S)[None, :] == 0) == (a0 == 0)
-        else:
-            res["hp_at_most"] = g.tab(T.HP, c) <= a0
-        out = jnp.zeros(c.shape, bool)
-        for name, i in T.FILTER_OPS.items():
-            out = jnp.where(op == i, res.get(name, jnp.zeros(c.shape, bool)), out)
-        return jnp.where(fid < 0, True, out & ok_card)
+            return jnp.where(a0 == 0, jnp.any(conds, -1), jnp.any(conds & bits, -1))
+        if name == "retreat_at_least":
+            return self.retreat_cost(g) >= a0
+        if name == "in_zone":
+            return jnp.broadcast_to((jnp.arange(T.S)[None, :] == 0) == (a0 == 0), c.shape)
+        raise ValueError(f"unknown filter {name}")
 
-    def cost_typed(self, g, ctx, t):
-        """Energy of type t that the current attack's cost needs (for HasEnergy(extra))."""
+    def extra_energy(self, g, ctx, t, en):
+        """(2, S) Energy of type t (any: t < 0) beyond what the current attack's whole cost needs (reference:
+        Interpreter.extra_energy): typed symbols of t, then the Colorless symbols other types could not pay."""
         T = self.T
-        card = g.tab(T.ATK_COST, ctx.card)[jnp.clip(ctx.atk, 0, T.A - 1)]
-        return jnp.where(ctx.atk >= 0, card[jnp.clip(t, 0, 7)], 0)
+        k = jnp.clip(ctx.atk, 0, T.A - 1)
+        typed = g.tab(T.ATK_COST, ctx.card)[k].astype(I32)
+        colorless = g.tab(T.ATK_COLORLESS, ctx.card)[k].astype(I32)
+        spare = jnp.maximum(0, en - typed)  # (2, S, 8)
+        tt = jnp.clip(t, 0, 7)
+        mine = spare[..., tt]
+        others = jnp.sum(spare, axis=-1) - mine
+        typed_extra = jnp.maximum(0, mine - jnp.maximum(0, colorless - others))
+        any_extra = jnp.maximum(0, jnp.sum(en, -1) - jnp.sum(typed) - colorless)
+        have = jnp.where(t < 0, any_extra, typed_extra)
+        plain = jnp.where(t < 0, jnp.sum(en, -1), en[..., tt])
+        return jnp.where(ctx.atk >= 0, have, plain)
 
     def players_mask(self, ctx, who):
         """(2,) which players a Player/Players code means: 0 you, 1 opponent, 2 both."""
@@ -308,61 +355,89 @@ class Effects:
             c = self.code_of_uid(g, uid)
             ok = (c >= 0) & extra
             return codes_none.at[0].set(jnp.where(ok, c, -1)), ok.astype(I32)
+        used = T.TARGET_USED
         res = {}
-        res[T_THIS] = one(ctx.this)
-        res[T_HOLDER] = one(ctx.holder)
-        dc = self.code_of_uid(g, ctx.defending)
-        res[T_DEFENDING] = one(ctx.defending, (dc % S) == 0)
-        res[T_ATTACKING] = one(ctx.attacking)
-        tc = jax.vmap(lambda u: self.code_of_uid(g, u))(ctx.that)
-        keep = tc >= 0
-        res[T_THAT] = (compact(tc, keep), jnp.sum(keep).astype(I32))
-        ap = jnp.where(trow[1] == 0, ctx.me, 1 - ctx.me)
-        act_ok = g.occupied()[ap, 0]
-        for i in range(4):
-            act_ok = act_ok & self.filter_mask(g, ctx, trow[8 + i])[ap, 0]
-        res[T_ACTIVE] = (codes_none.at[0].set(jnp.where(act_ok, ap * S, -1)), act_ok.astype(I32))
+        if T_THIS in used:
+            res[T_THIS] = one(ctx.this)
+        if T_HOLDER in used:
+            res[T_HOLDER] = one(ctx.holder)
+        if T_DEFENDING in used:
+            dc = self.code_of_uid(g, ctx.defending)
+            res[T_DEFENDING] = one(ctx.defending, (dc % S) == 0)
+        if T_ATTACKING in used:
+            res[T_ATTACKING] = one(ctx.attacking)
+        if T_THAT in used:
+            tc = jax.vmap(lambda u: self.code_of_uid(g, u))(ctx.that)
+            keep = tc >= 0
+            res[T_THAT] = (compact(tc, keep), jnp.sum(keep).astype(I32))
+        if T_ACTIVE in used:
+            ap = jnp.where(trow[1] == 0, ctx.me, 1 - ctx.me)
+            act_ok = g.occupied()[ap, 0]
+            for i in range(4):
+                act_ok = act_ok & self.filter_mask(g, ctx, trow[8 + i])[ap, 0]
+            res[T_ACTIVE] = (codes_none.at[0].set(jnp.where(act_ok, ap * S, -1)), act_ok.astype(I32))
+        if not used & {T_EACH, T_CHOOSE, T_RANDOM}:
+            return self.pick(kind, res, codes_none)
         cands, nc = self.ordered(ctx, self.among_mask(g, ctx, trow))
         res[T_EACH] = (cands, nc)
         cnt, up_to = trow[5], trow[6] == 1
-        # choose
         pure = on is None
-        if on is None:
-            on = jnp.asarray(False)
-        on_choose = on & (kind == T_CHOOSE)
-        all_of = (nc <= cnt) & ~up_to
-        chooser = jnp.where(trow[7] == 0, ctx.me, 1 - ctx.me)
-        chosen = codes_none
-        nch = jnp.asarray(0, I32)
-        stop = all_of
-        for i in range(T.MAX_CHOOSE if not pure else 0):
-            avail = (cands >= 0) & ~jnp.any(cands[:, None] == chosen[None, :], axis=1)
-            opts = compact(cands, avail)
-            n = jnp.sum(avail)
-            go = on_choose & ~stop & (i < cnt) & (n > 0)
-            c = g.choose(chooser, PEND_POKEMON, opts, n, up_to, go)
-            took = go & (c >= 0) & g.live()
-            chosen = chosen.at[i].set(jnp.where(took, c, chosen[i]))
-            nch = nch + took.astype(I32)
-            stop = stop | (go & (c < 0))
-        res[T_CHOOSE] = (jnp.where(all_of, cands, chosen), jnp.where(all_of, nc, nch))
-        # random
-        if addr is None:
-            addr = jnp.uint32(0)
-        picked = codes_none
-        for i in range(T.MAX_CHOOSE):
-            avail = (cands >= 0) & ~jnp.any(cands[:, None] == picked[None, :], axis=1)
-            rest = compact(cands, avail)
-            n = jnp.sum(avail)
-            go = (i < jnp.minimum(cnt, nc)) & (n > 0)
-            j = g.randint(addr, n, ctx.rep * 256 + i)
-            picked = picked.at[i].set(jnp.where(go, rest[jnp.clip(j, 0, 2 * S - 1)], -1))
-        res[T_RANDOM] = (picked, jnp.minimum(cnt, nc))
+        if T_CHOOSE in used:
+            on_choose = (jnp.asarray(False) if pure else on) & (kind == T_CHOOSE)
+            all_of = (nc <= cnt) & ~up_to
+            chooser = jnp.where(trow[7] == 0, ctx.me, 1 - ctx.me)
+            chosen = codes_none
+            nch = jnp.asarray(0, I32)
+            stop = all_of
+            for i in range(T.MAX_CHOOSE if not pure else 0):
+                avail = (cands >= 0) & ~jnp.any(cands[:, None] == chosen[None, :], axis=1)
+                opts = compact(cands, avail)
+                n = jnp.sum(avail)
+                go = on_choose & ~stop & (i < cnt) & (n > 0)
+                c = g.choose(chooser, PEND_POKEMON, opts, n, up_to, go)
+                took = go & (c >= 0) & g.live()
+                chosen = chosen.at[i].set(jnp.where(took, c, chosen[i]))
+                nch = nch + took.astype(I32)
+                stop = stop | (go & (c < 0))
+            res[T_CHOOSE] = (jnp.where(all_of | pure, cands, chosen), jnp.where(all_of | pure, nc, nch))
+        if T_RANDOM in used:
+            if addr is None:
+                addr = jnp.uint32(0)
+            picked = codes_none
+            for i in range(T.MAX_CHOOSE):
+                avail = (cands >= 0) & ~jnp.any(cands[:, None] == picked[None, :], axis=1)
+                rest = compact(cands, avail)
+                n = jnp.sum(avail)
+                go = (i < jnp.minimum(cnt, nc)) & (n > 0)
+                j = g.randint(addr, n, ctx.rep * 256 + i)
+                picked = picked.at[i].set(jnp.where(go, rest[jnp.clip(j, 0, 2 * S - 1)], -1))
+            res[T_RANDOM] = (picked, jnp.minimum(cnt, nc))
+        return self.pick(kind, res, codes_none)
+
+    @staticmethod
+    def pick(kind, res, codes_none):
         codes, n = codes_none, jnp.asarray(0, I32)
         for k, (cs, nn) in res.items():
             codes = jnp.where(kind == k, cs, codes)
             n = jnp.where(kind == k, nn, n)
         return codes, n
+
+    def could_leave_no_pokemon(self, g, ctx, rows):
+        """Whether a ReturnPokemon / DiscardPokemon step of an effect (its target rows) could take every Pokémon
+        you have in play (reference: Interpreter.could_leave_no_pokemon): such a play is illegal."""
+        T = self.T
+        mine = g.occupied()[ctx.me]
+        out = jnp.asarray(False)
+        for i in range(rows.shape[0]):
+            tid = rows[i]
+            trow = jnp.asarray(T.TARGET)[jnp.clip(tid, 0)].astype(I32)
+            picks = (trow[0] == T_CHOOSE) | (trow[0] == T_RANDOM)
+            cands = self.among_mask(g, ctx, trow)[ctx.me]
+            sel = self.target_member(g, ctx, tid)[ctx.me]
+            pick_hit = (jnp.sum(mine) <= trow[5]) & jnp.all(~mine | cands)
+            hit = jnp.where(picks, pick_hit, jnp.all(~mine | sel))
+            out = out | ((tid >= 0) & hit)
+        return out & jnp.any(mine)
 
     def target_member(self, g, ctx, tid):
         """(2, S) membership of a non-choice target row (for modifier queries)."""
@@ -388,22 +463,30 @@ class Effects:
         s = g.s
         res = {}
         res["heads"] = ctx.heads
-        mem = self.target_member(g, ctx, a0)
+        used = T.COUNT_USED
+        if not used:
+            return jnp.asarray(0, I32)
+        mem = self.target_member(g, ctx, a0) if used & {"energy_count", "damage_on", "retreat_cost_of"} else None
         en = s.energy.astype(I32)
         per = jnp.where(a1 < 0, jnp.sum(en, -1),
                         jnp.take_along_axis(en, jnp.clip(a1, 0, 7) * jnp.ones((2, T.S, 1), I32), -1)[..., 0])
-        res["energy_count"] = jnp.sum(jnp.where(mem, per, 0))
-        res["pokemon_count"] = jnp.sum(self.target_member(g, ctx, a0))
-        res["damage_on"] = jnp.sum(jnp.where(mem, s.damage.astype(I32), 0))
+        if "energy_count" in used:
+            res["energy_count"] = jnp.sum(jnp.where(mem, per, 0))
+        if "pokemon_count" in used:
+            res["pokemon_count"] = jnp.sum(self.target_member(g, ctx, a0))
+        if "damage_on" in used:
+            res["damage_on"] = jnp.sum(jnp.where(mem, s.damage.astype(I32), 0))
         res["done_count"] = ctx.done
         res["damage_done"] = ctx.main_done
         res["points_to_win"] = jnp.maximum(0, T.RULES["points_to_win"]
                                            - s.points[jnp.where(a0 == 0, ctx.me, 1 - ctx.me)].astype(I32))
-        res["card_count"] = self.zone_count(g, ctx, a0, a1, c[3])
-        res["retreat_cost_of"] = jnp.sum(jnp.where(mem, self.retreat_cost(g), 0))
+        if "card_count" in used:
+            res["card_count"] = self.zone_count(g, ctx, a0, a1, c[3])
+        if "retreat_cost_of" in used:
+            res["retreat_cost_of"] = jnp.sum(jnp.where(mem, self.retreat_cost(g), 0))
         out = jnp.asarray(0, I32)
-        for name, i in T.COUNT_OPS.items():
-            out = jnp.where(op == i, res[name], out)
+        for name in used:
+            out = jnp.where(op == T.COUNT_OPS[name], res[name], out)
         return out
 
     def zone_row(self, g, ctx, who, zone):
@@ -439,43 +522,55 @@ class Effects:
         row = rows[jnp.clip(cid, 0)].astype(I32)
 
         def leaf(r):
-            return self.cond_leaf(g, ctx, r)
-        subs = [leaf(rows[jnp.clip(row[2 + i], 0)].astype(I32)) | (row[2 + i] < 0) for i in range(4)]
-        all_ = subs[0] & subs[1] & subs[2] & subs[3]
-        v = jnp.where(row[0] == T.COND_OPS.get("all", -9), all_, leaf(row))
-        return jnp.where(cid < 0, True, v != (row[1] == 1))
+            return self.cond_leaf(g, ctx, r) != (r[1] == 1)
+        if "all" in T.COND_USED:
+            subs = [leaf(rows[jnp.clip(row[2 + i], 0)].astype(I32)) | (row[2 + i] < 0) for i in range(4)]
+            all_ = subs[0] & subs[1] & subs[2] & subs[3]
+            v = jnp.where(row[0] == T.COND_OPS["all"], all_ != (row[1] == 1), leaf(row))
+        else:
+            v = leaf(row)
+        return jnp.where(cid < 0, True, v)
 
     def cond_leaf(self, g, ctx, row):
+        """One condition kind (reference: Interpreter.cond); only the kinds this pool uses are computed."""
         T = self.T
         op = row[0]
         a = row[2:]
         s = g.s
-        res = {}
-        heads, n = ctx.heads, ctx.nflips
-        oc = a[0]
-        res["coin_outcome"] = jnp.where(oc == 0, heads >= 1, jnp.where(oc == 1, heads < n, jnp.where(
-            oc == 2, (n > 0) & (heads == n), jnp.where(oc == 3, heads == 0, heads >= a[1]))))
-        codes, nn = self.targets(g, ctx, a[0], None)
-        ok = nn > 0
-        fm = jnp.ones((2, T.S), bool)
-        for i in range(3):
-            fm = fm & self.filter_mask(g, ctx, a[1 + i])
-        flat = fm.reshape(-1)
-        res["matches"] = ok & jnp.all(jnp.where(codes >= 0, flat[jnp.clip(codes, 0)], True))
-        res["exists"] = jnp.any(self.target_member(g, ctx, a[0]))
-        res["card_in"] = self.zone_count(g, ctx, a[0], a[1], a[2]) >= a[3]
-        hp = jnp.where(a[0] == 0, ctx.me, 1 - ctx.me)
-        hc = count(s.hand[hp])
-        res["hand_size"] = ((a[1] >> jnp.clip(hc, 0, 30)) & 1) == 1
-        pts = s.points[hp].astype(I32)
-        res["points"] = (pts >= a[1]) & ((a[2] < 0) | (pts <= a[2]))
-        res["count_at_least"] = self.count(g, ctx, jnp.asarray(T.AMOUNT)[jnp.clip(a[0], 0)].astype(I32)[2:]) \
-            >= a[1]
-        res["history"] = self.history(g, ctx, a[0], a[1])
+        used = T.COND_USED
         out = jnp.asarray(False)
-        for name, i in T.COND_OPS.items():
-            if name in res:
-                out = jnp.where(op == i, res[name], out)
+        for name in used:
+            if name == "all":
+                continue
+            if name == "coin_outcome":
+                heads, n, oc = ctx.heads, ctx.nflips, a[0]
+                v = jnp.where(oc == 0, heads >= 1, jnp.where(oc == 1, heads < n, jnp.where(
+                    oc == 2, (n > 0) & (heads == n), jnp.where(oc == 3, heads == 0, heads >= a[1]))))
+            elif name == "matches":
+                codes, nn = self.targets(g, ctx, a[0], None)
+                fm = jnp.ones((2, T.S), bool)
+                for i in range(3):
+                    fm = fm & self.filter_mask(g, ctx, a[1 + i])
+                flat = fm.reshape(-1)
+                v = (nn > 0) & jnp.all(jnp.where(codes >= 0, flat[jnp.clip(codes, 0)], True))
+            elif name == "exists":
+                v = jnp.any(self.target_member(g, ctx, a[0]))
+            elif name == "card_in":
+                v = self.zone_count(g, ctx, a[0], a[1], a[2]) >= a[3]
+            elif name in ("hand_size", "points"):
+                hp = jnp.where(a[0] == 0, ctx.me, 1 - ctx.me)
+                if name == "hand_size":
+                    v = ((a[1] >> jnp.clip(count(s.hand[hp]), 0, 30)) & 1) == 1
+                else:
+                    pts = s.points[hp].astype(I32)
+                    v = (pts >= a[1]) & ((a[2] < 0) | (pts <= a[2]))
+            elif name == "count_at_least":
+                v = self.count(g, ctx, jnp.asarray(T.AMOUNT)[jnp.clip(a[0], 0)].astype(I32)[2:]) >= a[1]
+            elif name == "history":
+                v = self.history(g, ctx, a[0], a[1])
+            else:
+                raise ValueError(f"unknown condition {name}")
+            out = jnp.where(op == T.COND_OPS[name], v, out)
         return out
 
     def history(self, g, ctx, ev, name):
@@ -522,7 +617,8 @@ class Effects:
         return ctx.replace(this=this, defending=b[1], holder=hold, that=that)
 
     def mods(self, g, name):
-        """For each duration: whether it holds a modifier `name`, its modifier row, and its bound context."""
+        """For each duration: whether it holds a modifier `name`, and its modifier row (None: no such modifier in
+        this pool)."""
         T = self.T
         if name not in T.MOD_OP_IDS:
             return None
@@ -531,8 +627,20 @@ class Effects:
         active = (s.dur_mod >= 0) & (rows[:, 0] == T.MOD_OP_IDS[name])
         return active, rows
 
-    def mod_member(self, g, d, tid):
-        return self.target_member(g, self.bound_ctx(g, d), tid)
+    def members(self, g, rows, col):
+        """(NDUR, 2, S): the Pokémon the target row in column `col` of each duration's modifier selects, in that
+        duration's bound context (a row of -1: every Pokémon)."""
+        def one(d):
+            tid = rows[d, col]
+            return self.target_member(g, self.bound_ctx(g, d), tid) | (tid < 0)
+        return jax.vmap(one)(jnp.arange(NDUR))
+
+    def attackers_ok(self, g, rows, who_col, f_col, acode, attacker_player):
+        """(NDUR,) the attacker passes each duration modifier's attacker filters and attacker_player."""
+        def one(d):
+            return self.attacker_ok(g, self.bound_ctx(g, d), acode, attacker_player, rows[d, who_col],
+                                    rows[d, f_col:f_col + 3])
+        return jax.vmap(one)(jnp.arange(NDUR))
 
     def cant_attack(self, g, p, k):
         """Whether a CantAttack modifier stops attack k of p's Active."""
@@ -542,11 +650,8 @@ class Effects:
         active, rows = m
         T = self.T
         name = g.tab(T.ATK_NAME, g.top_card()[p, 0])[jnp.clip(k, 0, T.A - 1)]
-        out = jnp.asarray(False)
-        for d in range(NDUR):
-            hit = active[d] & ((rows[d, 2] < 0) | (rows[d, 2] == name))
-            out = out | (hit & self.mod_member(g, d, rows[d, 1])[p, 0])
-        return out
+        hit = active & ((rows[:, 2] < 0) | (rows[:, 2] == name))
+        return jnp.any(hit & self.members(g, rows, 1)[:, p, 0])
 
     def retreat_cost(self, g):
         """(2, S) Retreat Cost of every Pokémon in play, after RetreatCost modifiers."""
@@ -556,11 +661,9 @@ class Effects:
         if m is None:
             return cost
         active, rows = m
-        none = jnp.zeros(cost.shape, bool)
-        for d in range(NDUR):
-            mem = active[d] & self.mod_member(g, d, rows[d, 1])
-            none = none | (mem & (rows[d, 3] == 1))
-            cost = cost + jnp.where(mem, rows[d, 2], 0)
+        mem = active[:, None, None] & self.members(g, rows, 1)
+        none = jnp.any(mem & (rows[:, 3] == 1)[:, None, None], axis=0)
+        cost = cost + jnp.sum(jnp.where(mem, rows[:, 2][:, None, None], 0), axis=0)
         return jnp.where(none, 0, jnp.maximum(0, cost))
 
     def cant_retreat(self, g, p):
@@ -568,64 +671,67 @@ class Effects:
         if m is None:
             return jnp.asarray(False)
         active, rows = m
-        out = jnp.asarray(False)
-        for d in range(NDUR):
-            out = out | (active[d] & self.mod_member(g, d, rows[d, 1])[p, 0])
-        return out
+        return jnp.any(active & self.members(g, rows, 1)[:, p, 0])
 
-    def attack_damage(self, g, ctx, tp, slot, amount, main, on):
-        """Damage from an attack (reference: Interpreter.attack_damage): attacker modifiers, Weakness (opponent's
-        Active only), defender modifiers, prevention. Damage to the attacker's own Pokémon is placed as printed."""
+    def attack_damage_all(self, g, ctx, amount, main):
+        """(2, S) damage an attack of `amount` does to each of the opponent's Pokémon (reference:
+        Interpreter.attack_damage): attacker modifiers, Weakness (the Active only), defender modifiers,
+        prevention."""
         T, R = self.T, self.T.RULES
-        s = g.s
+        S = T.S
         amount = jnp.asarray(amount, I32)
-        own = tp == ctx.me
-        g.place_damage(tp, slot, amount, on & (own | (amount <= 0)))
-        on = on & ~own & (amount > 0)
-        dmg = amount
+        dmg = jnp.broadcast_to(amount, (2, S))
         acode = self.code_of_uid(g, ctx.this)
         m = self.mods(g, "damage_dealt")
         if m is not None:
             active, rows = m
             aname = g.tab(T.ATK_NAME, ctx.card)[jnp.clip(ctx.atk, 0, T.A - 1)]
-            for d in range(NDUR):
-                bc = self.bound_ctx(g, d)
-                att = self.target_member(g, bc, rows[d, 1]).reshape(-1)[jnp.clip(acode, 0)] & (acode >= 0)
-                name_ok = (rows[d, 3] < 0) | (rows[d, 3] == aname)
-                defm = self.target_member(g, bc, rows[d, 4])[tp, slot] | (rows[d, 4] < 0)
-                dmg = dmg + jnp.where(active[d] & att & name_ok & defm, rows[d, 2], 0)
+            att = self.members(g, rows, 1).reshape(NDUR, -1)[:, jnp.clip(acode, 0)] & (acode >= 0)
+            name_ok = (rows[:, 3] < 0) | (rows[:, 3] == aname)
+            on = active & att & name_ok
+            defm = self.members(g, rows, 4)
+            dmg = dmg + jnp.sum(jnp.where(on[:, None, None] & defm, rows[:, 2][:, None, None], 0), axis=0)
         dmg = jnp.maximum(0, dmg)
-        tcard = g.top_card()[tp, slot]
-        weak = g.tab(T.WEAKNESS, tcard)
+        tcards = g.top_card()
+        weak = g.tab(T.WEAKNESS, tcards)
         acard = g.top_card().reshape(-1)[jnp.clip(acode, 0)]
-        is_weak = (slot == 0) & (dmg > 0) & (weak >= 0) & ~(main & ctx.ign_weak) & (g.tab(T.TYPE, acard) == weak)
-        is_weak = is_weak & ~self.no_weakness(g, tp, slot)
+        is_weak = (jnp.arange(S)[None, :] == 0) & (dmg > 0) & (weak >= 0) & ~(main & ctx.ign_weak) & \
+            (g.tab(T.TYPE, acard) == weak) & ~self.no_weakness(g)
         dmg = dmg + jnp.where(is_weak, R["weakness_bonus"], 0)
         ign = main & ctx.ign_eff
         m = self.mods(g, "damage_taken")
         if m is not None:
             active, rows = m
-            for d in range(NDUR):
-                bc = self.bound_ctx(g, d)
-                hit = active[d] & self.target_member(g, bc, rows[d, 1])[tp, slot]
-                hit = hit & self.attacker_ok(g, bc, acode, ctx.me, rows[d, 3], rows[d, 4:7])
-                dmg = dmg + jnp.where(hit & ~ign, rows[d, 2], 0)
+            ok = active & self.attackers_ok(g, rows, 3, 4, acode, ctx.me) & ~ign
+            hit = ok[:, None, None] & self.members(g, rows, 1)
+            dmg = dmg + jnp.sum(jnp.where(hit, rows[:, 2][:, None, None], 0), axis=0)
         dmg = jnp.maximum(0, dmg)
         m = self.mods(g, "prevent_damage")
         if m is not None:
             active, rows = m
-            for d in range(NDUR):
-                bc = self.bound_ctx(g, d)
-                hit = active[d] & self.target_member(g, bc, rows[d, 1])[tp, slot]
-                hit = hit & self.attacker_ok(g, bc, acode, ctx.me, rows[d, 3], rows[d, 4:7])
-                small = (rows[d, 2] < 0) | (dmg <= rows[d, 2])
-                dmg = jnp.where(hit & ~ign & small, 0, dmg)
-        hit = on & (dmg > 0)
-        g.place_damage(tp, slot, dmg, hit)
-        g.set_at("attack_damaged_turn", (tp, slot), s.turn, hit & (slot == 0))
+            ok = active & self.attackers_ok(g, rows, 3, 4, acode, ctx.me) & ~ign
+            hit = ok[:, None, None] & self.members(g, rows, 1)
+            small = (rows[:, 2] < 0)[:, None, None] | (dmg[None] <= rows[:, 2][:, None, None])
+            dmg = jnp.where(jnp.any(hit & small, axis=0), 0, dmg)
+        return dmg
 
-    def no_weakness(self, g, tp, slot):
-        return jnp.asarray(False)
+    def deal_attack_damage(self, g, ctx, mask, amount, main, on):
+        """Damage from an attack on the Pokémon of `mask` ((2, S)): the opponent's through `attack_damage_all`,
+        your own as printed."""
+        s = g.s
+        T = self.T
+        amount = jnp.asarray(amount, I32)
+        theirs = self.attack_damage_all(g, ctx, amount, main)
+        own = (jnp.arange(2) == ctx.me)[:, None]
+        dmg = jnp.where(own, amount, theirs)
+        hit = mask & g.occupied() & (dmg > 0) & on
+        new = jnp.minimum(s.damage.astype(I32) + dmg, g.max_hp())
+        g.put(True, damage=jnp.where(hit, new, s.damage))
+        active_hit = hit & ~own & (jnp.arange(T.S)[None, :] == 0)
+        g.put(True, attack_damaged_turn=jnp.where(active_hit, s.turn, s.attack_damaged_turn))
+
+    def no_weakness(self, g):
+        return jnp.zeros((2, self.T.S), bool)
 
     def attacker_ok(self, g, bc, acode, attacker_player, who, filters):
         """The attacker passes a modifier's attacker filters and attacker_player (-1: any)."""
@@ -639,134 +745,125 @@ class Effects:
         """An attack's effects (not damage) on an opponent's Pokémon are prevented (PreventEffects, or
         PreventDamage with effects)."""
         T = self.T
-        p = code // T.S
-        slot = code % T.S
+        p = jnp.clip(code, 0) // T.S
+        slot = jnp.clip(code, 0) % T.S
         out = jnp.asarray(False)
         base = ctx.is_attack & (code >= 0) & (p != ctx.me)
         m = self.mods(g, "prevent_effects")
         if m is not None:
             active, rows = m
-            for d in range(NDUR):
-                bc = self.bound_ctx(g, d)
-                who = jnp.where(rows[d, 2] == 0, bc.me, 1 - bc.me)
-                out = out | (active[d] & self.target_member(g, bc, rows[d, 1])[p, slot] & (who == ctx.me))
+            who = jnp.where(rows[:, 2] == 0, g.s.dur_owner.astype(I32), 1 - g.s.dur_owner.astype(I32))
+            out = out | jnp.any(active & self.members(g, rows, 1)[:, p, slot] & (who == ctx.me))
         m = self.mods(g, "prevent_damage")
         if m is not None:
             active, rows = m
             acode = self.code_of_uid(g, ctx.this)
-            for d in range(NDUR):
-                bc = self.bound_ctx(g, d)
-                hit = active[d] & (rows[d, 7] == 1) & self.target_member(g, bc, rows[d, 1])[p, slot]
-                out = out | (hit & self.attacker_ok(g, bc, acode, ctx.me, rows[d, 3], rows[d, 4:7]))
+            ok = active & (rows[:, 7] == 1) & self.attackers_ok(g, rows, 3, 4, acode, ctx.me)
+            out = out | jnp.any(ok & self.members(g, rows, 1)[:, p, slot])
         return base & out
 
     # ================================================================================================================
     # Instructions (reference: Interpreter.do_<op>); each runs only where `on`
     # ================================================================================================================
-    def op_nop(self, g, ctx, a, on):
+    def op_nop(self, g, ctx, a, on, sel, amt, addr):
         return ctx
 
-    def op_main(self, g, ctx, a, on):
+    def op_main(self, g, ctx, a, on, sel, amt, addr):
         s = g.s
         tp = 1 - ctx.me
-        here = s.stack[tp, 0, 0] >= 0
-        go = on & (ctx.main > 0) & here
+        go = on & (ctx.main > 0) & (s.stack[tp, 0, 0] >= 0)
         before = s.damage[tp, 0].astype(I32)
-        self.attack_damage(g, ctx, tp, 0, ctx.main, True, go)
-        return ctx.replace(main_done=jnp.where(go, g.s.damage[tp, 0].astype(I32) - before, ctx.main_done))
+        mask = (jnp.arange(2)[:, None] == tp) & (jnp.arange(self.T.S)[None, :] == 0)
+        self.deal_attack_damage(g, ctx, mask, ctx.main, True, go)
+        return ctx.replace(main_done=jnp.where(go & g.live(), g.s.damage[tp, 0].astype(I32) - before,
+                                               ctx.main_done))
 
-    def op_attack_damage(self, g, ctx, a, on):
-        n = self.amount(g, ctx, a[1])
+    def op_attack_damage(self, g, ctx, a, on, sel, amt, addr):
         mode = a[0]
-        new = jnp.where(mode == 0, n, jnp.where(mode == 1, ctx.main + n, jnp.maximum(0, ctx.main - n)))
+        new = jnp.where(mode == 0, amt, jnp.where(mode == 1, ctx.main + amt, jnp.maximum(0, ctx.main - amt)))
         return ctx.replace(main=jnp.where(on, new, ctx.main))
 
-    def op_does_nothing(self, g, ctx, a, on):
+    def op_does_nothing(self, g, ctx, a, on, sel, amt, addr):
         return ctx.replace(main=jnp.where(on, 0, ctx.main), stopped=ctx.stopped | on)
 
-    def op_flip(self, g, ctx, a, on):
+    def op_flip(self, g, ctx, a, on, sel, amt, addr):
         T = self.T
-        addr = self.addr(g, ctx)
-        base = ctx.rep * 256
         idx = jnp.arange(T.MAX_FLIPS)
-        coins = (g.draw(addr, base + idx) & jnp.uint32(1)) == 1
-        until = a[1] == 1
-        n = jnp.minimum(self.amount(g, ctx, a[0]), T.MAX_FLIPS)
+        coins = (g.draw(addr, ctx.rep * 256 + idx) & jnp.uint32(1)) == 1
+        n = jnp.minimum(amt, T.MAX_FLIPS)
         first_tail = jnp.where(jnp.any(~coins), jnp.argmax(~coins), T.MAX_FLIPS - 1)
-        nf = jnp.where(until, first_tail + 1, n)
+        nf = jnp.where(a[0] == 1, first_tail + 1, n)
         heads = jnp.sum(coins & (idx < nf))
         return ctx.replace(nflips=jnp.where(on, nf, ctx.nflips), heads=jnp.where(on, heads, ctx.heads))
 
-    def op_if(self, g, ctx, a, on):
+    def op_if(self, g, ctx, a, on, sel, amt, addr):
         ok = self.cond(g, ctx, a[0])
         return ctx.replace(pc=jnp.where(on & ~ok, a[1], ctx.pc))
 
-    def op_jump(self, g, ctx, a, on):
+    def op_jump(self, g, ctx, a, on, sel, amt, addr):
         return ctx.replace(pc=jnp.where(on, a[0], ctx.pc))
 
-    def op_repeat(self, g, ctx, a, on):
-        n = self.amount(g, ctx, a[0])
-        go = on & (n > 0)
-        return ctx.replace(rep_outer=jnp.where(on, ctx.rep, ctx.rep_outer), rep_n=jnp.where(on, n, ctx.rep_n),
-                           rep_r=jnp.where(on, 0, ctx.rep_r),
-                           rep=jnp.where(go, ctx.rep * 64 + 1, ctx.rep),
-                           pc=jnp.where(on & ~go, a[1], ctx.pc))
+    def op_repeat(self, g, ctx, a, on, sel, amt, addr):
+        go = on & (amt > 0)
+        return ctx.replace(rep_outer=jnp.where(on, ctx.rep, ctx.rep_outer), rep_n=jnp.where(on, amt, ctx.rep_n),
+                           rep_r=jnp.where(on, 0, ctx.rep_r), rep=jnp.where(go, ctx.rep * 64 + 1, ctx.rep),
+                           pc=jnp.where(on & ~go, a[0], ctx.pc))
 
-    def op_repeat_end(self, g, ctx, a, on):
+    def op_repeat_end(self, g, ctx, a, on, sel, amt, addr):
         r = ctx.rep_r + 1
         again = on & (r < ctx.rep_n)
         return ctx.replace(rep_r=jnp.where(on, r, ctx.rep_r),
                            rep=jnp.where(again, ctx.rep_outer * 64 + r + 1, jnp.where(on, ctx.rep_outer, ctx.rep)),
                            pc=jnp.where(again, a[0], ctx.pc))
 
-    def op_select(self, g, ctx, a, on):
-        codes, n = self.targets(g, ctx, a[0], on, self.addr(g, ctx))
-        return ctx.replace(that=jnp.where(on, self.codes_to_uids(g, codes), ctx.that))
+    def selected(self, g, sel):
+        """The uids of a selection (codes, n) and its (2, S) mask."""
+        uids = self.codes_to_uids(g, sel[0])
+        return uids, self.slot_mask_of_uids(g, uids)
 
-    def op_damage(self, g, ctx, a, on):
-        T = self.T
-        codes, n = self.targets(g, ctx, a[1], on, self.addr(g, ctx))
-        amt = self.amount(g, ctx, a[0])
-        uids = self.codes_to_uids(g, codes)
-        by_attack = (a[2] == 1) & ctx.is_attack
-        for i in range(2 * T.S):
-            c = self.code_of_uid(g, uids[i])
-            go = on & (c >= 0)
-            p, sl = jnp.clip(c, 0) // T.S, jnp.clip(c, 0) % T.S
-            self.attack_damage(g, ctx, p, sl, amt, False, go & by_attack)
-            g.place_damage(p, sl, amt, go & ~by_attack)
+    def op_select(self, g, ctx, a, on, sel, amt, addr):
+        uids, _ = self.selected(g, sel)
         return ctx.replace(that=jnp.where(on, uids, ctx.that))
 
-    def op_heal(self, g, ctx, a, on):
-        T = self.T
-        codes, n = self.targets(g, ctx, a[1], on, self.addr(g, ctx))
-        amt = self.amount(g, ctx, a[0])
-        uids = self.codes_to_uids(g, codes)
-        for i in range(2 * T.S):
-            c = self.code_of_uid(g, uids[i])
-            go = on & (c >= 0)
-            p, sl = jnp.clip(c, 0) // T.S, jnp.clip(c, 0) % T.S
-            dmg = g.s.damage[p, sl].astype(I32)
-            k = jnp.where(a[0] < 0, dmg, jnp.minimum(dmg, amt))
-            g.set_at("damage", (p, sl), dmg - k, go)
+    def op_damage(self, g, ctx, a, on, sel, amt, addr):
+        uids, mask = self.selected(g, sel)
+        by_attack = (a[0] == 1) & ctx.is_attack
+        self.deal_attack_damage(g, ctx, mask, amt, False, on & by_attack)
+        s = g.s
+        new = jnp.minimum(s.damage.astype(I32) + amt, g.max_hp())
+        g.put(on & ~by_attack & (amt > 0), damage=jnp.where(mask & g.occupied(), new, s.damage))
         return ctx.replace(that=jnp.where(on, uids, ctx.that))
 
-    def op_apply_condition(self, g, ctx, a, on):
-        T = self.T
-        addr = self.addr(g, ctx)
-        codes, n = self.targets(g, ctx, a[0], on, addr)
-        uids = self.codes_to_uids(g, codes)
-        mask, pick = a[1], a[2]
-        chooser = jnp.where(a[3] == 0, ctx.me, 1 - ctx.me)
-        for j in range(2 * T.S):
+    def op_heal(self, g, ctx, a, on, sel, amt, addr):
+        uids, mask = self.selected(g, sel)
+        dmg = g.s.damage.astype(I32)
+        k = jnp.where(a[0] == 1, dmg, jnp.minimum(dmg, amt))
+        g.put(on, damage=jnp.where(mask & g.occupied(), dmg - k, dmg))
+        return ctx.replace(that=jnp.where(on, uids, ctx.that))
+
+    def each_selected(self, g, ctx, uids, on, body):
+        """Run body(j, code, go) for each selected Pokémon j still in play, in selection order (a traced loop);
+        returns the sum of what body returns (None: 0)."""
+        def one(j, total):
             c = self.code_of_uid(g, uids[j])
-            go = on & (c >= 0) & ~self.effects_prevented(g, ctx, c)
+            r = body(j, c, on & (c >= 0))
+            return total + (0 if r is None else r)
+        return self.loop(g, self.T.MAX_TARGETS, one, jnp.asarray(0, I32))
+
+    def op_apply_condition(self, g, ctx, a, on, sel, amt, addr):
+        T = self.T
+        uids, _ = self.selected(g, sel)
+        mask, pick = a[0], a[1]
+        chooser = jnp.where(a[2] == 0, ctx.me, 1 - ctx.me)
+
+        def body(j, c, go):
+            go = go & ~self.effects_prevented(g, ctx, c)
             p, sl = jnp.clip(c, 0) // T.S, jnp.clip(c, 0) % T.S
             s = g.s
             have = jnp.stack([s.rot[p, sl] == ASLEEP, s.burned[p, sl], s.rot[p, sl] == CONFUSED,
                               s.rot[p, sl] == PARALYZED, s.poisoned[p, sl]])
             listed = ((mask >> jnp.arange(5)) & 1) == 1
-            cand = listed & ~((a[4] == 1) & have)
+            cand = listed & ~((a[3] == 1) & have)
             candl = compact(jnp.arange(5, dtype=I32), cand)
             nc = jnp.sum(cand)
             r = candl[jnp.clip(g.randint(addr, nc, ctx.rep * 256 + j), 0, 4)]
@@ -777,64 +874,59 @@ class Effects:
             for ci, name in enumerate(COND_NAMES):
                 ok = g.set_condition(p, sl, name, go & apply[ci])
                 if name == "Poisoned":
-                    g.set_at("poison_damage", (p, sl), a[5], ok & (a[5] >= 0))
+                    g.set_at("poison_damage", (p, sl), a[4], ok & (a[4] >= 0))
+        self.each_selected(g, ctx, uids, on, body)
         return ctx.replace(that=jnp.where(on, uids, ctx.that))
 
-    def op_recover(self, g, ctx, a, on):
+    def op_recover(self, g, ctx, a, on, sel, amt, addr):
         T = self.T
-        addr = self.addr(g, ctx)
-        codes, n = self.targets(g, ctx, a[0], on, addr)
-        uids = self.codes_to_uids(g, codes)
-        for j in range(2 * T.S):
-            c = self.code_of_uid(g, uids[j])
-            go = on & (c >= 0)
+        uids, _ = self.selected(g, sel)
+
+        def body(j, c, go):
             p, sl = jnp.clip(c, 0) // T.S, jnp.clip(c, 0) % T.S
             s = g.s
-            # reference order of conditions(): the rotation condition, then Poisoned, then Burned
+            # the order of Pokemon.conditions(): the rotation condition, then Poisoned, then Burned
             rot = s.rot[p, sl].astype(I32)
             have = jnp.stack([rot != ROT_NONE, s.poisoned[p, sl], s.burned[p, sl]])
             names = jnp.stack([jnp.where(rot == ASLEEP, 0, jnp.where(rot == PARALYZED, 3, 2)),
                                jnp.asarray(4), jnp.asarray(1)])
-            listed = ((a[1] >> names) & 1) == 1
-            sel = have & ((a[1] == 0) | listed)
-            nl = jnp.sum(sel)
-            selidx = compact(jnp.arange(3, dtype=I32), sel)
-            r = selidx[jnp.clip(g.randint(addr, nl, ctx.rep * 256 + j), 0, 2)]
-            sel = jnp.where(a[2] == 1, sel & (jnp.arange(3) == r), sel)
-            g.set_at("rot", (p, sl), ROT_NONE, go & sel[0])
-            g.set_at("paralysis_left", (p, sl), 0, go & sel[0])
-            g.set_at("poisoned", (p, sl), False, go & sel[1])
-            g.set_at("poison_damage", (p, sl), -1, go & sel[1])
-            g.set_at("burned", (p, sl), False, go & sel[2])
+            listed = ((a[0] >> names) & 1) == 1
+            pick = have & ((a[0] == 0) | listed)
+            idx = compact(jnp.arange(3, dtype=I32), pick)
+            r = idx[jnp.clip(g.randint(addr, jnp.sum(pick), ctx.rep * 256 + j), 0, 2)]
+            pick = jnp.where(a[1] == 1, pick & (jnp.arange(3) == r), pick)
+            g.set_at("rot", (p, sl), ROT_NONE, go & pick[0])
+            g.set_at("paralysis_left", (p, sl), 0, go & pick[0])
+            g.set_at("poisoned", (p, sl), False, go & pick[1])
+            g.set_at("poison_damage", (p, sl), -1, go & pick[1])
+            g.set_at("burned", (p, sl), False, go & pick[2])
+        self.each_selected(g, ctx, uids, on, body)
         return ctx.replace(that=jnp.where(on, uids, ctx.that))
 
-    def op_draw(self, g, ctx, a, on):
-        p = jnp.where(a[1] == 0, ctx.me, 1 - ctx.me)
-        k = g.draw_cards(p, self.amount(g, ctx, a[0]), on)
+    def op_draw(self, g, ctx, a, on, sel, amt, addr):
+        p = jnp.where(a[0] == 0, ctx.me, 1 - ctx.me)
+        k = g.draw_cards(p, amt, on)
         return ctx.replace(done=jnp.where(on, k, ctx.done))
 
-    def op_end_turn(self, g, ctx, a, on):
-        return ctx.replace(end_turn=ctx.end_turn | on)
-
-    def op_discard_energy(self, g, ctx, a, on):
-        """a: target, random, then (type, count) pairs (type -1: any; count -1: all)."""
+    def op_discard_energy(self, g, ctx, a, on, sel, amt, addr):
+        """a: random, then (type, count) pairs (type -1: any, -2: unused; count -1: all)."""
         T = self.T
-        addr = self.addr(g, ctx)
-        codes, n = self.targets(g, ctx, a[0], on, addr)
-        uids = self.codes_to_uids(g, codes)
-        done = jnp.asarray(0, I32)
-        for j in range(2 * T.S):
-            c = self.code_of_uid(g, uids[j])
-            go = on & (c >= 0) & ~self.effects_prevented(g, ctx, c)
+        uids, _ = self.selected(g, sel)
+
+        def body(j, c, go):
+            go = go & ~self.effects_prevented(g, ctx, c)
             p, sl = jnp.clip(c, 0) // T.S, jnp.clip(c, 0) % T.S
+            done = jnp.asarray(0, I32)
             for si in range(T.MAX_ESEL):
-                t, cnt = a[2 + 2 * si], a[3 + 2 * si]
-                used = go & (cnt != 0) & (a[2 + 2 * si] > -2)
-                # all of a type (or of every type)
-                for u in range(N_ENERGY):
-                    done = done + g.discard_energy(p, sl, u, g.s.energy[p, sl, u], used & (cnt < 0) &
-                                                   ((t < 0) | (t == u)))
-                for k in range(T.MAX_ECOUNT):
+                t, cnt = a[1 + 2 * si], a[2 + 2 * si]
+                used = go & (t > -2)
+                en = g.s.energy[p, sl].astype(I32)
+                every = used & (cnt < 0)
+                take = jnp.where(every & ((t < 0) | (jnp.arange(N_ENERGY) == t)), en, 0)
+                g.add_at("energy", (p, sl), -take, every)
+                g.add_at("discard_energy", p, take, every)
+
+                def unit(k, done, t=t, cnt=cnt, used=used, si=si):
                     en = g.s.energy[p, sl].astype(I32)
                     types = (en > 0) & ((t < 0) | (jnp.arange(N_ENERGY) == t))
                     nt = jnp.sum(types)
@@ -843,33 +935,38 @@ class Effects:
                     r = g.randint(addr, units[-1], ctx.rep * 256 + j * 16 + si * 4 + k)
                     ru = jnp.argmax(units > r)
                     opts = compact(jnp.arange(N_ENERGY, dtype=I32), types)
-                    ch = g.choose(ctx.me, PEND_ENERGY, opts, nt, False, step & (a[1] != 1))
-                    u = jnp.where(a[1] == 1, ru, ch)
-                    done = done + g.discard_energy(p, sl, u, 1, step & (u >= 0))
+                    ch = g.choose(ctx.me, PEND_ENERGY, opts, nt, False, step & (a[0] != 1))
+                    u = jnp.where(a[0] == 1, ru, ch)
+                    return done + g.discard_energy(p, sl, u, 1, step & (u >= 0))
+                done = done + jnp.where(every & g.live(), jnp.sum(take), 0)
+                done = self.loop(g, T.MAX_ECOUNT, unit, done)
+            return done
+        done = self.each_selected(g, ctx, uids, on, body)
         return ctx.replace(that=jnp.where(on, uids, ctx.that), done=jnp.where(on, done, ctx.done))
 
-    def op_attach_energy(self, g, ctx, a, on):
-        """a: target, source (0 zone, 1 discard), distribute, random, then (type, count) pairs."""
+    def op_attach_energy(self, g, ctx, a, on, sel, amt, addr):
+        """a: source (0 zone, 1 discard), distribute, random, then (type, count) pairs."""
         T = self.T
-        addr = self.addr(g, ctx)
-        codes, n = self.targets(g, ctx, a[0], on, addr)
-        uids = self.codes_to_uids(g, codes)
+        codes, n = sel
+        uids, mask = self.selected(g, sel)
+        that = jnp.where(on, uids, ctx.that)
         on = on & (n > 0)
         me = ctx.me
+        zone = a[0] == 0
         units = jnp.full((T.MAX_UNITS,), -1, I32)
         nu = jnp.asarray(0, I32)
-        zone = a[1] == 0
         for si in range(T.MAX_ESEL):
-            t, cnt = a[4 + 2 * si], a[5 + 2 * si]
-            used = cnt != 0
-            # from the Energy Zone: count (or 1) Energy of the type, a random Zone type for "any"
-            for k in range(T.MAX_ECOUNT):
+            t, cnt = a[3 + 2 * si], a[4 + 2 * si]
+            used = t > -2
+            for k in range(T.MAX_ECOUNT):  # from the Energy Zone: count (or 1) Energy, a random Zone type for "any"
                 want = on & zone & used & (k < jnp.maximum(cnt, 1))
                 u = jnp.where(t >= 0, t, g.roll_energy(me, 16 + si * 4 + k))
-                units = units.at[jnp.clip(nu, 0, T.MAX_UNITS - 1)].set(jnp.where(want, u, units[jnp.clip(nu, 0, T.MAX_UNITS - 1)]))
+                slot = jnp.clip(nu, 0, T.MAX_UNITS - 1)
+                units = units.at[slot].set(jnp.where(want, u, units[slot]))
                 nu = nu + want.astype(I32)
-            # from the discard pile: chosen (or random) types while there are any (count -1: all of them)
-            for k in range(T.MAX_ECOUNT):
+
+            def from_discard(k, carry, t=t, cnt=cnt, used=used, si=si):
+                units, nu = carry
                 de = g.s.discard_energy[me].astype(I32)
                 avail = (de > 0) & ((t < 0) | (jnp.arange(N_ENERGY) == t))
                 na = jnp.sum(avail)
@@ -878,92 +975,93 @@ class Effects:
                 r = g.randint(addr, pool[-1], ctx.rep * 256 + si * 16 + k)
                 ru = jnp.argmax(pool > r)
                 opts = compact(jnp.arange(N_ENERGY, dtype=I32), avail)
-                ch = g.choose(me, PEND_ENERGY, opts, na, False, want & ~((a[3] == 1) | (na == 1)))
-                u = jnp.where((a[3] == 1) | (na == 1), ru, ch)
+                rnd = (a[2] == 1) | (na == 1)
+                ch = g.choose(me, PEND_ENERGY, opts, na, False, want & ~rnd)
+                u = jnp.where(rnd, ru, ch)
                 take = want & (u >= 0) & g.live()
                 g.add_at("discard_energy", (me, jnp.clip(u, 0, 7)), -1, take)
-                units = units.at[jnp.clip(nu, 0, T.MAX_UNITS - 1)].set(jnp.where(take, u, units[jnp.clip(nu, 0, T.MAX_UNITS - 1)]))
-                nu = nu + take.astype(I32)
-        dist = (a[2] == 1) & (n > 1)
-        for i in range(T.MAX_UNITS):
-            u = units[i]
+                slot = jnp.clip(nu, 0, T.MAX_UNITS - 1)
+                return units.at[slot].set(jnp.where(take, u, units[slot])), nu + take.astype(I32)
+            units, nu = self.loop(g, T.MAX_UNITS, from_discard, (units, nu))
+        dist = (a[1] == 1) & (n > 1)
+        opts = compact(codes, codes >= 0)
+
+        def place(i, ex):
+            u = jnp.clip(units[i], 0, 7)
             has = on & (i < nu) & g.live()
-            opts = compact(codes, codes >= 0)
             c = g.choose(me, PEND_POKEMON, opts, n, False, has & dist)
             cp, cs = jnp.clip(c, 0) // T.S, jnp.clip(c, 0) % T.S
-            g.add_at("energy", (cp, cs, jnp.clip(u, 0, 7)), 1, has & dist & (c >= 0))
-            for j in range(2 * T.S):
-                cj = self.code_of_uid(g, uids[j])
-                pj, sj = jnp.clip(cj, 0) // T.S, jnp.clip(cj, 0) % T.S
-                g.add_at("energy", (pj, sj, jnp.clip(u, 0, 7)), 1, has & ~dist & (cj >= 0))
-        return ctx.replace(that=jnp.where(on, uids, ctx.that), done=jnp.where(on, nu, ctx.done))
+            g.add_at("energy", (cp, cs, u), 1, has & dist & (c >= 0))
+            add = (mask & g.occupied() & has & ~dist).astype(I32)
+            g.put(True, energy=g.s.energy.astype(I32).at[:, :, u].add(add))
+            return ex
+        self.loop(g, T.MAX_UNITS, place, jnp.asarray(0, I32))
+        return ctx.replace(that=that, done=jnp.where(on, nu, ctx.done))
 
-    def op_switch(self, g, ctx, a, on):
-        """a: player, new_active target, only_if filters (2)."""
+    def switch_ok(self, g, ctx, a):
+        """The checks a Switch makes before it selects the new Active (reference: do_switch)."""
         T = self.T
         p = jnp.where(a[0] == 0, ctx.me, 1 - ctx.me)
-        here = g.s.stack[p, 0, 0] >= 0
-        ok = here
+        ok = g.s.stack[p, 0, 0] >= 0
         for i in range(2):
-            ok = ok & self.filter_mask(g, ctx, a[2 + i])[p, 0]
-        ok = ok & ~((p != ctx.me) & self.effects_prevented(g, ctx, p * T.S))
-        go = on & ok
-        codes, n = self.targets(g, ctx, a[1], go, self.addr(g, ctx))
+            ok = ok & self.filter_mask(g, ctx, a[1 + i])[p, 0]
+        return ok & ~((p != ctx.me) & self.effects_prevented(g, ctx, p * T.S))
+
+    def op_switch(self, g, ctx, a, on, sel, amt, addr):
+        """a: player, only_if filters (2); the target picks the new Active."""
+        T = self.T
+        p = jnp.where(a[0] == 0, ctx.me, 1 - ctx.me)
+        codes, n = sel
         c = codes[0]
-        go = go & (n > 0) & (c >= 0) & (c // T.S == p) & (c % T.S != 0)
+        go = on & self.switch_ok(g, ctx, a) & (n > 0) & (c >= 0) & (c // T.S == p) & (c % T.S != 0)
         new_uid = self.uid_of_code(g, c)
         g.switch_active(p, c % T.S, go)
         return ctx.replace(that=jnp.where(go, jnp.full((2 * T.S,), -1, I32).at[0].set(new_uid), ctx.that))
 
-    def op_return_pokemon(self, g, ctx, a, on):
-        """a: target, to (0 hand, 1 deck)."""
+    def op_return_pokemon(self, g, ctx, a, on, sel, amt, addr):
+        """a: to (0 hand, 1 deck)."""
         T = self.T
-        addr = self.addr(g, ctx)
-        codes, n = self.targets(g, ctx, a[0], on, addr)
-        uids = self.codes_to_uids(g, codes)
-        for j in range(2 * T.S):
-            c = self.code_of_uid(g, uids[j])
-            go = on & (c >= 0) & ~self.effects_prevented(g, ctx, c)
+        uids, _ = self.selected(g, sel)
+
+        def body(j, c, go):
+            go = go & ~self.effects_prevented(g, ctx, c)
             p, sl = jnp.clip(c, 0) // T.S, jnp.clip(c, 0) % T.S
             s = g.s
             cards = jnp.concatenate([s.stack[p, sl], s.tools[p, sl]]).astype(I32)
             g.add_at("discard_energy", p, s.energy[p, sl], go)
             g.clear_slot(p, sl, go)
             g.drop_durations(uids[j], go)
-            to_deck = a[1] == 1
+            to_deck = a[0] == 1
             for ci in range(cards.shape[0]):
                 g.append("deck", p, cards[ci], go & to_deck)
                 g.to_hand(p, cards[ci], go & ~to_deck & (cards[ci] >= 0))
             g.shuffle_deck(p, addr & jnp.uint32(0xFFFF), go & to_deck)
+        self.each_selected(g, ctx, uids, on, body)
         g.promote_all(on)
         return ctx
 
-    def op_fetch(self, g, ctx, a, on):
+    def op_fetch(self, g, ctx, a, on, sel, amt, addr):
         """a: count, card filter, source (0 deck, 1 discard), to (0 hand, 1 bench), random, player."""
         T = self.T
-        addr = self.addr(g, ctx)
         p = jnp.where(a[5] == 0, ctx.me, 1 - ctx.me)
         from_deck = a[2] == 0
         to_bench = a[3] == 1
-        done = jnp.asarray(0, I32)
-        stop = jnp.asarray(False)
-        for k in range(T.MAX_FETCH):
+
+        def one(k, carry):
+            done, stop = carry
             s = g.s
             zone = jnp.where(from_deck, s.deck[p], s.discard[p]).astype(I32)
             cards = g.card(zone)
             ok = self.card_ok(g, ctx, a[1], cards) & (zone >= 0)
             ok = ok & jnp.where(to_bench, g.tab(T.PLAYS_AS_BASIC, cards), True)
-            bench_full = jnp.all(g.occupied()[p, 1:])
-            hand_full = g.hand_count(p) >= T.H
-            stop = stop | jnp.where(to_bench, bench_full, hand_full) | ~jnp.any(ok)
+            full = jnp.where(to_bench, jnp.all(g.occupied()[p, 1:]), g.hand_count(p) >= T.H)
+            stop = stop | full | ~jnp.any(ok)
             go = on & ~stop & (k < a[0])
             nc = jnp.sum(ok)
             cand = compact(zone, ok)
             r = cand[jnp.clip(g.randint(addr, nc, ctx.rep * 256 + k), 0, T.D - 1)]
-            # the choice lists candidates sorted by (card index, instance)
-            ckey = jnp.where(ok, cards * 64 + zone, 1 << 20)
-            sorted_c = zone[jnp.argsort(ckey, stable=True)]
-            opts = jnp.where(jnp.arange(T.D) < nc, sorted_c, -1)
+            ckey = jnp.where(ok, cards * 64 + zone, 1 << 20)  # a choice lists them by (card index, instance)
+            opts = jnp.where(jnp.arange(T.D) < nc, zone[jnp.argsort(ckey, stable=True)], -1)
             ch = g.choose(p, PEND_CARD, opts, nc, False, go & (a[4] != 1))
             inst = jnp.where(a[4] == 1, r, ch)
             go = go & (inst >= 0) & g.live()
@@ -972,14 +1070,14 @@ class Effects:
             slot = jnp.argmax(~g.occupied()[p] & (jnp.arange(T.S) > 0))
             g.new_pokemon(p, slot, inst, g.s.turn, go & to_bench)
             g.append("hand", p, inst, go & ~to_bench)
-            done = done + go.astype(I32)
+            return done + go.astype(I32), stop
+        done, _ = self.loop(g, T.MAX_FETCH, one, (jnp.asarray(0, I32), jnp.asarray(False)))
         g.shuffle_deck(p, addr & jnp.uint32(0xFFFF), on & from_deck)
         return ctx.replace(done=jnp.where(on, done, ctx.done))
 
-    def op_discard_cards(self, g, ctx, a, on):
+    def op_discard_cards(self, g, ctx, a, on, sel, amt, addr):
         """a: player, zone (0 hand, 1 deck), count, card filter, random, chooser, up_to."""
         T = self.T
-        addr = self.addr(g, ctx)
         p = jnp.where(a[0] == 0, ctx.me, 1 - ctx.me)
         deck = a[1] == 1
         s = g.s
@@ -991,10 +1089,10 @@ class Effects:
         g.set_at("discard", p, row, godeck)
         j = jnp.arange(T.D)
         g.set_at("deck", p, jnp.where(j + k < T.D, s.deck[p, jnp.clip(j + k, 0, T.D - 1)], -1), godeck)
-        done = jnp.where(godeck, k, 0)
         chooser = jnp.where(a[5] == 0, ctx.me, 1 - ctx.me)
-        stop = jnp.asarray(False)
-        for i in range(T.MAX_FETCH):
+
+        def one(i, carry):
+            done, stop = carry
             hand = g.s.hand[p].astype(I32)
             cards = g.card(hand)
             ok = self.card_ok(g, ctx, a[3], cards) & (hand >= 0)
@@ -1011,37 +1109,37 @@ class Effects:
             go = go & (inst >= 0) & g.live()
             g.remove_value("hand", p, inst, go)
             g.append("discard", p, inst, go)
-            done = done + go.astype(I32)
+            return done + go.astype(I32), stop
+        done, _ = self.loop(g, T.MAX_FETCH, one, (jnp.where(godeck, k, 0), jnp.asarray(False)))
         return ctx.replace(done=jnp.where(on, done, ctx.done))
 
-    def op_shuffle_deck(self, g, ctx, a, on):
+    def op_shuffle_deck(self, g, ctx, a, on, sel, amt, addr):
         p = jnp.where(a[0] == 0, ctx.me, 1 - ctx.me)
-        g.shuffle_deck(p, self.addr(g, ctx) & jnp.uint32(0xFFFF), on)
+        g.shuffle_deck(p, addr & jnp.uint32(0xFFFF), on)
         return ctx
 
-    def op_optional(self, g, ctx, a, on):
-        """a: end of the optional block, possibility condition. Declining skips steps and `then`."""
+    def op_optional(self, g, ctx, a, on, sel, amt, addr):
+        """a: end of the optional block, possibility condition. Declining skips its steps and `then`."""
         possible = self.cond(g, ctx, a[1])
         ask = on & possible
         c = g.choose(ctx.me, PEND_OPTIONAL, jnp.ones((1,), I32), 1, True, ask)
         skip = on & (~possible | (ask & (c < 0)))
         return ctx.replace(pc=jnp.where(skip, a[0], ctx.pc))
 
-    def op_lasting(self, g, ctx, a, on):
+    def op_lasting(self, g, ctx, a, on, sel, amt, addr):
         """a: duration (0 this turn, 1 opponent's next turn, 2 your next turn, 3 until it leaves the Active
-        Spot), modifier row, stacks, target mode (0 player-wide, 1 the target selects, 2 the target is a choice /
-        random / That: bound to the selection), the target row."""
+        Spot), modifier row, stacks, target mode (0 player-wide; 1 the target selects the Pokémon it is on; 2 the
+        target is a choice / random / That, and the modifier reads it as That). The target row is the
+        instruction's."""
         T = self.T
         s = g.s
         turn = s.turn.astype(I32)
         until = jnp.where(a[0] == 0, turn, jnp.where(a[0] == 1, turn + 1, jnp.where(a[0] == 2, turn + 2, 32767)))
         mode = a[3]
-        codes, n = self.targets(g, ctx, a[4], on & (mode > 0), self.addr(g, ctx))
+        codes, n = sel
         uids = self.codes_to_uids(g, codes)
         that = jnp.where(mode == 2, uids, ctx.that)
-        prevented = jnp.asarray(False)
-        for j in range(2 * T.S):
-            prevented = prevented | ((codes[j] >= 0) & self.effects_prevented(g, ctx, codes[j]))
+        prevented = jnp.any(jax.vmap(lambda c: (c >= 0) & self.effects_prevented(g, ctx, c))(codes))
         go = on & ~((mode > 0) & ((n == 0) | prevented))
         uid = jnp.where(mode > 0, uids[0], -1)
         player = jnp.where(mode > 0, codes[0] // T.S, ctx.me)
@@ -1056,3 +1154,8 @@ class Effects:
             g.set_at(name, kk, v, go)
         g.set_at("dur_bind", kk, bind, go)
         return ctx.replace(that=jnp.where(on & (mode == 2), that, ctx.that))
+
+
+TARGET_OPS = {"select", "damage", "heal", "apply_condition", "recover", "discard_energy", "attach_energy", "switch",
+              "return_pokemon", "lasting"}
+"""Instructions whose target row (column 1) selects Pokémon before they run."""

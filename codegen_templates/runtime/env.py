@@ -188,14 +188,17 @@ class Env:
         hkind = g.tab(T.KIND, hcard)
         g.attach_energy(p, slot, main & is_("attach_energy"))
         g.play_basic(p, h, main & is_("play") & as_basic)
-        g.play_trainer(p, h, main & is_("play") & ~as_basic)
+        tcard, trainer = g.play_trainer(p, h, main & is_("play") & ~as_basic)
         g.attach_tool(p, h, slot, main & is_("play_on") & (hkind == K_TOOL))
         g.evolve(p, h, slot, main & is_("play_on") & (hkind != K_TOOL))
         g.retreat(p, slot, main & is_("retreat"))
         attack = main & is_("attack")
-        g.attack(p, idx, attack)
+        attacker = core.stack[p, 0, 0].astype(I32)
+        runs = g.attack(p, idx, attack)
         g.use_ability(p, slot, main & is_("ability"))
-        g.end_turn(main & (is_("end_turn") | attack))
+        self.effects.run(g, p, runs, idx, trainer, tcard)
+        ko = main & ~is_("end_turn") & ~is_("retreat")
+        g.finish_action(ko, jnp.where(attack, p, -1), attacker, main & (is_("end_turn") | attack))
         fl = g.flow
         s = g.s
         halted = fl.halt & ~fl.over
@@ -264,7 +267,11 @@ class Env:
 
         def trainer_ok(card):
             ctx = new_ctx(T, p, -1, card, 9, 0, 0, 0)
-            return eff.cond(g, ctx, g.tab(T.TR_REQ, card)) & ~g.tab(T.UNPLAYABLE, card)
+            ok = eff.cond(g, ctx, g.tab(T.TR_REQ, card)) & ~g.tab(T.UNPLAYABLE, card)
+            bind = g.tab(T.TR_BIND, card)
+            codes, _ = eff.targets(g, ctx, bind, None)
+            ctx = ctx.replace(that=jnp.where(bind >= 0, eff.codes_to_uids(g, codes), ctx.that))
+            return ok & ~eff.could_leave_no_pokemon(g, ctx, g.tab(T.TR_REMOVE, card))
         tr_ok = jax.vmap(trainer_ok)(hcards)
         items = (kind == 1) | ((kind == K_SUPPORTER) & sup_ok)
         stadium_name = jnp.where(core.stadium >= 0, g.tab(T.NAME, g.card(core.stadium.astype(I32))), -2)
@@ -304,10 +311,12 @@ class Env:
             ctx = new_ctx(T, p, core.stack[p, 0, 0], acard, k, 0, 0, 0)
             ctx = ctx.replace(atk=jnp.asarray(k, I32), defending=core.stack[1 - p, 0, 0].astype(I32))
             req = eff.cond(g, ctx, g.tab(T.ATK_REQ, acard)[k])
-            return (k < g.tab(T.ATK_N, acard)) & paid & req & ~eff.cant_attack(g, p, k)
+            fresh = new_ctx(T, p, core.stack[p, 0, 0], acard, k, 0, 0, 0)
+            leaves = eff.could_leave_no_pokemon(g, fresh, g.tab(T.ATK_REMOVE, acard)[k])
+            return (k < g.tab(T.ATK_N, acard)) & paid & req & ~eff.cant_attack(g, p, k) & ~leaves
         atks = jax.vmap(attack_ok)(jnp.arange(T.A))
         m = m.at[o["attack"]:o["attack"] + T.A].set(att_ok & atks)
-        ability = occ[p] & g.tab(T.IS_FOSSIL, top)
+        ability = occ[p] & g.tab(T.IS_FOSSIL, top) & (jnp.sum(occ[p]) > 1)  # never your only Pokémon
         m = m.at[o["ability"]:o["ability"] + S].set(ability)
         return m
 

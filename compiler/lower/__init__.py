@@ -21,8 +21,8 @@ from ..engine_model.encoding import StateLayout
 from ..pool import card_irs
 from ..spec import PokemonCard, TrainerCard
 from .programs import (COND_OPS, COUNT_OPS, ENERGY_TYPES, FILTER_OPS, MAX_CHOOSE, MAX_ECOUNT, MAX_ESEL, MAX_FETCH,
-                       MOD_OPS, POKEMON_TYPES, VM_CAP, Pool, Unlowerable, lower_attack, lower_trainer,
-                       steps_bound, unsupported_reason)
+                       MAX_REMOVE, MOD_OPS, POKEMON_TYPES, VM_CAP, Pool, Unlowerable, bind_target, lower_attack,
+                       lower_trainer, removals, steps_bound, unsupported_reason)
 
 KINDS = {"pokemon": 0, "item": 1, "supporter": 2, "tool": 3, "stadium": 4}
 MODIFIER_OPS = sorted(t.model_fields["op"].default for t in typing.get_args(typing.get_args(ir.Modifier)[0]))
@@ -69,6 +69,20 @@ def rules_consts(rules) -> dict:
     return out
 
 
+def max_targets(pool, slots: int) -> int:
+    """Most Pokémon one target row of the pool can select (the VM's loops over selected Pokémon)."""
+    from .programs import TARGET_KINDS
+    S2 = 2 * slots
+    n = 1
+    for r in pool.targets.rows:
+        kind = TARGET_KINDS[r[0]]
+        if kind in ("each", "that"):
+            return S2
+        if kind in ("choose", "random_pokemon"):
+            n = max(n, r[5])
+    return n
+
+
 def _type(name: str | None) -> int:
     return -1 if name is None else POKEMON_TYPES.index(name)
 
@@ -100,7 +114,9 @@ def lower(loaded) -> Lowered:
         "ATK_NAME": np.full((N, A), -1, i16), "ATK_PROG": np.zeros((N, A), i16), "ATK_PROG_END": np.zeros((N, A), i16),
         "ATK_REQ": np.full((N, A), -1, i16), "ATK_IGN_WEAK": np.zeros((N, A), bool),
         "ATK_IGN_EFF": np.zeros((N, A), bool), "TR_PROG": np.zeros(N, i16), "TR_PROG_END": np.zeros(N, i16),
-        "TR_REQ": np.full(N, -1, i16),
+        "TR_REQ": np.full(N, -1, i16), "TR_REMOVE": np.full((N, MAX_REMOVE), -1, i16),
+        "TR_BIND": np.full(N, -1, i16),
+        "ATK_REMOVE": np.full((N, A, MAX_REMOVE), -1, i16),
     }
     refused: list[Refused] = []
     programs: list[dict] = []
@@ -116,16 +132,9 @@ def lower(loaded) -> Lowered:
         start = len(instrs)
         for ins in code:
             args = list(ins.args)
-            if ins.op in ("if",):
-                args[1] += start
-            elif ins.op in ("jump",):
-                args[0] += start
-            elif ins.op == "repeat":
-                args[1] += start
-            elif ins.op == "repeat_end":
-                args[0] += start
-            elif ins.op == "optional":
-                args[0] += start
+            jump = {"if": 3, "jump": 2, "repeat": 2, "repeat_end": 2, "optional": 2}.get(ins.op)
+            if jump is not None:
+                args[jump] += start
             instrs.append((ins.op, args, ins.path, card.id, label))
         vm_steps = max(vm_steps, bound)
         programs.append({"card": card.id, "name": card.name, "effect": label, "text": text or "",
@@ -172,6 +181,7 @@ def lower(loaded) -> Lowered:
                 try:
                     code, ign_w, ign_e = lower_attack(pool, ca.effect)
                     t["ATK_REQ"][i, k] = pool.cond(ca.effect.requirement)
+                    t["ATK_REMOVE"][i, k] = removals(pool, ca.effect)
                     t["ATK_PROG"][i, k], t["ATK_PROG_END"][i, k] = place(code, card, f"attack {a.name}", a.text)
                     t["ATK_IGN_WEAK"][i, k], t["ATK_IGN_EFF"][i, k] = ign_w, ign_e
                 except Unlowerable as e:
@@ -197,6 +207,8 @@ def lower(loaded) -> Lowered:
             elif isinstance(eff, ir.TrainerEffect):
                 try:
                     t["TR_REQ"][i] = pool.cond(eff.requirement)
+                    t["TR_REMOVE"][i] = removals(pool, eff)
+                    t["TR_BIND"][i] = bind_target(pool, eff.requirement)
                     t["TR_PROG"][i], t["TR_PROG_END"][i] = place(lower_trainer(pool, eff), card, "text", card.text)
                 except Unlowerable as e:
                     reasons.append(f"text: {e} not lowered yet: {card.text}")
@@ -278,12 +290,16 @@ def _assemble(loaded, rules, layout, pool, t, instrs, programs, refused, vm_step
               "A": layout.max_attacks, "M": layout.max_options, "E": E, "TOOLS": max(1, rules.tools_per_pokemon),
               "N": len(cards), "NUM_ACTIONS": NA, "OBS_SIZE": pos, "VM_STEPS": vm_steps, "MAX_FLIPS": 64,
               "MAX_CHOOSE": pool.max_choose, "MAX_ESEL": MAX_ESEL, "MAX_ECOUNT": MAX_ECOUNT, "MAX_FETCH": MAX_FETCH,
-              "MAX_UNITS": max(pool.max_units, 1), "ACT_KINDS": list(GROUPS), "ACT_OFFSETS": dict(layout.offsets),
+              "MAX_UNITS": max(pool.max_units, 1), "MAX_TARGETS": max_targets(pool, layout.slots), "ACT_KINDS": list(GROUPS), "ACT_OFFSETS": dict(layout.offsets),
               "ACT_CHOOSE": layout.offsets["choose"], "ACT_CHOOSE_DONE": layout.offsets["choose_done"],
               "OPS": ops, "FILTER_OPS": {n: i for i, n in enumerate(FILTER_OPS)},
               "COUNT_OPS": {n: i for i, n in enumerate(COUNT_OPS)},
               "COND_OPS": {n: i for i, n in enumerate(COND_OPS)}, "MOD_OPS": list(MOD_OPS),
-              "MOD_OP_IDS": {n: i for i, n in enumerate(MOD_OPS) if n in pool.mod_ops_used}}
+              "MOD_OP_IDS": {n: i for i, n in enumerate(MOD_OPS) if n in pool.mod_ops_used},
+              "FILTER_USED": frozenset(FILTER_OPS[r[0]] for r in pool.filters.rows),
+              "COUNT_USED": frozenset(COUNT_OPS[r[2]] for r in pool.amounts.rows if r[0] == 1),
+              "COND_USED": frozenset(COND_OPS[r[0]] for r in pool.conds.rows),
+              "TARGET_USED": frozenset(r[0] for r in pool.targets.rows)}
     assert MAX_CHOOSE >= pool.max_choose
     return Lowered(name=loaded.spec.name, rules=rules_consts(rules), tables=t, consts=consts,
                    card_ids=[c.id for c in cards], card_names=[c.name for c in cards], card_texts=texts,

@@ -37,6 +37,8 @@ MAX_ESEL = 2
 MAX_ECOUNT = 4
 MAX_FETCH = 6
 MAX_CHOOSE = 4
+MAX_REMOVE = 2
+"""ReturnPokemon / DiscardPokemon steps one effect may have (checked before it is played: docs/rules.md)."""
 
 
 class Unlowerable(Exception):
@@ -252,11 +254,12 @@ class Pool:
         if op not in MOD_OPS:
             raise Unlowerable(f"lasting modifier {op!r}")
         self.mod_ops_used.add(op)
-        tnode = getattr(m, "target", None)
+        fld = pokemon_field(m)
+        tnode = getattr(m, fld) if fld else None
         mode, trow = 0, -1
         if tnode is not None and tnode.op in ("choose", "random_pokemon", "that"):
             mode, trow = 2, self.target(tnode)
-            m = m.model_copy(update={"target": ir.That()})
+            m = m.model_copy(update={fld: ir.That()})
         elif tnode is not None and tnode.op not in ("active", "each"):
             mode, trow = 1, self.target(tnode)
         code = MOD_OPS.index(op)
@@ -282,6 +285,29 @@ class Pool:
         return self.mods.add(row), mode, trow
 
 
+def pokemon_field(m) -> str | None:
+    """The field naming the Pokémon a modifier is on (reference.effects.pokemon_field): `target`, or a
+    DamageDealt's `attacker`."""
+    fields = type(m).model_fields
+    return "target" if "target" in fields else "attacker" if "attacker" in fields else None
+
+
+def removals(pool: Pool, node) -> list[int]:
+    """Target rows of the ReturnPokemon / DiscardPokemon steps of an effect (for the legality check that no play
+    may leave you with no Pokémon in play), -1 padded."""
+    steps = [n for n in ir.iter_nodes(node) if isinstance(n, (ir.ReturnPokemon, ir.DiscardPokemon))]
+    if len(steps) > MAX_REMOVE:
+        raise Unlowerable(f"more than {MAX_REMOVE} steps that return or discard Pokémon")
+    return [pool.target(n.target) for n in steps] + [-1] * (MAX_REMOVE - len(steps))
+
+
+def bind_target(pool: Pool, req) -> int:
+    """The target a Matches requirement binds `That` to (reference: bind_requirement), or -1."""
+    if req is not None and req.op == "matches":
+        return pool.target(req.target, False)
+    return -1
+
+
 class Program:
     """The instructions of one effect, as they are emitted (jump targets relative to the program's start)."""
 
@@ -289,10 +315,15 @@ class Program:
         self.pool = pool
         self.code: list[Instr] = []
 
-    def emit(self, op: str, args: list[int], path: tuple[int, ...]) -> int:
+    def emit(self, op: str, args: list[int], path: tuple[int, ...], target: int = -1, amount: int = -1) -> int:
+        """Append an instruction row (op, target row, amount row, args); returns its index."""
         self.pool.ops_used.add(op)
-        self.code.append(Instr(op, list(args), path))
+        self.code.append(Instr(op, [target, amount] + list(args), path))
         return len(self.code) - 1
+
+    def patch(self, at: int, arg: int, value: int) -> None:
+        """Set argument `arg` (after the target and amount columns) of instruction `at` (a jump target)."""
+        self.code[at].args[2 + arg] = value
 
     def steps(self, steps, path: tuple[int, ...], in_repeat: bool = False) -> None:
         for i, st in enumerate(steps):
@@ -302,49 +333,52 @@ class Program:
         P = self.pool
         op = st.op
         if op == "attack_damage":
-            self.emit("attack_damage", [("set", "more", "less").index(st.mode), P.amount(st.amount)], path)
+            self.emit("attack_damage", [("set", "more", "less").index(st.mode)], path, amount=P.amount(st.amount))
         elif op == "attack_does_nothing":
             self.emit("does_nothing", [], path)
         elif op == "damage":
-            self.emit("damage", [P.amount(st.amount), P.target(st.target), int(st.by_attack)], path)
+            self.emit("damage", [int(st.by_attack)], path, P.target(st.target), P.amount(st.amount))
         elif op == "heal":
-            self.emit("heal", [P.amount(st.amount), P.target(st.target)], path)
+            self.emit("heal", [int(st.amount is None)], path, P.target(st.target), P.amount(st.amount))
         elif op == "apply_condition":
             if list(st.conditions) != sorted(st.conditions, key=COND_NAMES.index):
                 raise Unlowerable("Special Conditions not listed in canonical order")
-            self.emit("apply_condition", [P.target(st.target), sum(1 << COND_NAMES.index(c) for c in st.conditions),
+            self.emit("apply_condition", [sum(1 << COND_NAMES.index(c) for c in st.conditions),
                                           ("all", "random", "choose").index(st.pick), player_code(st.chooser),
                                           int(st.exclude_existing),
-                                          -1 if st.poison_damage is None else st.poison_damage], path)
+                                          -1 if st.poison_damage is None else st.poison_damage], path,
+                      P.target(st.target))
         elif op == "recover":
-            self.emit("recover", [P.target(st.target), sum(1 << COND_NAMES.index(c) for c in st.conditions),
-                                  int(st.random)], path)
+            self.emit("recover", [sum(1 << COND_NAMES.index(c) for c in st.conditions), int(st.random)], path,
+                      P.target(st.target))
         elif op == "flip":
-            self.emit("flip", [P.amount(st.count), int(st.until_tails)], path)
+            self.emit("flip", [int(st.until_tails)], path, amount=P.amount(st.count))
         elif op == "if":
+            if st.condition.op == "matches":  # That = the condition's subject (reference: do_if)
+                self.emit("select", [], path, P.target(st.condition.target, False))
             at = self.emit("if", [P.cond(st.condition), -1], path)
             self.steps(st.then, path + (0,), in_repeat)
             if st.otherwise:
                 jump = self.emit("jump", [-1], path)
-                self.code[at].args[1] = len(self.code)
+                self.patch(at, 1, len(self.code))
                 self.steps(st.otherwise, path + (1,), in_repeat)
-                self.code[jump].args[0] = len(self.code)
+                self.patch(jump, 0, len(self.code))
             else:
-                self.code[at].args[1] = len(self.code)
+                self.patch(at, 1, len(self.code))
         elif op == "repeat":
             if in_repeat:
                 raise Unlowerable("a Repeat inside a Repeat")
             if st.times.op != "const" or st.times.value > 8:
                 raise Unlowerable("a Repeat whose count is not a number up to 8")
-            at = self.emit("repeat", [P.amount(st.times), -1], path)
+            at = self.emit("repeat", [-1], path, amount=P.amount(st.times))
             body = len(self.code)
             self.steps(st.steps, path, True)
             self.emit("repeat_end", [body], path)
-            self.code[at].args[1] = len(self.code)
+            self.patch(at, 0, len(self.code))
         elif op == "select":
-            self.emit("select", [P.target(st.target)], path)
+            self.emit("select", [], path, P.target(st.target))
         elif op == "draw":
-            self.emit("draw", [P.amount(st.amount), player_code(st.player)], path)
+            self.emit("draw", [player_code(st.player)], path, amount=P.amount(st.amount))
         elif op in ("discard_energy", "attach_energy"):
             sels = []
             if len(st.energy) > MAX_ESEL:
@@ -357,18 +391,18 @@ class Program:
                 sels += [energy_index(sel.energy_type), -1 if sel.count is None else sel.count]
             sels += [-2, 0] * (MAX_ESEL - len(st.energy))
             if op == "discard_energy":
-                self.emit("discard_energy", [P.target(st.target), int(st.random)] + sels, path)
+                self.emit("discard_energy", [int(st.random)] + sels, path, P.target(st.target))
             else:
                 P.max_units = max(P.max_units, units)
-                self.emit("attach_energy", [P.target(st.target), 0 if st.source == "zone" else 1,
-                                            int(st.distribute), int(st.random)] + sels, path)
+                self.emit("attach_energy", [0 if st.source == "zone" else 1, int(st.distribute), int(st.random)]
+                          + sels, path, P.target(st.target))
         elif op == "switch":
             if len(st.only_if) > 2:
                 raise Unlowerable("a Switch with more than 2 conditions")
-            self.emit("switch", [player_code(st.player), P.target(st.new_active)] + P.filter_list(st.only_if, 2),
-                      path)
+            self.emit("switch", [player_code(st.player)] + P.filter_list(st.only_if, 2), path,
+                      P.target(st.new_active))
         elif op == "return_pokemon":
-            self.emit("return_pokemon", [P.target(st.target), 0 if st.to == "hand" else 1], path)
+            self.emit("return_pokemon", [0 if st.to == "hand" else 1], path, P.target(st.target))
         elif op == "fetch":
             if st.count > MAX_FETCH:
                 raise Unlowerable(f"a search for more than {MAX_FETCH} cards")
@@ -383,7 +417,7 @@ class Program:
         elif op == "shuffle_deck":
             self.emit("shuffle_deck", [player_code(st.player)], path)
         elif op == "end_turn":
-            self.emit("end_turn", [], path)
+            raise Unlowerable("step 'end_turn'")
         elif op in ("look_top", "reveal_hand", "damage_ignores"):
             self.emit("nop", [], path)  # information only / read when the attack starts
         elif op == "optional":
@@ -392,11 +426,11 @@ class Program:
             at = self.emit("optional", [-1, -1], path)
             self.steps(st.steps, path + (0,), in_repeat)
             self.steps(st.then, path + (1,), in_repeat)
-            self.code[at].args[0] = len(self.code)
+            self.patch(at, 0, len(self.code))
         elif op == "lasting":
             row, mode, trow = P.modifier(st.modifier)
             self.emit("lasting", [("this_turn", "opponent_next_turn", "your_next_turn", "until_leaves_active")
-                                  .index(st.duration), row, int(st.stacks), mode, trow], path)
+                                  .index(st.duration), row, int(st.stacks), mode], path, trow)
         else:
             raise Unlowerable(f"step {op!r}")
 
@@ -404,9 +438,9 @@ class Program:
 def steps_bound(code: list[Instr]) -> int:
     """Most instructions a program can run: its length, with each Repeat body counted its times."""
     n = len(code)
-    for ins in code:
+    for i, ins in enumerate(code):
         if ins.op == "repeat":
-            body = ins.args[1] - code.index(ins) - 1
+            body = ins.args[2] - i - 1
             n += body * 8
     return n
 
@@ -414,6 +448,9 @@ def steps_bound(code: list[Instr]) -> int:
 def lower_attack(pool: Pool, attack: ir.Attack) -> tuple[list[Instr], bool, bool]:
     """An attack's program (the main damage at `main_damage_index`), and its ignore-Weakness / -effects flags."""
     prog = Program(pool)
+    bind = bind_target(pool, attack.requirement)
+    if bind >= 0:
+        prog.emit("select", [], (), bind)
     idx = ir.main_damage_index(attack)
     for i, st in enumerate(attack.steps):
         if i == idx:
@@ -428,6 +465,9 @@ def lower_attack(pool: Pool, attack: ir.Attack) -> tuple[list[Instr], bool, bool
 
 def lower_trainer(pool: Pool, eff: ir.TrainerEffect) -> list[Instr]:
     prog = Program(pool)
+    bind = bind_target(pool, eff.requirement)
+    if bind >= 0:
+        prog.emit("select", [], (), bind)
     prog.steps(eff.steps, (0,))
     return prog.code
 
