@@ -25,3 +25,20 @@ def pytest_assertrepr_compare(op, left, right):
         from reference.testing import board_diff
         return ["engine boards differ:"] + board_diff(left, right)
     return None
+
+
+@pytest.fixture(scope="session")
+def a1_build(tmp_path_factory):
+    """The example spec's engine, built once per test process (allow_unresolved: cards not compiled yet are
+    left out, as the README's set-up command does)."""
+    from compiler.cli.build import build
+
+    return build(EXAMPLE_SPEC, tmp_path_factory.mktemp("a1_build"), allow_unresolved=True)
+
+
+@pytest.fixture(scope="session")
+def a1_engine(a1_build):
+    """The built example engine, imported."""
+    from compiler.verify.rollout import load_package
+
+    return load_package(a1_build["package"])

@@ -197,13 +197,30 @@ class Game:
         self.s = self.s.replace(**upd)
 
     def set_at(self, name, idx, value, cond=True):
-        """Set one entry (or slice) of a field where `cond` holds and the action is still running."""
+        """Set one entry (or row) of a field where `cond` holds and the action is still running. The entry is
+        picked by a one-hot mask, not a scatter (cheaper for these small arrays under vmap)."""
         old = getattr(self.s, name)
-        self.put(cond, **{name: old.at[idx].set(jnp.asarray(value).astype(old.dtype))})
+        mask, v = self._at(old, idx, value)
+        self.put(cond, **{name: jnp.where(mask, v, old)})
 
     def add_at(self, name, idx, value, cond=True):
         old = getattr(self.s, name)
-        self.put(cond, **{name: old.at[idx].add(jnp.asarray(value).astype(old.dtype))})
+        mask, v = self._at(old, idx, value)
+        self.put(cond, **{name: old + jnp.where(mask, v, 0).astype(old.dtype)})
+
+    @staticmethod
+    def _at(old, idx, value):
+        """(mask over old's shape selecting old[idx], value broadcast to old's shape)."""
+        idx = idx if isinstance(idx, tuple) else (idx,)
+        k = len(idx)
+        mask = jnp.ones((), bool)
+        for axis, i in enumerate(idx):
+            shape = [1] * old.ndim
+            shape[axis] = old.shape[axis]
+            mask = mask & (jnp.arange(old.shape[axis]).reshape(shape) == jnp.asarray(i))
+        v = jnp.asarray(value).astype(old.dtype)
+        v = jnp.broadcast_to(v.reshape((1,) * k + v.shape), (1,) * k + old.shape[k:])
+        return jnp.broadcast_to(mask, old.shape), v
 
     def draw(self, address, index):
         return draw_u32(self.k0, self.k1, jnp.asarray(address, jnp.uint32), jnp.asarray(index, jnp.uint32))

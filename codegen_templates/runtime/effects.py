@@ -9,6 +9,8 @@ amounts, conditions and filters are rows of their own tables, evaluated for all 
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import jax
 import jax.numpy as jnp
 
@@ -72,6 +74,19 @@ def fold(h, part):
     return mix32(h ^ jnp.asarray(part, I32).astype(jnp.uint32))
 
 
+class Sel(NamedTuple):
+    """What one VM iteration computes once for its instruction: the selection (flat codes in order, their number,
+    their uids, their (2, S) mask), which Pokémon an attack's effects can't touch, and the attack damage each of
+    the opponent's Pokémon would take (for `main` / `damage`)."""
+
+    codes: jnp.ndarray
+    n: jnp.ndarray
+    uids: jnp.ndarray
+    mask: jnp.ndarray
+    prevented: jnp.ndarray
+    damage: jnp.ndarray | None
+
+
 class Effects:
     """The VM and the modifier queries for one pool's tables `T`."""
 
@@ -133,10 +148,8 @@ class Effects:
 
     def knocked_out(self, g, kos_uid, tp, ap, auid, cond):
         """Before knocked-out Pokémon leave play: a Knock Out by an attack of the other player is recorded."""
-        if ap is None:
-            return
         for p in (0, 1):
-            hit = jnp.any(kos_uid[p] >= 0) & (ap != p)
+            hit = jnp.any(kos_uid[p] >= 0) & (ap >= 0) & (ap != p)
             g.set_at("ko_by_attack_turn", p, g.s.turn, cond & hit)
 
     def no_points_for(self, g, uid):
@@ -175,7 +188,12 @@ class Effects:
             t_on = on & uses_target[op] & (tid >= 0)
             if "switch" in self.op_id:
                 t_on = t_on & ((op != self.op_id["switch"]) | self.switch_ok(g, ctx, a))
-            sel = self.targets(g, ctx, tid, t_on, addr)
+            codes, n = self.targets(g, ctx, tid, t_on, addr)
+            uids = self.codes_to_uids(g, codes)
+            sel = Sel(codes, n, uids, self.slot_mask_of_uids(g, uids), self.prevented_all(g, ctx), None)
+            if {"main", "damage"} & set(self.op_id):
+                is_main = op == self.op_id.get("main", -1)
+                sel = sel._replace(damage=self.attack_damage_all(g, ctx, jnp.where(is_main, ctx.main, amt), is_main))
             for name, i in self.op_id.items():
                 ctx = getattr(self, "op_" + name)(g, ctx, a, on & (op == i), sel, amt, addr)
             return g.s, g.flow, ctx
@@ -715,13 +733,12 @@ class Effects:
             dmg = jnp.where(jnp.any(hit & small, axis=0), 0, dmg)
         return dmg
 
-    def deal_attack_damage(self, g, ctx, mask, amount, main, on):
-        """Damage from an attack on the Pokémon of `mask` ((2, S)): the opponent's through `attack_damage_all`,
-        your own as printed."""
+    def deal_attack_damage(self, g, ctx, mask, amount, theirs, on):
+        """Damage from an attack on the Pokémon of `mask` ((2, S)): the opponent's as `theirs` (from
+        `attack_damage_all`), your own as printed."""
         s = g.s
         T = self.T
         amount = jnp.asarray(amount, I32)
-        theirs = self.attack_damage_all(g, ctx, amount, main)
         own = (jnp.arange(2) == ctx.me)[:, None]
         dmg = jnp.where(own, amount, theirs)
         hit = mask & g.occupied() & (dmg > 0) & on
@@ -741,26 +758,27 @@ class Effects:
             ok = ok & self.filter_mask(g, bc, filters[i]).reshape(-1)[jnp.clip(acode, 0)]
         return ok
 
-    def effects_prevented(self, g, ctx, code):
-        """An attack's effects (not damage) on an opponent's Pokémon are prevented (PreventEffects, or
-        PreventDamage with effects)."""
+    def prevented_all(self, g, ctx):
+        """(2, S): which Pokémon an attack's effects (not damage) can't touch (reference: effects_prevented):
+        the opponent's, under PreventEffects, or PreventDamage with effects."""
         T = self.T
-        p = jnp.clip(code, 0) // T.S
-        slot = jnp.clip(code, 0) % T.S
-        out = jnp.asarray(False)
-        base = ctx.is_attack & (code >= 0) & (p != ctx.me)
+        out = jnp.zeros((2, T.S), bool)
         m = self.mods(g, "prevent_effects")
         if m is not None:
             active, rows = m
             who = jnp.where(rows[:, 2] == 0, g.s.dur_owner.astype(I32), 1 - g.s.dur_owner.astype(I32))
-            out = out | jnp.any(active & self.members(g, rows, 1)[:, p, slot] & (who == ctx.me))
+            out = out | jnp.any((active & (who == ctx.me))[:, None, None] & self.members(g, rows, 1), axis=0)
         m = self.mods(g, "prevent_damage")
         if m is not None:
             active, rows = m
             acode = self.code_of_uid(g, ctx.this)
             ok = active & (rows[:, 7] == 1) & self.attackers_ok(g, rows, 3, 4, acode, ctx.me)
-            out = out | jnp.any(ok & self.members(g, rows, 1)[:, p, slot])
-        return base & out
+            out = out | jnp.any(ok[:, None, None] & self.members(g, rows, 1), axis=0)
+        return out & ctx.is_attack & (jnp.arange(2) != ctx.me)[:, None]
+
+    @staticmethod
+    def prevented(sel, code):
+        return (code >= 0) & sel.prevented.reshape(-1)[jnp.clip(code, 0)]
 
     # ================================================================================================================
     # Instructions (reference: Interpreter.do_<op>); each runs only where `on`
@@ -774,7 +792,7 @@ class Effects:
         go = on & (ctx.main > 0) & (s.stack[tp, 0, 0] >= 0)
         before = s.damage[tp, 0].astype(I32)
         mask = (jnp.arange(2)[:, None] == tp) & (jnp.arange(self.T.S)[None, :] == 0)
-        self.deal_attack_damage(g, ctx, mask, ctx.main, True, go)
+        self.deal_attack_damage(g, ctx, mask, ctx.main, sel.damage, go)
         return ctx.replace(main_done=jnp.where(go & g.live(), g.s.damage[tp, 0].astype(I32) - before,
                                                ctx.main_done))
 
@@ -816,10 +834,9 @@ class Effects:
                            rep=jnp.where(again, ctx.rep_outer * 64 + r + 1, jnp.where(on, ctx.rep_outer, ctx.rep)),
                            pc=jnp.where(again, a[0], ctx.pc))
 
-    def selected(self, g, sel):
-        """The uids of a selection (codes, n) and its (2, S) mask."""
-        uids = self.codes_to_uids(g, sel[0])
-        return uids, self.slot_mask_of_uids(g, uids)
+    @staticmethod
+    def selected(g, sel):
+        return sel.uids, sel.mask
 
     def op_select(self, g, ctx, a, on, sel, amt, addr):
         uids, _ = self.selected(g, sel)
@@ -828,7 +845,7 @@ class Effects:
     def op_damage(self, g, ctx, a, on, sel, amt, addr):
         uids, mask = self.selected(g, sel)
         by_attack = (a[0] == 1) & ctx.is_attack
-        self.deal_attack_damage(g, ctx, mask, amt, False, on & by_attack)
+        self.deal_attack_damage(g, ctx, mask, amt, sel.damage, on & by_attack)
         s = g.s
         new = jnp.minimum(s.damage.astype(I32) + amt, g.max_hp())
         g.put(on & ~by_attack & (amt > 0), damage=jnp.where(mask & g.occupied(), new, s.damage))
@@ -857,7 +874,7 @@ class Effects:
         chooser = jnp.where(a[2] == 0, ctx.me, 1 - ctx.me)
 
         def body(j, c, go):
-            go = go & ~self.effects_prevented(g, ctx, c)
+            go = go & ~self.prevented(sel, c)
             p, sl = jnp.clip(c, 0) // T.S, jnp.clip(c, 0) % T.S
             s = g.s
             have = jnp.stack([s.rot[p, sl] == ASLEEP, s.burned[p, sl], s.rot[p, sl] == CONFUSED,
@@ -914,7 +931,7 @@ class Effects:
         uids, _ = self.selected(g, sel)
 
         def body(j, c, go):
-            go = go & ~self.effects_prevented(g, ctx, c)
+            go = go & ~self.prevented(sel, c)
             p, sl = jnp.clip(c, 0) // T.S, jnp.clip(c, 0) % T.S
             done = jnp.asarray(0, I32)
             for si in range(T.MAX_ESEL):
@@ -947,8 +964,7 @@ class Effects:
     def op_attach_energy(self, g, ctx, a, on, sel, amt, addr):
         """a: source (0 zone, 1 discard), distribute, random, then (type, count) pairs."""
         T = self.T
-        codes, n = sel
-        uids, mask = self.selected(g, sel)
+        codes, n, uids, mask = sel.codes, sel.n, sel.uids, sel.mask
         that = jnp.where(on, uids, ctx.that)
         on = on & (n > 0)
         me = ctx.me
@@ -1005,13 +1021,13 @@ class Effects:
         ok = g.s.stack[p, 0, 0] >= 0
         for i in range(2):
             ok = ok & self.filter_mask(g, ctx, a[1 + i])[p, 0]
-        return ok & ~((p != ctx.me) & self.effects_prevented(g, ctx, p * T.S))
+        return ok & ~((p != ctx.me) & self.prevented_all(g, ctx)[p, 0])
 
     def op_switch(self, g, ctx, a, on, sel, amt, addr):
         """a: player, only_if filters (2); the target picks the new Active."""
         T = self.T
         p = jnp.where(a[0] == 0, ctx.me, 1 - ctx.me)
-        codes, n = sel
+        codes, n = sel.codes, sel.n
         c = codes[0]
         go = on & self.switch_ok(g, ctx, a) & (n > 0) & (c >= 0) & (c // T.S == p) & (c % T.S != 0)
         new_uid = self.uid_of_code(g, c)
@@ -1024,7 +1040,7 @@ class Effects:
         uids, _ = self.selected(g, sel)
 
         def body(j, c, go):
-            go = go & ~self.effects_prevented(g, ctx, c)
+            go = go & ~self.prevented(sel, c)
             p, sl = jnp.clip(c, 0) // T.S, jnp.clip(c, 0) % T.S
             s = g.s
             cards = jnp.concatenate([s.stack[p, sl], s.tools[p, sl]]).astype(I32)
@@ -1136,10 +1152,9 @@ class Effects:
         turn = s.turn.astype(I32)
         until = jnp.where(a[0] == 0, turn, jnp.where(a[0] == 1, turn + 1, jnp.where(a[0] == 2, turn + 2, 32767)))
         mode = a[3]
-        codes, n = sel
-        uids = self.codes_to_uids(g, codes)
+        codes, n, uids = sel.codes, sel.n, sel.uids
         that = jnp.where(mode == 2, uids, ctx.that)
-        prevented = jnp.any(jax.vmap(lambda c: (c >= 0) & self.effects_prevented(g, ctx, c))(codes))
+        prevented = jnp.any(jax.vmap(lambda c: self.prevented(sel, c))(codes))
         go = on & ~((mode > 0) & ((n == 0) | prevented))
         uid = jnp.where(mode > 0, uids[0], -1)
         player = jnp.where(mode > 0, codes[0] // T.S, ctx.me)
