@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_SPEC = ROOT / "examples" / "pocket-a1" / "spec.yaml"
 CORPUS = ROOT.parent / "shared" / "data" / "pocket"
+os.environ.setdefault("JAX_COMPILATION_CACHE_DIR", str(ROOT / ".tcgc-cache" / "jax"))
+"""Compiled engines are cached across test processes (the two xdist workers compile each engine once)."""
 CORPUS_SETS = ["A1", "A1a", "A2", "A2a", "A2b", "A3", "A3a", "A3b", "A4", "A4a", "A4b", "B1", "B1a", "P-A"]
 
 
@@ -37,8 +40,8 @@ def a1_build(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def a1_engine(a1_build):
-    """The built example engine, imported."""
+def a1_engine():
+    """The committed example engine (generated/pocket_a1, kept current by test_build), imported."""
     from compiler.verify.rollout import load_package
 
-    return load_package(a1_build["package"])
+    return load_package(ROOT / "generated" / "pocket_a1")

@@ -254,7 +254,7 @@ class Effects:
         op, a0, a1, a2 = row[0], row[1], row[2], row[3]
         c = g.top_card() if in_play else cards
         out = jnp.zeros(c.shape, bool)
-        for name in used:
+        for name in sorted(used):
             v = self.filter_op(g, ctx, name, c, a0, a1, a2, in_play)
             out = jnp.where(op == T.FILTER_OPS[name], v, out)
         return jnp.where(fid < 0, True, out & (c >= 0))
@@ -503,7 +503,7 @@ class Effects:
         if "retreat_cost_of" in used:
             res["retreat_cost_of"] = jnp.sum(jnp.where(mem, self.retreat_cost(g), 0))
         out = jnp.asarray(0, I32)
-        for name in used:
+        for name in sorted(used):
             out = jnp.where(op == T.COUNT_OPS[name], res[name], out)
         return out
 
@@ -557,7 +557,7 @@ class Effects:
         s = g.s
         used = T.COND_USED
         out = jnp.asarray(False)
-        for name in used:
+        for name in sorted(used):
             if name == "all":
                 continue
             if name == "coin_outcome":

@@ -47,8 +47,21 @@ class RolloutResult:
     finished: int = 0
 
 
+def enable_compilation_cache(folder: str | Path = ".tcgc-cache/jax") -> None:
+    """Cache compiled engines on disk (JAX's persistent compilation cache), unless the user configured one: the
+    second run of the same engine skips the XLA compile."""
+    import os
+
+    if "JAX_COMPILATION_CACHE_DIR" not in os.environ:
+        import jax
+
+        if not jax.config.jax_compilation_cache_dir:
+            jax.config.update("jax_compilation_cache_dir", str(Path(folder).resolve()))
+
+
 def load_package(path: Path):
-    """Import a generated package from its folder (a fresh import each call)."""
+    """Import a generated package from its folder (a fresh import each call); compiled code is cached on disk."""
+    enable_compilation_cache()
     path = Path(path).resolve()
     name = path.name
     for mod in [m for m in sys.modules if m == name or m.startswith(name + ".")]:
