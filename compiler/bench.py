@@ -1,7 +1,8 @@
 """Throughput of the engines (`tcgc bench`): random legal-action games on the generated JAX engine and on the
 reference engine, over the same deck pool.
 
-The JAX engine runs `jit(vmap(step))` inside `lax.scan`: one call plays `chunk` steps of every game of the batch.
+The JAX engine runs `jit(vmap(step))` inside a `lax.fori_loop` (a scan without outputs, whose length is an
+argument, so one compile serves calls of any length): one call plays `n` steps of every game of the batch.
 Actions are drawn uniformly among the legal ones and a finished game is replaced by a new one inside the scan
 (auto-reset), so every game slot always plays. The random words of a step (action, step key, key of the next game)
 come from one counter-based hash of (run seed, step number, game slot), the same mixer the engine uses for its own
@@ -132,60 +133,81 @@ def state_bytes(env) -> int:
 
 # --- the JAX engine --------------------------------------------------------------------------------------------------
 
-def chunk_length(batch: int) -> int:
-    """Steps per scan call: long enough that dispatch is negligible, short enough for a fine time bound."""
-    return max(16, min(256, 16384 // max(1, batch)))
+RESETS = ("bench", "pgx")
+"""How a finished game is replaced: `bench`, the benchmark's own (the step's key words and the action from one hash,
+the new game's `init` under a `where`); `pgx`, pgx's `pgx.experimental.auto_reset` around `env.step` with
+`pgx.experimental.act_randomly` and `jax.random` keys, i.e. what RL code written for pgx runs (needs pgx)."""
+N_COUNTERS = 4 + len(RESULTS)
+"""Per game slot: steps, games ended, steps and turns of the games that ended, then one per RESULTS entry."""
 
 
-def rollout_fns(pkg, env, batch: int, chunk: int, seed: int = 0, devices: int = 1):
-    """(init, run, shardings): `init(slots)` a batch of new games; `run(carry) -> carry` plays `chunk` steps of
-    random legal actions with auto-reset. The carry is (state, slot ids, step number, counters); counters (batch, 8)
-    int32 per slot: steps, games, steps and turns of the games that ended, then one per RESULTS entry."""
+def rollout_fns(pkg, env, seed: int = 0, devices: int = 1, reset: str = "bench"):
+    """(init, run, sharding of the batch axis). `init(slots)`: the carry for game slots `slots` (uint32 ids, one per
+    game); `run(carry, n)`: `n` steps of every game (a traced loop count, so one compile serves any `n`), random legal
+    actions, auto-reset. The carry is (state, slot ids, step number, steps of the current game, counters) with
+    counters (batch, N_COUNTERS) int32."""
     import jax
     import jax.numpy as jnp
     import numpy as np
 
     draw = pkg.runtime.rng.draw_u32
     s0, s1 = seed & 0xFFFFFFFF, (seed >> 32) & 0xFFFFFFFF
-    nr = len(RESULTS)
+    if reset not in RESETS:
+        raise ValueError(f"unknown reset {reset!r}: one of {', '.join(RESETS)}")
+    if reset == "pgx":
+        from pgx.experimental import act_randomly, auto_reset
+
+        step_fn = auto_reset(env.step, env.init)
+    base_key = jax.random.PRNGKey(seed)
 
     def words(t, slot):
         return draw(s0 ^ t, s1, RUN_ADDRESS, slot * jnp.uint32(8) + jnp.arange(5, dtype=jnp.uint32))
 
     def new_game(slot):
+        if reset == "pgx":
+            return env.init(jax.random.fold_in(jax.random.fold_in(base_key, 0xFFFFFFFF), slot))
         return env.init(words(jnp.uint32(0xFFFFFFFF), slot)[A_NEW0:A_NEW1 + 1])
 
-    def game_step(state, slot, t):
-        w = words(t, slot)
-        mask = state.legal_action_mask
-        n = jnp.sum(mask, dtype=jnp.uint32)
-        r = (w[A_ACTION] % jnp.maximum(n, 1)).astype(jnp.int32)
-        action = jnp.argmax(jnp.cumsum(mask, dtype=jnp.int32) > r).astype(jnp.int32)
-        nxt = env.step(state, action, w[A_STEP0:A_STEP1 + 1])
+    def game_step(state, slot, t, length):
+        if reset == "pgx":
+            k_act, k_step = jax.random.split(jax.random.fold_in(jax.random.fold_in(base_key, t), slot))
+            action = act_randomly(k_act, state.legal_action_mask[None])[0]
+            nxt = step_fn(state, action, k_step)
+            turn = jnp.zeros((), jnp.int32)  # the ended game's state is gone
+        else:
+            w = words(t, slot)
+            mask = state.legal_action_mask
+            n = jnp.sum(mask, dtype=jnp.uint32)
+            r = (w[A_ACTION] % jnp.maximum(n, 1)).astype(jnp.int32)
+            action = jnp.argmax(jnp.cumsum(mask, dtype=jnp.int32) > r).astype(jnp.int32)
+            nxt = env.step(state, action, w[A_STEP0:A_STEP1 + 1])
+            turn = nxt._core.turn.astype(jnp.int32)
         done = nxt.terminated | nxt.truncated
+        length = length + 1
         trunc = nxt.truncated
         p0, p1 = nxt.rewards[0] > 0, nxt.rewards[1] > 0
-        counts = jnp.stack([jnp.ones((), jnp.int32), done, jnp.where(done, nxt._step_count, 0),
-                            jnp.where(done, nxt._core.turn.astype(jnp.int32), 0), done & ~trunc & p0, done & ~trunc & p1,
-                            done & ~trunc & ~p0 & ~p1, done & trunc]).astype(jnp.int32)
-        fresh = env.init(w[A_NEW0:A_NEW1 + 1])
-        nxt = jax.tree.map(lambda a, b: jnp.where(done, a, b), fresh, nxt)
-        return nxt, counts
+        counts = jnp.stack([jnp.ones((), jnp.int32), done, jnp.where(done, length, 0), jnp.where(done, turn, 0),
+                            done & ~trunc & p0, done & ~trunc & p1, done & ~trunc & ~p0 & ~p1,
+                            done & trunc]).astype(jnp.int32)
+        if reset != "pgx":
+            fresh = env.init(w[A_NEW0:A_NEW1 + 1])
+            nxt = jax.tree.map(lambda a, b: jnp.where(done, a, b), fresh, nxt)
+        return nxt, jnp.where(done, 0, length), counts
 
-    vstep = jax.vmap(game_step, in_axes=(0, 0, None))
+    vstep = jax.vmap(game_step, in_axes=(0, 0, None, 0))
 
-    def body(carry, _):
-        state, slots, t, counters = carry
-        state, counts = vstep(state, slots, t)
-        return (state, slots, t + jnp.uint32(1), counters + counts), None
+    def body(_, carry):
+        state, slots, t, length, counters = carry
+        state, length, counts = vstep(state, slots, t, length)
+        return state, slots, t + jnp.uint32(1), length, counters + counts
 
-    def run(carry):
-        carry, _ = jax.lax.scan(body, carry, None, length=chunk)
-        return carry
+    def run(carry, n):
+        return jax.lax.fori_loop(0, n, body, carry)
 
     def init(slots):
         state = jax.vmap(new_game)(slots)
-        return state, slots, jnp.uint32(0), jnp.zeros((slots.shape[0], 4 + nr), jnp.int32)
+        b = slots.shape[0]
+        return state, slots, jnp.uint32(0), jnp.zeros(b, jnp.int32), jnp.zeros((b, N_COUNTERS), jnp.int32)
 
     if devices > 1:
         from jax.sharding import Mesh, NamedSharding, PartitionSpec as P
@@ -197,50 +219,55 @@ def rollout_fns(pkg, env, batch: int, chunk: int, seed: int = 0, devices: int = 
         mesh = Mesh(np.array(avail[:devices]), ("batch",))
         shard, repl = NamedSharding(mesh, P("batch")), NamedSharding(mesh, P())
     else:
-        dev = jax.local_devices()[0]
-        shard = repl = jax.sharding.SingleDeviceSharding(dev)
+        shard = repl = jax.sharding.SingleDeviceSharding(jax.local_devices()[0])
     state_sh = jax.tree.map(lambda _: shard, jax.eval_shape(new_game, jax.ShapeDtypeStruct((), jnp.uint32)))
-    carry_sh = (state_sh, shard, repl, shard)
+    carry_sh = (state_sh, shard, repl, shard, shard)
     init_j = jax.jit(init, in_shardings=(shard,), out_shardings=carry_sh)
-    run_j = jax.jit(run, in_shardings=(carry_sh,), out_shardings=carry_sh, donate_argnums=0)
+    run_j = jax.jit(run, in_shardings=(carry_sh, repl), out_shardings=carry_sh, donate_argnums=0)
     return init_j, run_j, shard
 
 
 def measure_jax(pkg, env, batch: int, seconds: float, seed: int = 0, devices: int = 1, progress=None,
-                chunk: int | None = None) -> Measurement:
-    """Compile and time random games on the JAX engine at one batch size for about `seconds`."""
+                reset: str = "bench", call_s: float = 0.5) -> Measurement:
+    """Compile, then time random games on the JAX engine at one batch size: calls of `run` until `seconds` have
+    passed (at least one step). Each call plays as many steps as fit in about `call_s` seconds or what is left of the
+    time, as measured on the calls before (the first call plays one step)."""
     import jax
     import jax.numpy as jnp
     import numpy as np
 
     if batch % devices:
         raise ValueError(f"batch {batch} can't be split evenly over {devices} devices")
-    chunk = chunk or chunk_length(batch)
     say = progress or (lambda **kw: None)
     say(phase="compiling")
     t0 = time.perf_counter()
-    init_j, run_j, shard = rollout_fns(pkg, env, batch, chunk, seed, devices)
+    init_j, run_j, shard = rollout_fns(pkg, env, seed, devices, reset)
     slots = jax.device_put(jnp.arange(batch, dtype=jnp.uint32), shard)
-    init_c = init_j.lower(slots).compile()
-    carry = init_c(slots)
-    run_c = run_j.lower(carry).compile()
+    carry = init_j.lower(slots).compile()(slots)
+    n_spec = jax.ShapeDtypeStruct((), jnp.int32)
+    run_c = run_j.lower(carry, n_spec).compile()
     jax.block_until_ready(carry)
     compile_s = time.perf_counter() - t0
-    say(phase="running", compile_s=compile_s)
+    say(phase="running", done=0.0, steps=0)
     t0 = time.perf_counter()
-    calls = 0
+    n, played, dt = 1, 0, 0.0
     while True:
-        carry = run_c(carry)
-        jax.block_until_ready(carry[3])
-        calls += 1
-        dt = time.perf_counter() - t0
-        say(phase="running", done=min(dt, seconds), steps=calls * chunk * batch)
+        t1 = time.perf_counter()
+        carry = run_c(carry, jnp.int32(n))
+        jax.block_until_ready(carry[4])
+        now = time.perf_counter()
+        played += n
+        dt = now - t0
+        say(phase="running", done=min(dt, seconds), steps=played * batch)
         if dt >= seconds:
             break
-    counters = np.asarray(carry[3]).sum(axis=0)
+        per_step = max((now - t1) / n, 1e-7)
+        n = int(max(1, min(1 << 20, min(call_s, seconds - dt) / per_step)))
+    counters = np.asarray(carry[4]).sum(axis=0, dtype=np.int64)
     steps, games, ended_steps, ended_turns = (int(c) for c in counters[:4])
     return Measurement("jax", batch, devices, steps / dt, games / dt, compile_s, peak_rss_mb(), steps, games, dt,
-                       ended_steps / games if games else 0.0, ended_turns / games if games else 0.0,
+                       ended_steps / games if games else 0.0,
+                       ended_turns / games if games and reset != "pgx" else 0.0,
                        results={k: int(v) for k, v in zip(RESULTS, counters[4:])})
 
 

@@ -38,16 +38,23 @@ decks. Compile time is paid once per batch size; peak memory is this process's m
 @click.option("--games", type=click.IntRange(1), default=None,
               help="Reference engine: play exactly this many games instead of --seconds.")
 @click.option("--random-decks", is_flag=True,
-              help=f"Both engines draw each game's two decks from one list of random legal decks (instead of the "
-                   f"spec's decks).")
+              help="Both engines draw each game's two decks from one list of random legal decks (instead of the "
+                   "spec's decks).")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--bot", type=click.Choice(["random", "greedy"]), default="random", show_default=True,
               help="Policy of both players on the reference engine (the JAX benchmark plays random actions).")
+@click.option("--auto-reset", "reset", type=click.Choice(["bench", "pgx"]), default="bench", show_default=True,
+              help="How the JAX engine starts a new game when one ends: the benchmark's own (one hash gives the "
+                   "action and the keys), or pgx.experimental.auto_reset with act_randomly (needs pgx).")
+@click.option("--compile-cache", type=click.Path(file_okay=False), default=None,
+              help="JAX persistent compilation cache folder: a rerun on an unchanged engine skips most of the "
+                   "XLA compile (the compile time then measures the cache).")
 @click.option("--json", "as_json", is_flag=True, help="Print the measurements as a JSON list.")
 @click.option("--cache", type=click.Path(file_okay=False), default=".tcgc-cache/bench", show_default=True,
               help="Folder the JAX engine is built into (CACHE/<spec folder>/, rebuilt each run).")
 def command(spec: str, engine_name: str | None, batches: tuple[int, ...], seconds: float, devices: int,
-            games: int | None, random_decks: bool, seed: int, bot: str, as_json: bool, cache: str) -> None:
+            games: int | None, random_decks: bool, seed: int, bot: str, reset: str, compile_cache: str | None,
+            as_json: bool, cache: str) -> None:
     """Time random legal-action games on SPEC's engines; print steps/s and games/s (exit 1 if a reference game
     raised)."""
     from .. import bench
@@ -60,8 +67,17 @@ def command(spec: str, engine_name: str | None, batches: tuple[int, ...], second
         raise click.UsageError("the JAX engine benchmark plays random actions only: pass --engine reference "
                                "with --bot greedy")
     batches = batches or bench.DEFAULT_BATCHES
+    if use_jax and reset == "pgx":
+        try:
+            import pgx.experimental  # noqa: F401
+        except ImportError:
+            raise click.UsageError("--auto-reset pgx needs pgx (pip install pgx)") from None
+    if use_jax and compile_cache:
+        import jax
+
+        jax.config.update("jax_compilation_cache_dir", str(compile_cache))
     loaded = load_spec(spec)
-    with _Progress(as_json) as prog:
+    with _Progress() as prog:
         pkg = env = summary = None
         if use_jax:
             prog.phase("building the JAX engine")
@@ -82,7 +98,7 @@ def command(spec: str, engine_name: str | None, batches: tuple[int, ...], second
                     continue
                 prog.start(f"jax batch {b}", seconds)
                 try:
-                    m = bench.measure_jax(pkg, env, b, seconds, seed, devices, progress=prog.update)
+                    m = bench.measure_jax(pkg, env, b, seconds, seed, devices, progress=prog.update, reset=reset)
                 except ValueError as e:
                     raise click.UsageError(str(e)) from None
                 m.state_bytes = sbytes
@@ -99,7 +115,7 @@ def command(spec: str, engine_name: str | None, batches: tuple[int, ...], second
             if m.engine == "jax":
                 d["state_bytes"] = m.state_bytes
             if ref is not None and ref.steps_per_s > 0:
-                d["vs_reference"] = round(m.steps_per_s / ref.steps_per_s, 3)
+                d["vs_reference"] = float(f"{m.steps_per_s / ref.steps_per_s:.4g}")
             out.append(d)
         click.echo(json.dumps(out, indent=1))
     else:
@@ -128,7 +144,7 @@ def _report(spec, pool, summary, env, measures, ref, skipped, devices) -> None:
            f"{'compile s':>9} {'x reference':>11}"
     click.echo(head)
     for m in measures:
-        ratio = f"{m.steps_per_s / ref.steps_per_s:.2f}" if ref is not None and ref.steps_per_s > 0 else "-"
+        ratio = f"{m.steps_per_s / ref.steps_per_s:.3g}" if ref is not None and ref.steps_per_s > 0 else "-"
         comp = f"{m.compile_s:.1f}" if m.engine == "jax" else "-"
         click.echo(f"{m.engine:<10} {m.batch:>6} {m.devices:>7} {m.steps_per_s:>11,.0f} {m.games_per_s:>10,.1f} "
                    f"{m.steps_per_game:>10.1f} {comp:>9} {ratio:>11}")
@@ -148,7 +164,7 @@ def _report(spec, pool, summary, env, measures, ref, skipped, devices) -> None:
 class _Progress:
     """A rich progress display on stderr: a spinner while building and compiling, a bar while measuring."""
 
-    def __init__(self, quiet_json: bool):
+    def __init__(self):
         self.p = None
         self.task = None
 
