@@ -3,11 +3,12 @@ reference engine, over the same deck pool.
 
 The JAX engine runs `jit(vmap(step))` inside a `lax.fori_loop` (a scan without outputs, whose length is an
 argument, so one compile serves calls of any length): one call plays `n` steps of every game of the batch.
-Actions are drawn uniformly among the legal ones and a finished game is replaced by a new one inside the scan
-(auto-reset), so every game slot always plays. The random words of a step (action, step key, key of the next game)
-come from one counter-based hash of (run seed, step number, game slot), the same mixer the engine uses for its own
-randomness, rather than from `jax.random` calls. Past one device the batch is sharded with `jax.sharding` (a 1-D
-mesh over the batch axis); games never talk to each other, so the only traffic is the per-chunk counters.
+Actions are drawn uniformly among the legal ones and a finished game is replaced by a new one inside the loop
+(auto-reset), so every game slot always plays. By default the random words of a step (action, step key, key of the
+next game) come from one counter-based hash of (run seed, step number, game slot), the same mixer the engine uses
+for its own randomness, rather than from `jax.random` calls; `reset="pgx"` uses pgx's own `auto_reset` and
+`act_randomly` instead. Past one device the batch is sharded with `jax.sharding` (a 1-D mesh over the batch axis,
+counters kept per game slot); games never talk to each other, so the devices exchange nothing while they play.
 
 A game counts when a step ends it (terminated or truncated); steps count every step of every game slot.
 """

@@ -1,5 +1,5 @@
 """`tcgc bench SPEC [--engine jax|reference|both]`: random legal-action games on the generated JAX engine (batched,
-jit-compiled, one scan per chunk of steps) and on the reference engine, over the same decks; steps/s and games/s.
+jit-compiled, one loop of steps per call) and on the reference engine, over the same decks; steps/s and games/s.
 The measurement itself lives in compiler/bench.py; docs/bench.md explains the figures."""
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ decks. Compile time is paid once per batch size; peak memory is this process's m
 @click.option("--batch", "batches", type=click.IntRange(1), multiple=True,
               help="JAX batch size, repeatable  [default: 1 64 1024 4096]")
 @click.option("--seconds", type=click.FloatRange(0, min_open=True), default=5.0, show_default=True,
-              help="Time of each measurement (whole scan chunks, whole reference games).")
+              help="Time of each measurement (whole JAX calls, at least one step; whole reference games).")
 @click.option("--devices", type=click.IntRange(1), default=1, show_default=True,
               help="Shard the JAX batch over this many local devices (on CPU: "
                    "XLA_FLAGS=--xla_force_host_platform_device_count=N).")
@@ -154,7 +154,8 @@ def _report(spec, pool, summary, env, measures, ref, skipped, devices) -> None:
         click.echo(f"peak memory (maxrss): {max(m.peak_rss_mb for m in measures):,.0f} MB")
     for m in measures:
         label = m.engine if m.engine == "reference" else f"jax batch {m.batch}"
-        click.echo(f"results ({label}): " + ", ".join(f"{k} {v}" for k, v in m.results.items() if v))
+        click.echo(f"results ({label}): " + (", ".join(f"{k} {v}" for k, v in m.results.items() if v)
+                                             or "no game ended in the time"))
     if ref is not None:
         click.echo(f"exceptions: {len(ref.errors)}")
     click.echo("")
