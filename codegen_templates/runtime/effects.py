@@ -171,15 +171,21 @@ class Effects:
         """Run a program from ctx.pc to ctx.end (at most T.VM_STEPS instructions).
 
         An instruction row is (opcode, target row, amount row, arguments...). Each iteration selects the target
-        and evaluates the amount of the current instruction once, then masks every instruction kind of the pool."""
+        and evaluates the amount of the current instruction once, then runs the instruction's kind. The loop and
+        every part of an iteration are `Game.when` / `Game.loop` steps, so under `vmap` the batch pays for the
+        instruction kinds its games run at that iteration, for as many iterations as its longest run."""
         T = self.T
+        if T.VM_STEPS == 0:
+            return ctx
         instr = jnp.asarray(T.INSTR)
         uses_target = jnp.asarray([name in TARGET_OPS for name in self.ops])
+        S2 = 2 * T.S
 
-        def body(_, carry):
-            s, flow, ctx = carry
-            g.s, g.flow = s, flow
-            on = cond & g.live() & (ctx.pc < ctx.end) & ~ctx.stopped
+        def running(ctx):
+            return cond & g.live() & (ctx.pc < ctx.end) & ~ctx.stopped
+
+        def body(i, ctx):
+            on = running(ctx)
             row = instr[jnp.clip(ctx.pc, 0, instr.shape[0] - 1)].astype(I32)
             op, tid, aid, a = row[0], row[1], row[2], row[3:]
             addr = self.addr(g, ctx)
@@ -188,30 +194,44 @@ class Effects:
             t_on = on & uses_target[op] & (tid >= 0)
             if "switch" in self.op_id:
                 t_on = t_on & ((op != self.op_id["switch"]) | self.switch_ok(g, ctx, a))
-            codes, n = self.targets(g, ctx, tid, t_on, addr)
+            none = (jnp.full((S2,), -1, I32), jnp.asarray(0, I32))
+            codes, n = g.when(t_on, lambda _: self.targets(g, ctx, tid, t_on, addr), none)
             uids = self.codes_to_uids(g, codes)
-            sel = Sel(codes, n, uids, self.slot_mask_of_uids(g, uids), self.prevented_all(g, ctx), None)
+            sel = Sel(codes, n, uids, self.slot_mask_of_uids(g, uids), None, None)
+            if {"prevent_effects", "prevent_damage"} & set(T.MOD_OP_IDS):
+                prev = g.when(t_on & ctx.is_attack, lambda _: self.prevented_all(g, ctx), jnp.zeros((2, T.S), bool))
+            else:
+                prev = jnp.zeros((2, T.S), bool)
+            sel = sel._replace(prevented=prev)
             if {"main", "damage"} & set(self.op_id):
                 is_main = op == self.op_id.get("main", -1)
-                sel = sel._replace(damage=self.attack_damage_all(g, ctx, jnp.where(is_main, ctx.main, amt), is_main))
-            for name, i in self.op_id.items():
-                ctx = getattr(self, "op_" + name)(g, ctx, a, on & (op == i), sel, amt, addr)
-            return g.s, g.flow, ctx
-
-        if T.VM_STEPS == 0:
+                hits = on & (is_main | (op == self.op_id.get("damage", -1)))
+                dmg = g.when(hits & ctx.is_attack,
+                             lambda _: self.attack_damage_all(g, ctx, jnp.where(is_main, ctx.main, amt), is_main),
+                             jnp.zeros((2, T.S), I32))
+                sel = sel._replace(damage=dmg)
+            for name, k in self.op_id.items():
+                fn = getattr(self, "op_" + name)
+                if name in CHEAP_OPS:
+                    ctx = fn(g, ctx, a, on & (op == k), sel, amt, addr)
+                else:
+                    ctx = g.when(on & (op == k), lambda c, fn=fn: fn(g, c, a, True, sel, amt, addr), ctx)
             return ctx
-        s, flow, ctx = jax.lax.fori_loop(0, T.VM_STEPS, body, (g.s, g.flow, ctx))
-        g.s, g.flow = s, flow
+
+        def go(c):
+            i, g.s, g.flow, ctx = c
+            return (i < T.VM_STEPS) & running(ctx)
+
+        def step(c):
+            i, g.s, g.flow, ctx = c
+            ctx = body(i, ctx)
+            return i + 1, g.s, g.flow, ctx
+        _, g.s, g.flow, ctx = jax.lax.while_loop(go, step, (jnp.asarray(0, I32), g.s, g.flow, ctx))
         return ctx
 
     def loop(self, g, n, body, extra):
-        """A traced loop over i in range(n) whose body changes the game (`g`) and `extra`."""
-        def f(i, carry):
-            g.s, g.flow, ex = carry
-            ex = body(i, ex)
-            return g.s, g.flow, ex
-        g.s, g.flow, extra = jax.lax.fori_loop(0, n, f, (g.s, g.flow, extra))
-        return extra
+        """A traced loop over i in range(n) (n traced: 0 when idle) whose body changes the game and `extra`."""
+        return g.loop(n, body, extra)
 
     def addr(self, g, ctx):
         """The draw-site address of the current instruction (reference: Ctx.addr(path))."""
@@ -865,7 +885,8 @@ class Effects:
             c = self.code_of_uid(g, uids[j])
             r = body(j, c, on & (c >= 0))
             return total + (0 if r is None else r)
-        return self.loop(g, self.T.MAX_TARGETS, one, jnp.asarray(0, I32))
+        last = jnp.max(jnp.where(uids >= 0, jnp.arange(uids.shape[0]) + 1, 0))
+        return self.loop(g, jnp.where(on, jnp.minimum(last, self.T.MAX_TARGETS), 0), one, jnp.asarray(0, I32))
 
     def op_apply_condition(self, g, ctx, a, on, sel, amt, addr):
         T = self.T
@@ -956,7 +977,7 @@ class Effects:
                     u = jnp.where(a[0] == 1, ru, ch)
                     return done + g.discard_energy(p, sl, u, 1, step & (u >= 0))
                 done = done + jnp.where(every & g.live(), jnp.sum(take), 0)
-                done = self.loop(g, T.MAX_ECOUNT, unit, done)
+                done = self.loop(g, jnp.where(used & (cnt > 0), jnp.minimum(cnt, T.MAX_ECOUNT), 0), unit, done)
             return done
         done = self.each_selected(g, ctx, uids, on, body)
         return ctx.replace(that=jnp.where(on, uids, ctx.that), done=jnp.where(on, done, ctx.done))
@@ -998,7 +1019,8 @@ class Effects:
                 g.add_at("discard_energy", (me, jnp.clip(u, 0, 7)), -1, take)
                 slot = jnp.clip(nu, 0, T.MAX_UNITS - 1)
                 return units.at[slot].set(jnp.where(take, u, units[slot])), nu + take.astype(I32)
-            units, nu = self.loop(g, T.MAX_UNITS, from_discard, (units, nu))
+            n_disc = jnp.where(on & ~zone & used, jnp.where(cnt < 0, T.MAX_UNITS, jnp.minimum(cnt, T.MAX_UNITS)), 0)
+            units, nu = self.loop(g, n_disc, from_discard, (units, nu))
         dist = (a[1] == 1) & (n > 1)
         opts = compact(codes, codes >= 0)
 
@@ -1011,7 +1033,7 @@ class Effects:
             add = (mask & g.occupied() & has & ~dist).astype(I32)
             g.put(True, energy=g.s.energy.astype(I32).at[:, :, u].add(add))
             return ex
-        self.loop(g, T.MAX_UNITS, place, jnp.asarray(0, I32))
+        self.loop(g, jnp.where(on, jnp.minimum(nu, T.MAX_UNITS), 0), place, jnp.asarray(0, I32))
         return ctx.replace(that=that, done=jnp.where(on, nu, ctx.done))
 
     def switch_ok(self, g, ctx, a):
@@ -1087,7 +1109,8 @@ class Effects:
             g.new_pokemon(p, slot, inst, g.s.turn, go & to_bench)
             g.append("hand", p, inst, go & ~to_bench)
             return done + go.astype(I32), stop
-        done, _ = self.loop(g, T.MAX_FETCH, one, (jnp.asarray(0, I32), jnp.asarray(False)))
+        n_fetch = jnp.where(on, jnp.minimum(a[0], T.MAX_FETCH), 0)
+        done, _ = self.loop(g, n_fetch, one, (jnp.asarray(0, I32), jnp.asarray(False)))
         g.shuffle_deck(p, addr & jnp.uint32(0xFFFF), on & from_deck)
         return ctx.replace(done=jnp.where(on, done, ctx.done))
 
@@ -1126,7 +1149,8 @@ class Effects:
             g.remove_value("hand", p, inst, go)
             g.append("discard", p, inst, go)
             return done + go.astype(I32), stop
-        done, _ = self.loop(g, T.MAX_FETCH, one, (jnp.where(godeck, k, 0), jnp.asarray(False)))
+        n_hand = jnp.where(on & ~deck, jnp.minimum(a[2], T.MAX_FETCH), 0)
+        done, _ = self.loop(g, n_hand, one, (jnp.where(godeck, k, 0), jnp.asarray(False)))
         return ctx.replace(done=jnp.where(on, done, ctx.done))
 
     def op_shuffle_deck(self, g, ctx, a, on, sel, amt, addr):
@@ -1171,6 +1195,8 @@ class Effects:
         return ctx.replace(that=jnp.where(on & (mode == 2), that, ctx.that))
 
 
+CHEAP_OPS = {"nop", "attack_damage", "does_nothing", "flip", "jump", "repeat", "repeat_end", "select"}
+"""Instructions that change only the registers: masked in every iteration rather than skipped."""
 TARGET_OPS = {"select", "damage", "heal", "apply_condition", "recover", "discard_energy", "attach_energy", "switch",
               "return_pokemon", "lasting"}
 """Instructions whose target row (column 1) selects Pokémon before they run."""

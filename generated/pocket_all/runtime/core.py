@@ -187,6 +187,32 @@ class Game:
     def live(self):
         return ~(self.flow.halt | self.flow.over)
 
+    def when(self, pred, fn, extra=()):
+        """`extra = fn(extra)`, which may change the game, only where `pred` holds.
+
+        A while loop of at most one trip rather than `lax.cond`: under `vmap` a cond becomes a select that runs
+        both sides for every game, while this loop runs `fn` only when some game of the batch needs it (and keeps
+        the result only for those games). Rare work (an effect, a knockout) then costs nothing in the steps where
+        no game does it."""
+        def body(c):
+            _, self.s, self.flow, ex = c
+            ex = fn(ex)
+            return jnp.asarray(False), self.s, self.flow, ex
+        init = (jnp.asarray(pred, bool), self.s, self.flow, extra)
+        _, self.s, self.flow, extra = jax.lax.while_loop(lambda c: c[0], body, init)
+        return extra
+
+    def loop(self, n, body, extra=()):
+        """`extra = body(i, extra)` for i in range(n), where body may change the game; `n` is traced, so under
+        `vmap` the batch runs the largest `n` of its games, not a fixed bound (callers pass 0 when idle)."""
+        def step(c):
+            i, self.s, self.flow, ex = c
+            ex = body(i, ex)
+            return i + 1, self.s, self.flow, ex
+        init = (jnp.asarray(0, I32), self.s, self.flow, extra)
+        _, self.s, self.flow, extra = jax.lax.while_loop(lambda c: c[0] < n, step, init)
+        return extra
+
     def put(self, cond=True, **fields):
         """Set fields (whole arrays) where `cond` holds and the action is still running."""
         on = self.live() & cond
@@ -390,17 +416,20 @@ class Game:
         R = self.T.RULES
         p = self.s.turn_player.astype(I32)
 
-        def body(i, carry):
-            self.s, self.flow = carry
+        def body(i, _):
             self.effects.turn_ending(self, p, end_cond & (i == 1))
             self.expire_durations(end_cond & (i == 2))
-            self.checkup(end_cond & (i == 3))
+            self.when(end_cond & (i == 3), lambda ex: self.checkup(True) or ex)
             first = i == 0
             self.knockouts(jnp.where(first, ko_cond, end_cond), jnp.where(first, attacker_p, -1), attacker_uid)
-            return self.s, self.flow
-        self.s, self.flow = jax.lax.fori_loop(0, 4, body, (self.s, self.flow))
-        self.end_by_turn_limit(end_cond & (self.s.turn >= R["turn_limit"]))
-        self.start_turn(1 - p, end_cond)
+            return ()
+        self.loop(jnp.where(end_cond, 4, 1), body)
+
+        def end(_):
+            self.end_by_turn_limit(self.s.turn >= R["turn_limit"])
+            self.start_turn(1 - p, True)
+            return ()
+        self.when(end_cond & self.live(), end)
 
     def expire_durations(self, cond):
         s = self.s
@@ -499,21 +528,25 @@ class Game:
         tp = self.s.turn_player.astype(I32)
         # knocked-out triggers see the board before any knocked-out Pokémon leaves (turn player's first)
         kos_uid = jnp.where(down, self.uids(), -1)
-        eff.knocked_out(self, kos_uid, tp, attacker_p, attacker_uid, any_ko)
-        def one(i, carry):  # the turn player's Pokémon first, each player's Active first
-            self.s, self.flow = carry
+
+        def one(i, _):  # the turn player's Pokémon first, each player's Active first
             p = jnp.where(i < T.S, tp, 1 - tp)
             sl = i % T.S
             uid = kos_uid[p, sl]
-            on = any_ko & (self.s.stack[p, sl, 0].astype(I32) == uid) & (uid >= 0)
+            on = (self.s.stack[p, sl, 0].astype(I32) == uid) & (uid >= 0)
             card = self.top_card()[p, sl]
             pts = jnp.where(eff.no_points_for(self, uid), 0, self.knockout_points(card))
             self.add_at("points", 1 - p, pts, on)
             self.discard_pokemon(p, sl, on)
-            return self.s, self.flow
-        self.s, self.flow = jax.lax.fori_loop(0, 2 * T.S, one, (self.s, self.flow))
-        self.check_winner(any_ko)
-        self.promote_all(any_ko)
+            return ()
+
+        def knock(_):
+            eff.knocked_out(self, kos_uid, tp, attacker_p, attacker_uid, True)
+            self.loop(2 * T.S, one)
+            self.check_winner(True)
+            self.promote_all(True)
+            return ()
+        self.when(any_ko & self.live(), knock)
 
     def discard_pokemon(self, p, slot, cond=True):
         """Remove a Pokémon from play: its cards and Tools to the discard pile, its Energy to the discarded Energy."""
