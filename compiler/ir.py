@@ -140,6 +140,13 @@ class RetreatAtLeast(Node):
     count: int
 
 
+class HpAtMostHalf(Node):
+    """The Pokémon's remaining HP is at most half of its maximum HP ("has half of its maximum HP or less
+    remaining")."""
+
+    op: Literal["hp_at_most_half"] = "hp_at_most_half"
+
+
 class InZone(Node):
     """The Pokémon is in the Active Spot (zone=active) or on the Bench (zone=bench)."""
 
@@ -149,7 +156,7 @@ class InZone(Node):
 
 Filter = Annotated[
     Union[TypeIs, StageIs, IsEx, NameIs, EvolvesFrom, Damaged, HasEnergy, EnergyTypesAtLeast, HasTool, HasAbility,
-          HasCondition, HpAtMost, RetreatAtLeast, InZone],
+          HasCondition, HpAtMost, RetreatAtLeast, InZone, HpAtMostHalf],
     Field(discriminator="op"),
 ]
 """A test on one Pokémon. A tuple of filters means all of them must hold."""
@@ -326,9 +333,16 @@ class PointsToWin(Node):
     player: Player
 
 
+class RemainingHp(Node):
+    """The remaining HP (max HP minus damage) of the `target` Pokémon (summed when it selects several)."""
+
+    op: Literal["remaining_hp"] = "remaining_hp"
+    target: Target
+
+
 Count = Annotated[
     Union[Heads, EnergyCount, PokemonCount, CardCount, DamageOn, RetreatCostOf, DoneCount, DamageDone, AttackUses,
-          PointsToWin],
+          PointsToWin, RemainingHp],
     Field(discriminator="op"),
 ]
 
@@ -440,6 +454,24 @@ class CountAtLeast(Node):
     value: int
 
 
+class Done(Node):
+    """The previous step of this effect did something ("If you do, ..." after a step that may do nothing): it
+    healed any damage, or discarded, attached, moved or put into the hand at least one card, Energy or Pokémon Tool
+    (the same tally as `DoneCount`, with healed HP counted too)."""
+
+    op: Literal["done"] = "done"
+
+
+class Compare(Node):
+    """`left` is greater than (`relation`=more), less than (fewer) or equal to (same) `right` ("If your opponent's
+    Active Pokémon has more remaining HP than this Pokémon")."""
+
+    op: Literal["compare"] = "compare"
+    left: Count
+    relation: Literal["more", "fewer", "same"]
+    right: Count
+
+
 class Not(Node):
     """The negation of `condition`."""
 
@@ -455,7 +487,7 @@ class All(Node):
 
 
 Condition = Annotated[
-    Union[CoinOutcome, Matches, Exists, CardIn, HandSize, Points, History, CountAtLeast, Not, All],
+    Union[CoinOutcome, Matches, Exists, CardIn, HandSize, Points, History, CountAtLeast, Done, Compare, Not, All],
     Field(discriminator="op"),
 ]
 

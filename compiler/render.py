@@ -411,7 +411,7 @@ def _coins(f: ir.Flip) -> str:
 def _if(s: ir.If, c: Ctx) -> str:
     if s.otherwise:
         raise RenderError("If with otherwise")
-    head = f"If {cond(s.condition, c)}"
+    head = "If you do" if isinstance(s.condition, ir.Done) else f"If {cond(s.condition, c)}"
     then = list(s.then)
     if then == [ir.AttackDoesNothing()]:
         return f"{head}, this attack does nothing."
@@ -842,6 +842,29 @@ def cond(x, c: Ctx) -> str:
             return f"1 of your Pokémon used {name} during your last turn"
         case ir.History(event=e, name=None) if e in HISTORY:
             return HISTORY[e]
+        case ir.Compare():
+            return _compare(x, c)
+    raise RenderError(f"no wording for condition {x}")
+
+
+_REL = {"more": "more", "fewer": "less"}
+
+
+def _compare(x: ir.Compare, c: Ctx) -> str:
+    match x.left, x.right:
+        case ir.RemainingHp(target=a), ir.RemainingHp(target=b):
+            if x.relation == "same":
+                return f"{target(a, c)} has the same amount of remaining HP as {target(b, c)}"
+            return f"{target(a, c)} has {_REL[x.relation]} remaining HP than {target(b, c)}"
+        case ir.EnergyCount(target=a, energy_type=t), ir.EnergyCount(target=b, energy_type=u) \
+                if t == u and x.relation != "same":
+            sym = f"{SYMBOL[t]} " if t else ""
+            rel = "fewer" if x.relation == "fewer" else "more"
+            return f"{target(a, c)} has {rel} {sym}Energy attached than {target(b, c)}"
+        case ir.CardCount(player="you", zone="hand", filter=ir.CardFilter(kind="card", filters=())), \
+                ir.CardCount(player="opponent", zone="hand", filter=ir.CardFilter(kind="card", filters=())) \
+                if x.relation != "same":
+            return f"you have {'fewer' if x.relation == 'fewer' else 'more'} cards in your hand than your opponent"
     raise RenderError(f"no wording for condition {x}")
 
 
@@ -892,6 +915,8 @@ def _matches(x: ir.Matches, c: Ctx) -> str:
                 return f"{t} has {f.count} or more different types of Energy attached"
             case ir.HpAtMost(remaining=True):
                 return f"{possessive(x.target, c)} remaining HP is {f.hp} or less"
+            case ir.HpAtMostHalf():
+                return f"{t} has half of its maximum HP or less remaining"
             case ir.InZone(zone="active"):
                 return f"{t} is in the Active Spot"
             case ir.InZone(zone="bench"):

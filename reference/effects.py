@@ -43,7 +43,7 @@ OTHER_OPS = {"type_is", "stage_is", "is_ex", "name_is", "evolves_from", "damaged
              "prevent_effects", "cant_attack", "cant_retreat", "attack_cost", "retreat_cost", "no_weakness",
              "hp_bonus", "cant_play", "condition_immunity", "cant_be_healed", "on_damaged", "attack_flip", "at_end",
              "cant_attach_energy", "cant_evolve", "on_energy_attached", "damage_done", "attack_uses",
-             "points_to_win", "count_at_least"}
+             "points_to_win", "count_at_least", "done", "compare", "remaining_hp", "hp_at_most_half"}
 EXECUTABLE_OPS = STEP_OPS | TOP_OPS | OTHER_OPS
 """Every op the interpreter runs (a test checks this equals the ops of compiler.ir)."""
 
@@ -880,6 +880,8 @@ class Interpreter:
             return bool(have) if not f.conditions else any(c in have for c in f.conditions)
         if op == "retreat_at_least":
             return self.retreat_cost(ctx.g, p, pk) >= f.count
+        if op == "hp_at_most_half":
+            return 2 * (ctx.g.max_hp(p, pk) - pk.damage) <= ctx.g.max_hp(p, pk)
         if op == "in_zone":
             w = ctx.g.where(pk)
             return w is not None and (w[1] == 0) == (f.zone == "active")
@@ -945,6 +947,8 @@ class Interpreter:
             return g.pl(ctx.me).attack_uses.get(c.name, 0)
         if op == "points_to_win":
             return max(0, self.rules.points_to_win - g.pl(self.player(ctx, c.player)).points)
+        if op == "remaining_hp":
+            return sum(g.max_hp(g.where(pk)[0], pk) - pk.damage for pk in self.targets(ctx, c.target, ()))
         raise ValueError(f"unknown count {op}")
 
     def zone_cards(self, ctx: Ctx, who: str, zone: str, cf) -> list[int]:
@@ -976,6 +980,11 @@ class Interpreter:
             return self.history(ctx, c)
         if op == "count_at_least":
             return self.count(ctx, c.count) >= c.value
+        if op == "done":
+            return ctx.done > 0
+        if op == "compare":
+            a, b = self.count(ctx, c.left), self.count(ctx, c.right)
+            return a > b if c.relation == "more" else a < b if c.relation == "fewer" else a == b
         if op == "not":
             return not self.cond(ctx, c.condition)
         if op == "all":
@@ -1055,8 +1064,9 @@ class Interpreter:
         pks = self.targets(ctx, st.target, path)
         n = None if st.amount is None else self.amount(ctx, st.amount)  # evaluated once, before That is rebound
         ctx.that = pks
+        ctx.done = 0
         for pk in pks:
-            g.heal(g.where(pk)[0], pk, pk.damage if n is None else n)
+            ctx.done += g.heal(g.where(pk)[0], pk, pk.damage if n is None else n)
 
     def do_apply_condition(self, ctx: Ctx, st, path) -> None:
         g = ctx.g
@@ -1173,10 +1183,12 @@ class Interpreter:
         g = ctx.g
         pks = self.targets(ctx, st.target, path)
         ctx.that = pks
+        ctx.done = 0
         for pk in pks:
             if self.effects_prevented(ctx, pk):
                 continue
             p = g.where(pk)[0]
+            ctx.done += len(pk.tools)
             g.pl(p).discard.extend(pk.tools)
             pk.tools = []
 

@@ -21,8 +21,8 @@ REFUSED = [
                "does 30 damage to that Pokémon.", "after both a chosen Pokémon and another target"),
     ("attack", "If your opponent's Benched Pokémon has damage on it, this attack does 30 more damage.", "'any' or 'all'"),
     ("attack", "Flip a coin. If heads, choose a Supporter card you find there and discard it.", "find there"),
-    ("trainer", "Heal all damage from 1 of your Shiinotic or Tsareena. If you do, discard all Energy from that "
-                "Pokémon.", "may do nothing"),
+    ("trainer", "Switch your Active Pokémon with 1 of your Benched Pokémon. If you do, draw a card.",
+     "may do nothing"),
     ("trainer", "Shuffle your hand into your deck and draws 3 cards.", "'draws' without a subject"),
     ("attack", "Switch out your opponent's Active Pokémon to the Bench. (You choose the new Active Pokémon.)",
      "no grammar rule reads '('"),

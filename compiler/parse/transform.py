@@ -121,6 +121,18 @@ def _always_happens(step) -> bool:
     return isinstance(step, ir.AttachEnergy) and step.source == "zone" and isinstance(step.target, ir.ThisPokemon)
 
 
+def _one_pokemon(t):
+    """A target that names one Pokémon (a comparison of two Pokémon's HP or Energy is about one each)."""
+    if isinstance(t, (ir.Each, ir.RandomPokemon)) or isinstance(t, ir.Choose) and t.count != 1:
+        raise Unsupported("a comparison about several Pokémon")
+    return t
+
+
+DONE_STEPS = (ir.Heal, ir.AttachEnergy, ir.DiscardEnergy, ir.DiscardTools, ir.DiscardCards, ir.Fetch, ir.MoveEnergy,
+              ir.Draw)
+"""Steps that tally what they did (`ir.Done`), so that "If you do, ..." after one of them is a condition on it."""
+
+
 def from_revealed(step) -> bool:
     """"Choose a card you find there and ...": a step about the hand the previous step revealed."""
     return (isinstance(step, ir.DiscardCards) and step.player == "opponent" and step.zone == "hand"
@@ -409,9 +421,11 @@ class ToIR(Transformer):
                     out[-1] = prev.model_copy(update={"then": s.steps})
                 elif _always_happens(prev):
                     out.extend(s.steps)  # after a step that always happens, "if you do" adds no condition
+                elif isinstance(prev, DONE_STEPS):
+                    out.append(ir.If(condition=ir.Done(), then=s.steps))
                 else:
-                    raise Unsupported("'if you do' after a step that may do nothing (the IR cannot make the next "
-                                      "steps depend on whether it did)")
+                    raise Unsupported("'if you do' after a step that may do nothing and whose outcome the IR does "
+                                      "not record (only heals, attaches, discards, moves, searches and draws do)")
                 continue
             if isinstance(s, OppChooses):
                 prev = out[-1] if out else None
@@ -1337,6 +1351,33 @@ class ToIR(Transformer):
 
     def cond_opp_no_points(self):
         return ir.Points(player="opponent", at_most=0)
+
+    def cond_half_hp(self, target):
+        return ir.Matches(target=target, filters=(ir.HpAtMostHalf(),))
+
+    def rel_more(self):
+        return "more"
+
+    def rel_fewer(self):
+        return "fewer"
+
+    @staticmethod
+    def _compare(left, rel, right):
+        return ir.Compare(left=left, relation=rel, right=right)
+
+    def cond_compare_hp(self, a, rel, b):
+        return self._compare(ir.RemainingHp(target=_one_pokemon(a)), rel, ir.RemainingHp(target=_one_pokemon(b)))
+
+    def cond_same_hp(self, a, b):
+        return self.cond_compare_hp(a, "same", b)
+
+    def cond_compare_energy(self, a, rel, *rest):
+        etype, b = (energy(rest[0]), rest[1]) if len(rest) == 2 else (None, rest[0])
+        return self._compare(ir.EnergyCount(target=_one_pokemon(a), energy_type=etype), rel,
+                             ir.EnergyCount(target=_one_pokemon(b), energy_type=etype))
+
+    def cond_compare_hands(self, rel):
+        return self._compare(ir.CardCount(player="you", zone="hand"), rel, ir.CardCount(player="opponent", zone="hand"))
 
     # ---------------------------------------------------------------- targets
     def t_this(self, *_):

@@ -1,0 +1,29 @@
+"""The JAX lowering refuses the IR nodes added for issue 10 (docs/ir.md v6) with a reason, never a crash and never a
+silent no-op: a card that uses one stays out of the generated engine until the back end compiles it."""
+
+from __future__ import annotations
+
+import pytest
+
+from compiler import ir
+from compiler.lower.programs import Pool, Unlowerable, lower_attack, lower_trainer
+
+C = ir.Const
+THIS, OPP = ir.ThisPokemon(), ir.Active(player="opponent")
+MORE = ir.AttackDamage(mode="more", amount=C(value=10))
+
+NEW_NODE_ATTACKS = {
+    "done": ir.Attack(steps=(ir.Heal(amount=C(value=10), target=THIS), ir.If(condition=ir.Done(), then=(MORE,)))),
+    "compare/remaining_hp": ir.Attack(steps=(ir.If(condition=ir.Compare(
+        left=ir.RemainingHp(target=OPP), relation="more", right=ir.RemainingHp(target=THIS)), then=(MORE,)),)),
+    "hp_at_most_half": ir.Attack(steps=(ir.If(condition=ir.Matches(target=THIS, filters=(ir.HpAtMostHalf(),)),
+                                              then=(MORE,)),)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NEW_NODE_ATTACKS))
+def test_new_nodes_are_refused_by_the_lowering(name):
+    with pytest.raises(Unlowerable):
+        lower_attack(Pool({}, []), NEW_NODE_ATTACKS[name])
+    with pytest.raises(Unlowerable):
+        lower_trainer(Pool({}, []), ir.TrainerEffect(steps=NEW_NODE_ATTACKS[name].steps))
