@@ -17,8 +17,11 @@ from typing import Any, Iterable
 from compiler import ir
 from compiler.engine_model.rng import Addr, address, coin, randint
 
+from compiler.diagnostics import plural
+
 from .cards import CardDB, CardInfo, type_index
-from .state import ASLEEP, CONFUSED, N_ENERGY, PARALYZED, ROT_NONE, Pokemon
+from .events import names
+from .state import ASLEEP, CONFUSED, ENERGY_TYPES, N_ENERGY, PARALYZED, ROT_NONE, Pokemon
 
 ABILITY_SLOT = 8
 TRAINER_SLOT = 9
@@ -26,6 +29,12 @@ TOOL_SLOT = 10
 MAX_FLIPS = 64
 """Cap on "flip until tails" (documented in docs/rules.md)."""
 COND_NAMES = ("Asleep", "Burned", "Confused", "Paralyzed", "Poisoned")
+LASTS = {"this_turn": "for this turn", "opponent_next_turn": "until the end of player {opp}'s next turn",
+         "your_next_turn": "until the end of player {me}'s next turn",
+         "until_leaves_active": "while the Pokémon stays in the Active Spot"}
+"""How long a Lasting effect lasts, for the log."""
+COIN_OUTCOMES = {"heads": "heads", "tails": "tails", "all_heads": "all heads", "all_tails": "all tails",
+                 "at_least": "at least {n} heads"}
 
 STEP_OPS = {"attack_damage", "attack_does_nothing", "damage", "heal", "apply_condition", "recover", "flip", "if",
             "repeat", "select", "draw", "draw_until", "discard_energy", "discard_tools", "attach_energy",
@@ -297,7 +306,7 @@ class Interpreter:
             return
         ab = info.ability
         ctx = Ctx(g, p, pk, info.index, ABILITY_SLOT, slot)
-        g.log(f"{info.name} uses {info.ability_name}")
+        g.log(f"{g.who(p, pk)} uses {info.ability_name}", kind="action")
         self.bind_requirement(ctx, ab.requirement)
         self.steps(ctx, ab.cost, (0,))
         self.steps(ctx, ab.steps, (1,))
@@ -489,6 +498,8 @@ class Interpreter:
             for pk in self.targets(c, m.target, ()):
                 conds = m.conditions or COND_NAMES
                 for cond in conds:
+                    if cond in pk.conditions():
+                        g.log(f"{g.who(g.where(pk)[0], pk)} is no longer {cond} (immune)", kind="condition")
                     remove_condition(pk, cond)
 
     # ================================================================================================================
@@ -576,29 +587,36 @@ class Interpreter:
             g.place_damage(tp, target, amount)
             return
         dmg = amount
+        how = [str(amount)]
         aname = ctx.attack.name if ctx.attack is not None else None
         for m, c in self.modifiers(g, "damage_dealt"):
             if attacker in self.targets(c, m.attacker, ()) and (m.attack_name is None or m.attack_name == aname):
                 if m.defender is None or target in self.targets(c, m.defender, ()):
                     dmg += m.delta
+                    how.append(f"{m.delta:+d} ({g.card_name(c.card)})")
         dmg = max(0, dmg)
         tinfo = g.info(target)
         ignore_effects = main and ctx.ignore_effects
         if (target is g.pl(tp).active and dmg > 0 and tinfo.weakness >= 0 and not (main and ctx.ignore_weakness)
                 and g.info(attacker).type == tinfo.weakness and not self.no_weakness(g, target)):
             dmg += self.rules.weakness_bonus
+            how.append(f"{self.rules.weakness_bonus:+d} Weakness")
         for m, c in self.modifiers(g, "damage_taken"):
             if not ignore_effects and target in self.targets(c, m.target, ()) \
                     and self.attacker_ok(c, attacker, ctx.me, m):
                 dmg += m.delta
+                how.append(f"{m.delta:+d} ({g.card_name(c.card)})")
         dmg = max(0, dmg)
         for m, c in self.modifiers(g, "prevent_damage"):
             if not ignore_effects and target in self.targets(c, m.target, ()) \
                     and self.attacker_ok(c, attacker, ctx.me, m):
                 if m.at_most is None or dmg <= m.at_most:
+                    if dmg > 0:
+                        g.log(f"{g.who(tp, target)}: the damage is prevented ({g.card_name(c.card)})",
+                              kind="damage")
                     dmg = 0
         if dmg > 0:
-            g.place_damage(tp, target, dmg)
+            g.place_damage(tp, target, dmg, " ".join(how) if len(how) > 1 else "")
             if target is g.pl(tp).active:
                 target.attack_damaged_turn = g.s.turn
             if target not in ctx.damaged:
@@ -623,11 +641,16 @@ class Interpreter:
             return False
         for m, c in self.modifiers(g, "prevent_effects"):
             if pk in self.targets(c, m.target, ()) and self.player(c, m.attacker_player) == ctx.me:
-                return True
+                return self.prevented(g, w[0], pk, c)
         for m, c in self.modifiers(g, "prevent_damage"):
             if m.effects and pk in self.targets(c, m.target, ()) and self.attacker_ok(c, ctx.this, ctx.me, m):
-                return True
+                return self.prevented(g, w[0], pk, c)
         return False
+
+    @staticmethod
+    def prevented(g, p: int, pk: Pokemon, c: Ctx) -> bool:
+        g.log(f"{g.who(p, pk)}: the attack's effects are prevented ({g.card_name(c.card)})", kind="info")
+        return True
 
     # ================================================================================================================
     # Triggers
@@ -1100,6 +1123,7 @@ class Interpreter:
             if st.random and have:
                 have = [have[randint(g.key, ctx.addr(path), len(have), ctx.rep * 256 + j)]]
             for c in have:
+                g.log(f"{g.who(g.where(pk)[0], pk)} is no longer {c}", kind="condition")
                 remove_condition(pk, c)
 
     def do_flip(self, ctx: Ctx, st, path) -> None:
@@ -1117,7 +1141,8 @@ class Interpreter:
             n = min(self.amount(ctx, st.count), MAX_FLIPS)
             flips = [coin(g.key, a, base + i) for i in range(n)]
         ctx.flips = flips
-        g.log(f"coin flips: {' '.join('H' if f else 'T' for f in flips) or '(none)'}")
+        g.log(f"{plural(len(flips), 'coin')} flipped: {' '.join('heads' if f else 'tails' for f in flips) or 'none'}"
+              f" ({plural(sum(flips), 'heads', 'heads')})", kind="coin")
 
     def do_if(self, ctx: Ctx, st, path) -> None:
         c = st.condition
@@ -1127,6 +1152,9 @@ class Interpreter:
             ctx.that = pks
         else:
             ok = self.cond(ctx, c)
+        if c.op == "coin_outcome":
+            g = ctx.g
+            g.log(f"if {COIN_OUTCOMES[c.outcome].format(n=c.count)}: {'yes' if ok else 'no'}", kind="coin")
         if ok:
             self.steps(ctx, st.then, path + (0,))
         else:
@@ -1189,6 +1217,8 @@ class Interpreter:
                 continue
             p = g.where(pk)[0]
             ctx.done += len(pk.tools)
+            if pk.tools:
+                g.log(f"{names(g.card(t) for t in pk.tools)} discarded from {g.who(p, pk)}", kind="cards")
             g.pl(p).discard.extend(pk.tools)
             pk.tools = []
 
@@ -1219,16 +1249,25 @@ class Interpreter:
                     pl.discard_energy[u] -= 1
                     units.append(u)
                     k += 1
+        src = "the Energy Zone" if st.source == "zone" else "the discard pile"
         if st.distribute and len(pks) > 1:
             for u in units:
                 c = g.choose(ctx.me, "pokemon", [self.encode_pokemon(g, pk) for pk in pks],
                              prompt=f"attach {ir_energy_name(u)} Energy to")
                 self.decode_pokemon(g, c).energy[u] += 1
+                self.log_energy(g, [u], self.decode_pokemon(g, c), src)
         else:
             for pk in pks:
                 for u in units:
                     pk.energy[u] += 1
+                self.log_energy(g, units, pk, src)
         ctx.done = len(units)
+
+    @staticmethod
+    def log_energy(g, units: list[int], pk: Pokemon, src: str) -> None:
+        if units:
+            g.log(f"{g.who(g.where(pk)[0], pk)} gets {', '.join(ENERGY_TYPES[u] for u in units)} Energy from {src}",
+                  kind="energy")
 
     def move_ends(self, ctx: Ctx, st, path) -> tuple[list, Any] | None:
         """Sources and the one destination of a move step (its first target), or None without a destination."""
@@ -1247,20 +1286,25 @@ class Interpreter:
         for src in srcs:
             if src is dst:
                 continue
+            before = list(src.energy)
             if st.energy.count is None:  # all (of the type)
                 for u in ([t] if t is not None else range(N_ENERGY)):
                     n, src.energy[u] = src.energy[u], 0
                     dst.energy[u] += n
                     moved += n
-                continue
-            while moved < st.energy.count:  # one at a time; the owner picks the type when several are attached
-                types = [u for u in range(N_ENERGY) if src.energy[u] > 0 and (t is None or u == t)]
-                if not types:
-                    break
-                u = g.choose(ctx.me, "energy", types, prompt="choose an Energy to move")
-                src.energy[u] -= 1
-                dst.energy[u] += 1
-                moved += 1
+            else:
+                while moved < st.energy.count:  # one at a time; the owner picks the type when several are attached
+                    types = [u for u in range(N_ENERGY) if src.energy[u] > 0 and (t is None or u == t)]
+                    if not types:
+                        break
+                    u = g.choose(ctx.me, "energy", types, prompt="choose an Energy to move")
+                    src.energy[u] -= 1
+                    dst.energy[u] += 1
+                    moved += 1
+            units = [u for u in range(N_ENERGY) for _ in range(before[u] - src.energy[u])]
+            if units:
+                g.log(f"{', '.join(ENERGY_TYPES[u] for u in units)} Energy moves from {g.who(g.where(src)[0], src)} "
+                      f"to {g.info(dst).name}", kind="energy")
         ctx.that = [dst]
         ctx.done = moved
 
@@ -1270,6 +1314,9 @@ class Interpreter:
         pl = g.pl(p)
         if st.zone == "deck":
             k = min(st.count, len(pl.deck))
+            if k:
+                g.log(f"player {p} discards the top {plural(k, 'card')} of their deck: "
+                      f"{names(g.card(i) for i in pl.deck[:k])}", kind="cards")
             pl.discard.extend(pl.deck[:k])
             del pl.deck[:k]
             ctx.done = k
@@ -1288,6 +1335,7 @@ class Interpreter:
                     break
             pl.hand.remove(inst)
             pl.discard.append(inst)
+            g.log(f"player {p} discards {g.card(inst).name} from their hand", kind="cards")
             done += 1
         ctx.done = done
 
@@ -1316,8 +1364,14 @@ class Interpreter:
             if st.to == "bench":
                 slot = pl.slots.index(None, 1)
                 pl.slots[slot] = Pokemon([inst], entered_turn=g.s.turn)
+                g.log(f"player {p} puts {g.card(inst).name} from their {st.source} onto the Bench", kind="cards")
             else:
                 pl.hand.append(inst)
+                if st.source == "deck":  # the opponent sees that a card was taken, not which
+                    g.log(f"player {p} puts a card from their deck into their hand", p, g.card(inst).name, "cards")
+                else:
+                    g.log(f"player {p} puts {g.card(inst).name} from their discard pile into their hand",
+                          kind="cards")
             done += 1
         if st.source == "deck":
             g.shuffle_deck(p, salt=ctx.addr(path) & 0xFFFF)
@@ -1341,6 +1395,7 @@ class Interpreter:
         g = ctx.g
         for p in self.players(ctx, st.player):
             pl = g.pl(p)
+            g.log(f"player {p} shuffles {plural(len(pl.hand), 'card')} from their hand into their deck", kind="cards")
             pl.deck.extend(pl.hand)
             pl.hand = []
             g.shuffle_deck(p, salt=ctx.addr(path) & 0xFFFF)
@@ -1348,12 +1403,12 @@ class Interpreter:
     def do_reveal_hand(self, ctx: Ctx, st, path) -> None:
         g = ctx.g
         p = self.player(ctx, st.player)
-        g.log(f"player {p} reveals: " + ", ".join(g.card(i).name for i in g.pl(p).hand))
+        g.log(f"player {p} reveals: " + (names(g.card(i) for i in g.pl(p).hand) or "an empty hand"), kind="cards")
 
     def do_look_top(self, ctx: Ctx, st, path) -> None:
         g = ctx.g
         p = self.player(ctx, st.player)
-        g.log(f"player {ctx.me} looks at the top of player {p}'s deck", private=ctx.me,
+        g.log(f"player {ctx.me} looks at the top of player {p}'s deck", private=ctx.me, kind="cards",
               detail=", ".join(g.card(i).name for i in g.pl(p).deck[:st.count]))
 
     def do_hand_to_deck(self, ctx: Ctx, st, path) -> None:
@@ -1370,6 +1425,7 @@ class Interpreter:
                             prompt="choose a card to shuffle into the deck")
         pl.hand.remove(inst)
         pl.deck.append(inst)
+        g.log(f"player {p} puts a card from their hand into their deck", p, g.card(inst).name, "cards")
         g.shuffle_deck(p, salt=ctx.addr(path) & 0xFFFF)
         ctx.done = 1
 
@@ -1398,6 +1454,7 @@ class Interpreter:
                 continue
             p, slot = g.where(pk)
             pl = g.pl(p)
+            g.log(f"{g.who(p, pk)} is returned to the {'deck' if st.to == 'deck' else 'hand'}", kind="cards")
             cards = pk.cards + pk.tools
             for t in range(N_ENERGY):
                 pl.discard_energy[t] += pk.energy[t]
@@ -1416,6 +1473,7 @@ class Interpreter:
         for pk in self.targets(ctx, st.target, path):
             if self.effects_prevented(ctx, pk):
                 continue
+            g.log(f"an effect knocks out {g.who(g.where(pk)[0], pk)}", kind="damage")
             pk.damage = g.max_hp(g.where(pk)[0], pk)
 
     def do_set_hp(self, ctx: Ctx, st, path) -> None:
@@ -1428,6 +1486,7 @@ class Interpreter:
             new = (remaining // 2) // 10 * 10 if st.halve else st.hp
             if new is not None:
                 pk.damage = max(0, hp - new)
+                g.log(f"{g.who(g.where(pk)[0], pk)} now has {hp - pk.damage}/{hp} HP", kind="damage")
 
     def do_move_damage(self, ctx: Ctx, st, path) -> None:
         g = ctx.g
@@ -1441,7 +1500,7 @@ class Interpreter:
                 continue
             n = src.damage if st.amount is None else min(src.damage, self.amount(ctx, st.amount))
             src.damage -= n
-            g.place_damage(dp, dst, n)
+            g.place_damage(dp, dst, n, f"moved from {g.info(src).name}")
 
     def do_lasting(self, ctx: Ctx, st, path) -> None:
         g = ctx.g
@@ -1471,6 +1530,9 @@ class Interpreter:
         if not st.stacks and any(d.target == uid and d.data[0] == m for d in s.durations):
             return
         g.add_duration(ctx.me, player, uid, until, (m, binding), ctx.card)
+        on = f" on {g.who(player, sel[0])}" if uid >= 0 else ""
+        g.log(f"{g.card_name(ctx.card)}'s effect{on} lasts {LASTS[st.duration].format(me=ctx.me, opp=1 - ctx.me)}",
+              kind="info")
 
     def do_damage_ignores(self, ctx: Ctx, st, path) -> None:
         if st.what == "weakness":
@@ -1491,6 +1553,7 @@ class Interpreter:
         c = g.choose(ctx.me, "attack", opts, prompt="choose an attack to use")
         src = self.decode_pokemon(g, c // 16)
         copied = g.info(src).attacks[c % 16]
+        g.log(f"{g.info(ctx.this).name} uses {g.info(src).name}'s {copied.name}", kind="action")
         ctx.main = 0
         ctx.copied = True
         if st.needs_energy and not self.cost_paid(g, ctx.me, ctx.this, copied):
@@ -1518,6 +1581,7 @@ class Interpreter:
                 continue
             w = g.where(pk)
             if w is not None:
+                g.log(f"{g.who(w[0], pk)} is discarded from play", kind="cards")
                 g.discard_pokemon(*w)
         g.check_winner()
         g.promote_all()
@@ -1528,6 +1592,7 @@ class Interpreter:
         w = g.where(pk) if pk is not None else None
         if w is not None:
             pk.damage = max(0, g.max_hp(w[0], pk) - st.hp)
+            g.log(f"{g.who(w[0], pk)} is not knocked out: it keeps {st.hp} HP", kind="damage")
 
     def do_choose_one(self, ctx: Ctx, st, path) -> None:
         k = ctx.g.choose(ctx.me, "option", list(range(len(st.options))), prompt="choose 1")

@@ -186,6 +186,7 @@ class Engine:
             a = self.layout.decode(action)
             c = -1 if a.kind == "choose_done" else a.index
             out = self._run(pend.base, pend.action, pend.key, pend.choices + [c])
+            del out.log[:pend.logged]  # logged by the steps before this decision
         else:
             out = self._run(s, action, key, [])
         out.step_count = s.step_count + 1
@@ -201,7 +202,8 @@ class Engine:
             self.interpreter.sweep_immunity(g)
         except NeedChoice as nc:
             s.phase = CHOICE
-            s.pending = Pending(nc.chooser, nc.kind, nc.options, nc.optional, nc.prompt, base, action, key, choices)
+            s.pending = Pending(nc.chooser, nc.kind, nc.options, nc.optional, nc.prompt, base, action, key, choices,
+                                len(s.log))
             s.current_player = nc.chooser
             return s
         except GameOver:

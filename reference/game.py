@@ -17,8 +17,11 @@ from typing import Any
 
 from compiler.engine_model.rng import Addr, coin, permutation, randint
 
+from compiler.diagnostics import plural
+
 from .cards import CardDB, CardInfo
-from .state import (ASLEEP, CONFUSED, MAIN, N_ENERGY, OVER, PARALYZED, ROT_NONE, TIE, Duration,
+from .events import Event, names
+from .state import (ASLEEP, CONFUSED, ENERGY_TYPES, MAIN, N_ENERGY, OVER, PARALYZED, ROT_NONE, TIE, Duration,
                     PlayerState, Pokemon, State)
 
 
@@ -28,6 +31,12 @@ class NeedChoice(Exception):
     def __init__(self, chooser: int, kind: str, options: list[Any], optional: bool, prompt: str):
         super().__init__(prompt)
         self.chooser, self.kind, self.options, self.optional, self.prompt = chooser, kind, options, optional, prompt
+
+
+def knockout_points(rules, info: CardInfo) -> int:
+    """The points the opponent scores when this card's Pokémon is knocked out."""
+    kp = rules.knockout_points
+    return kp.mega_ex if info.is_mega else kp.ex if info.is_ex else kp.normal
 
 
 class GameOver(Exception):
@@ -58,9 +67,13 @@ class Game:
     def pl(self, p: int) -> PlayerState:
         return self.s.players[p]
 
-    def log(self, msg: str, private: int = -1, detail: str = "") -> None:
-        """Record an event; `detail` is shown only to player `private` (e.g. the card a player looked at)."""
-        self.s.log.append(msg if private < 0 else f"{msg} [player {private} sees: {detail}]")
+    def log(self, msg: str, private: int = -1, detail: str = "", kind: str = "info") -> None:
+        """Record an event (events.py); `detail` is shown only to player `private` (e.g. the cards drawn)."""
+        self.s.log.append(Event(kind, msg, private, detail))
+
+    def who(self, p: int, pk: Pokemon) -> str:
+        """A Pokémon for the log: "player 0's Pikachu"."""
+        return f"player {p}'s {self.info(pk).name}"
 
     def where(self, pk: Pokemon) -> tuple[int, int] | None:
         """(player, slot) of a Pokémon in play (by identity), or None once it has left play."""
@@ -75,6 +88,10 @@ class Game:
             if x is pk:
                 return i
         raise ValueError("Pokémon not in play")
+
+    def card_name(self, index: int) -> str:
+        """A CardDB card's name (an effect's source card), or "an effect" (-1)."""
+        return self.db[index].name if index >= 0 else "an effect"
 
     def name(self, pk: Pokemon) -> str:
         return self.info(pk).name
@@ -98,6 +115,12 @@ class Game:
     def coin(self, address: int, index: int = 0) -> bool:
         return coin(self.key, address, index)
 
+    def flip(self, address: int, index: int, why: str, heads: str, tails: str) -> bool:
+        """A coin flip that is logged with what it decided."""
+        h = self.coin(address, index)
+        self.log(f"coin ({why}): {'heads' if h else 'tails'}, {heads if h else tails}", kind="coin")
+        return h
+
     # --- setup ------------------------------------------------------------------------------------------------------
     def setup_place(self, p: int, hand_index: int) -> None:
         """During setup, put a Basic from the hand into the Active Spot, or onto the Bench once it is filled."""
@@ -105,6 +128,8 @@ class Game:
         inst = pl.hand.pop(hand_index)
         slot = 0 if pl.slots[0] is None else pl.slots.index(None, 1)
         pl.slots[slot] = Pokemon([inst], entered_turn=0)
+        self.log(f"player {p} puts {self.card(inst).name} {'in the Active Spot' if slot == 0 else 'on the Bench'}",
+                 kind="action")
 
     def setup_done(self, p: int) -> None:
         """A player finishes setup; after both, the first player's turn 1 starts."""
@@ -126,6 +151,7 @@ class Game:
         s.turn_player = s.current_player = p
         s.phase = MAIN
         pl = self.pl(p)
+        self.log(f"turn {s.turn}: player {p}", kind="turn")
         pl.turns_taken += 1
         pl.supporters_played = pl.retreats = pl.energy_attached = 0
         for _, pk in pl.in_play():
@@ -140,7 +166,6 @@ class Game:
             if not pl.deck and r.deck_out_loses and r.draw_per_turn > 0:
                 self.finish(1 - p, f"player {p} cannot draw")
             self.draw(p, r.draw_per_turn)
-        self.log(f"turn {s.turn}: player {p}")
         self.engine.passives.turn_started(self, p)
 
     def draw(self, p: int, n: int) -> int:
@@ -150,17 +175,25 @@ class Game:
         while k < n and pl.deck and len(pl.hand) < self.rules.hand_limit:
             pl.hand.append(pl.deck.pop(0))
             k += 1
+        if k:
+            self.log(f"player {p} draws {plural(k, 'card')}", p, names(self.card(i) for i in pl.hand[-k:]), "cards")
+        if k < n:
+            why = "the deck is empty" if not pl.deck else "the hand is full"
+            self.log(f"player {p} can't draw {'more ' if k else ''}({why})", kind="cards")
         return k
 
     def to_hand(self, p: int, inst: int) -> None:
         """Put a card (already taken from its zone) into p's hand; to the discard pile when the hand is full."""
         pl = self.pl(p)
+        if len(pl.hand) >= self.rules.hand_limit:
+            self.log(f"player {p}'s hand is full: {self.card(inst).name} goes to the discard pile", kind="cards")
         (pl.hand if len(pl.hand) < self.rules.hand_limit else pl.discard).append(inst)
 
     def shuffle_deck(self, p: int, salt: int = 0) -> None:
         pl = self.pl(p)
         perm = permutation(self.key, Addr.RESHUFFLE + 2 * salt + p, len(pl.deck))
         pl.deck = [pl.deck[i] for i in perm]
+        self.log(f"player {p} shuffles their deck", kind="cards")
 
     def end_turn(self) -> None:
         """End the turn: end-of-turn effects, durations expire, Pokémon Checkup, knockouts, next turn."""
@@ -188,19 +221,23 @@ class Game:
                 if pk is None:
                     continue
                 if step == "poisoned" and pk.poisoned:
-                    self.place_damage(p, pk, pk.poison_damage if pk.poison_damage >= 0 else sc.poison_damage)
+                    self.place_damage(p, pk, pk.poison_damage if pk.poison_damage >= 0 else sc.poison_damage,
+                                      "Poisoned")
                 elif step == "burned" and pk.burned:
-                    self.place_damage(p, pk, sc.burn_damage)
-                    if sc.burn_recover_coin and self.coin(Addr.CHECKUP_BURN + p, s.turn):
+                    self.place_damage(p, pk, sc.burn_damage, "Burned")
+                    if sc.burn_recover_coin and self.flip(Addr.CHECKUP_BURN + p, s.turn, f"{self.who(p, pk)} Burned",
+                                                          "it recovers", "it stays Burned"):
                         pk.burned = False
                 elif step == "asleep" and pk.rot == ASLEEP:
-                    if sc.sleep_wake_coin and self.coin(Addr.CHECKUP_SLEEP + p, s.turn):
+                    if sc.sleep_wake_coin and self.flip(Addr.CHECKUP_SLEEP + p, s.turn, f"{self.who(p, pk)} Asleep",
+                                                        "it wakes up", "it stays Asleep"):
                         pk.rot = ROT_NONE
                 elif step == "paralyzed" and pk.rot == PARALYZED and p == s.turn_player \
                         and pk.paralysis_turn < s.turn:
                     pk.paralysis_left -= 1
                     if pk.paralysis_left <= 0:
                         pk.rot = ROT_NONE
+                        self.log(f"{self.who(p, pk)} is no longer Paralyzed", kind="condition")
         self.engine.passives.checkup(self)
 
     # --- end of game ------------------------------------------------------------------------------------------------
@@ -211,7 +248,7 @@ class Game:
         s.terminated = True
         s.pending = None
         s.rewards = (0.0, 0.0) if winner == TIE else ((1.0, -1.0) if winner == 0 else (-1.0, 1.0))
-        self.log(f"game over: {why}")
+        self.log(f"game over: {why}", kind="over")
         raise GameOver
 
     def end_by_turn_limit(self) -> None:
@@ -238,21 +275,26 @@ class Game:
             self.finish(0 if wins[0] else 1, "win")
 
     # --- damage and knockouts ---------------------------------------------------------------------------------------
-    def place_damage(self, p: int, pk: Pokemon, amount: int) -> None:
-        """Put damage on a Pokémon (no modifiers), never above its HP."""
+    def place_damage(self, p: int, pk: Pokemon, amount: int, how: str = "") -> None:
+        """Put damage on a Pokémon (no modifiers), never above its HP; `how` says why, for the log."""
         if amount > 0:
-            pk.damage = min(pk.damage + amount, self.max_hp(p, pk))
+            hp = self.max_hp(p, pk)
+            pk.damage = min(pk.damage + amount, hp)
+            self.log(f"{self.who(p, pk)} takes {amount} damage{f' ({how})' if how else ''}, "
+                     f"{hp - pk.damage}/{hp} HP left", kind="damage")
 
     def heal(self, p: int, pk: Pokemon, amount: int) -> int:
         if self.engine.passives.heal_blocked(self, p, pk):
+            self.log(f"{self.who(p, pk)} can't be healed", kind="heal")
             return 0
         healed = min(pk.damage, amount)
         pk.damage -= healed
+        if healed:
+            self.log(f"{self.who(p, pk)} is healed {healed} damage", kind="heal")
         return healed
 
     def knockout_points(self, info: CardInfo) -> int:
-        kp = self.rules.knockout_points
-        return kp.mega_ex if info.is_mega else kp.ex if info.is_ex else kp.normal
+        return knockout_points(self.rules, info)
 
     def knockouts(self, attacker: tuple[int, int] | None = None) -> None:
         """Knock out every Pokémon whose damage reached its HP, score, check the winner, then promote."""
@@ -275,9 +317,13 @@ class Game:
             if self.pl(p).slots[slot] is not pk:
                 continue
             info = self.info(pk)
+            self.log(f"{self.who(p, pk)} is knocked out", kind="ko")
             if pk.uid not in self.no_points:
                 self.pl(1 - p).points += self.knockout_points(info)
-            self.log(f"{info.name} (player {p}) is knocked out")
+                self.log(f"player {1 - p} scores {plural(self.knockout_points(info), 'point')} "
+                         f"({self.pl(1 - p).points} in all)", kind="points")
+            else:
+                self.log("this knockout scores no points", kind="points")
             self.discard_pokemon(p, slot)
         self.check_winner()
         self.promote_all()
@@ -313,6 +359,7 @@ class Game:
         slot = self.choose(p, "promote", options, prompt="choose your new Active Pokémon")
         pl.slots[0], pl.slots[slot] = pl.slots[slot], None
         pl.slots[0].moved_active_turn = self.s.turn
+        self.log(f"{self.who(p, pl.slots[0])} moves to the Active Spot", kind="action")
 
     def switch_active(self, p: int, slot: int) -> None:
         """Swap p's Active with Bench `slot`; the Pokémon leaving the Active Spot loses conditions and effects."""
@@ -320,15 +367,25 @@ class Game:
         old = pl.slots[0]
         pl.slots[0], pl.slots[slot] = pl.slots[slot], old
         pl.slots[0].moved_active_turn = self.s.turn
+        self.log(f"{self.who(p, pl.slots[0])} moves to the Active Spot"
+                 + (f", {self.info(old).name} to the Bench" if old is not None else ""), kind="action")
         if old is not None:
+            self.cleared(p, old, "on the Bench")
             old.clear_conditions()
             self.drop_durations(old.uid)
 
+    def cleared(self, p: int, pk: Pokemon, why: str) -> None:
+        """Log the Special Conditions a Pokémon is about to lose (it left the Active Spot, evolved)."""
+        if pk.conditions():
+            self.log(f"{self.who(p, pk)} is no longer {' or '.join(pk.conditions())} ({why})", kind="condition")
+
     # --- energy -----------------------------------------------------------------------------------------------------
-    def discard_energy(self, p: int, pk: Pokemon, etype: int, n: int = 1) -> int:
+    def discard_energy(self, p: int, pk: Pokemon, etype: int, n: int = 1, quiet: bool = False) -> int:
         k = min(n, pk.energy[etype])
         pk.energy[etype] -= k
         self.pl(p).discard_energy[etype] += k
+        if k and not quiet:
+            self.log(f"{self.who(p, pk)} discards {k} {ENERGY_TYPES[etype]} Energy", kind="energy")
         return k
 
     def retreat_discard_order(self, pk: Pokemon) -> list[int]:
@@ -341,6 +398,7 @@ class Game:
         pk = pl.slots[slot]
         t = pl.energy_current
         pk.energy[t] += 1
+        self.log(f"player {p} attaches {ENERGY_TYPES[t]} Energy to {self.info(pk).name}", kind="energy")
         pl.energy_current = -1
         pl.energy_attached += 1
         self.engine.passives.energy_attached(self, p, slot, pk, t)
@@ -352,6 +410,7 @@ class Game:
         slot = pl.slots.index(None, 1)
         pk = Pokemon([inst], entered_turn=self.s.turn)
         pl.slots[slot] = pk
+        self.log(f"player {p} puts {self.info(pk).name} on the Bench", kind="action")
         self.engine.passives.benched_from_hand(self, p, slot, pk)
         self.knockouts()
 
@@ -359,6 +418,8 @@ class Game:
         pl = self.pl(p)
         inst = pl.hand.pop(hand_index)
         pk = pl.slots[slot]
+        self.log(f"{self.who(p, pk)} evolves into {self.card(inst).name}", kind="action")
+        self.cleared(p, pk, "it evolved")
         pk.cards.append(inst)
         pk.clear_conditions()
         pk.entered_turn = pk.evolved_turn = self.s.turn
@@ -371,6 +432,7 @@ class Game:
         pl = self.pl(p)
         inst = pl.hand.pop(hand_index)
         pl.slots[slot].tools.append(inst)
+        self.log(f"player {p} attaches {self.card(inst).name} to {self.info(pl.slots[slot]).name}", kind="action")
         self.knockouts()
 
     def play_trainer(self, p: int, hand_index: int) -> None:
@@ -380,18 +442,20 @@ class Game:
         info = self.card(inst)
         if info.kind == "supporter":
             pl.supporters_played += 1
+        self.log(f"player {p} plays {info.name}", kind="action")
         if info.kind == "stadium":
             if self.s.stadium >= 0:
                 self.pl(self.s.stadium_owner).discard.append(self.s.stadium)
+                self.log(f"{self.card(self.s.stadium).name} goes to the discard pile", kind="cards")
             self.s.stadium, self.s.stadium_owner = inst, p
         else:
             pl.discard.append(inst)
-        self.log(f"player {p} plays {info.name}")
         if info.effect is not None and info.kind != "stadium":
             self.engine.interpreter.run_trainer(self, p, info)
         self.knockouts()
 
     def discard_fossil(self, p: int, slot: int) -> None:
+        self.log(f"player {p} discards {self.info(self.pl(p).slots[slot]).name} from play", kind="action")
         self.discard_pokemon(p, slot)
         if slot == 0:
             self.check_winner()
@@ -407,8 +471,13 @@ class Game:
         pl = self.pl(p)
         pk = pl.active
         cost = self.engine.passives.retreat_cost(self, p, pk)
+        paid = []
         for t in self.retreat_discard_order(pk):
-            cost -= self.discard_energy(p, pk, t, cost)
+            k = self.discard_energy(p, pk, t, cost, quiet=True)
+            cost -= k
+            paid += [ENERGY_TYPES[t]] * k
+        self.log(f"player {p} retreats {self.info(pk).name}, "
+                 + (f"discarding {', '.join(paid)} Energy" if paid else "free"), kind="energy")
         pl.retreats += 1
         self.switch_active(p, bench_slot)
 
@@ -418,12 +487,13 @@ class Game:
         pk = self.pl(p).active
         info = self.info(pk)
         atk = info.attacks[k]
-        self.log(f"{info.name} uses {atk.name}")
-        if self.engine.passives.attack_flip(self, p, pk) and not self.coin(Addr.ATTACK_FLIP, s.turn):
-            self.log("tails: the attack doesn't happen")
-        elif pk.rot == CONFUSED and sc.confusion_coin and not self.coin(Addr.CONFUSION, s.turn):
-            self.log("the Confused Pokémon's attack fails")
-            self.place_damage(p, pk, sc.confusion_self_damage)
+        self.log(f"{self.who(p, pk)} uses {atk.name}", kind="action")
+        if self.engine.passives.attack_flip(self, p, pk) and not self.flip(
+                Addr.ATTACK_FLIP, s.turn, "to attack", "the attack goes ahead", "the attack doesn't happen"):
+            pass
+        elif pk.rot == CONFUSED and sc.confusion_coin and not self.flip(
+                Addr.CONFUSION, s.turn, "Confused", "the attack goes ahead", "the attack fails"):
+            self.place_damage(p, pk, sc.confusion_self_damage, "Confused")
         else:
             self.engine.interpreter.run_attack(self, p, pk, k, atk)
         self.knockouts(attacker=(p, pk.uid))
@@ -448,6 +518,7 @@ class Game:
             pk.paralysis_turn = self.s.turn
         else:
             raise ValueError(f"unknown special condition {cond!r}")
+        self.log(f"{self.who(p, pk)} is now {cond}", kind="condition")
         return True
 
     def add_duration(self, owner: int, player: int, target: int, until: int, data: Any, source_card: int = -1):

@@ -157,6 +157,8 @@ class Pending:
     action: int
     key: int
     choices: list[int]
+    logged: int = 0
+    """How many events the action had logged when it asked (a replay skips them: events.py)."""
 
 
 @dataclass(slots=True)
@@ -181,7 +183,8 @@ class State:
     step_count: int = 0
     turn_actions: int = 0
     """Actions taken in the current turn (see RulesSpec.max_actions_per_turn)."""
-    log: list[str] = field(default_factory=list)
+    log: list = field(default_factory=list)
+    """The events of the step that made this state (reference/events.py)."""
     engine: Any = None
     """The Engine whose rules this game follows (shared, never copied)."""
     legal_cache: list[int] | None = None
