@@ -147,6 +147,15 @@ class HpAtMostHalf(Node):
     op: Literal["hp_at_most_half"] = "hp_at_most_half"
 
 
+class AbilityNamed(Node):
+    """The Pokémon has an Ability named one of `names` (value=True), or has an Ability named none of them
+    (value=False: "with an Ability other than GUARD"). A Pokémon without an Ability passes neither."""
+
+    op: Literal["ability_named"] = "ability_named"
+    names: tuple[str, ...]
+    value: bool = True
+
+
 class InZone(Node):
     """The Pokémon is in the Active Spot (zone=active) or on the Bench (zone=bench)."""
 
@@ -156,7 +165,7 @@ class InZone(Node):
 
 Filter = Annotated[
     Union[TypeIs, StageIs, IsEx, NameIs, EvolvesFrom, Damaged, HasEnergy, EnergyTypesAtLeast, HasTool, HasAbility,
-          HasCondition, HpAtMost, RetreatAtLeast, InZone, HpAtMostHalf],
+          HasCondition, HpAtMost, RetreatAtLeast, InZone, HpAtMostHalf, AbilityNamed],
     Field(discriminator="op"),
 ]
 """A test on one Pokémon. A tuple of filters means all of them must hold."""
@@ -610,6 +619,16 @@ class ConditionImmunity(Node):
     conditions: tuple[SpecialCondition, ...] = ()
 
 
+class ConditionDamage(Node):
+    """The `target` Pokémon takes `delta` more (negative: less) damage from being `condition` (Poisoned or Burned)
+    during Pokémon Checkup ("Your opponent's Active Pokémon takes +10 damage from being Poisoned"); never below 0."""
+
+    op: Literal["condition_damage"] = "condition_damage"
+    target: Target
+    condition: Literal["Poisoned", "Burned"]
+    delta: int
+
+
 class CantBeHealed(Node):
     """Pokémon of `among` can't be healed."""
 
@@ -670,7 +689,7 @@ class OnEnergyAttached(Node):
 Modifier = Annotated[
     Union[DamageTaken, DamageDealt, PreventDamage, PreventEffects, CantAttack, CantRetreat, AttackCost, RetreatCost,
           NoWeakness, HpBonus, CantPlay, ConditionImmunity, CantBeHealed, OnDamaged, AttackFlip, AtEnd,
-          CantAttachEnergy, CantEvolve, OnEnergyAttached],
+          CantAttachEnergy, CantEvolve, OnEnergyAttached, ConditionDamage],
     Field(discriminator="op"),
 ]
 """A rule change that holds while its lasting effect or passive Ability applies."""
@@ -796,6 +815,17 @@ class DiscardEnergy(Node):
     random: bool = False
 
 
+class DiscardEnergyAmong(Node):
+    """Discard `count` Energy chosen at random from all the Energy attached to the Pokémon of `among`, taken
+    together: each attached Energy is equally likely, whichever Pokémon it is on ("Discard a random Energy from
+    among the Energy attached to all Pokémon (both yours and your opponent's)"). Energy on a Pokémon protected from
+    the effects of attacks is not among them."""
+
+    op: Literal["discard_energy_among"] = "discard_energy_among"
+    among: Among
+    count: int = 1
+
+
 class DiscardTools(Node):
     """Discard all Pokémon Tools attached to each `target` Pokémon."""
 
@@ -872,6 +902,15 @@ class RevealHand(Node):
 
     op: Literal["reveal_hand"] = "reveal_hand"
     player: Player = "opponent"
+
+
+class RevealCards(Node):
+    """`player` reveals every card passing `filter` in their `zone` (information only; a deck keeps its order)."""
+
+    op: Literal["reveal_cards"] = "reveal_cards"
+    player: Player = "opponent"
+    zone: Literal["hand", "deck"]
+    filter: CardFilter = CardFilter()
 
 
 class HandToDeck(Node):
@@ -1015,8 +1054,9 @@ class Optional_(Node):
 
 Step = Annotated[
     Union[AttackDamage, AttackDoesNothing, Damage, Heal, ApplyCondition, Recover, Flip, If, Repeat, Select, Draw,
-          DrawUntil, DiscardEnergy, DiscardTools, AttachEnergy, MoveEnergy, DiscardCards, Fetch, EvolveFromDeck,
-          ShuffleHand, RevealHand, HandToDeck, LookTop, Switch, ReturnPokemon, KnockOut, SetHp, MoveDamage, Lasting,
+          DrawUntil, DiscardEnergy, DiscardEnergyAmong, DiscardTools, AttachEnergy, MoveEnergy, DiscardCards, Fetch, EvolveFromDeck,
+          ShuffleHand, RevealHand, RevealCards, HandToDeck, LookTop, Switch, ReturnPokemon, KnockOut, SetHp,
+          MoveDamage, Lasting,
           EndTurn, Optional_, DamageIgnores, CopyAttack, DiscardPokemon, SurviveKnockOut, ChooseOne, ShuffleDeck,
           NoPoints],
     Field(discriminator="op"),

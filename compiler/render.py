@@ -125,6 +125,8 @@ def _passive(node: ir.Passive, c: Ctx) -> str:
             (ir.InZone(zone="active"),), (ir.InZone(zone="bench"),)):
         where = "in the Active Spot" if req.filters[0].zone == "active" else "on your Bench"
         return f"As long as this Pokémon is {where}, {mods}."
+    if any(isinstance(n, ir.AbilityNamed) for n in ir.iter_nodes(req)):
+        return f"This Ability works if {cond(req, c)}. {cap(mods)}."
     return f"If {cond(req, c)}, {mods}."
 
 
@@ -243,6 +245,12 @@ def sentences(steps, c: Ctx) -> list[str]:
             out.append(f"Discard the top {s.count} cards of each player's deck.")
             i += 2
             continue
+        if isinstance(s, ir.Fetch) and s.to == "hand" and isinstance(nxt, ir.Repeat) and \
+                nxt.times == ir.Per(each=1, count=ir.DoneCount()):
+            out.append(f"{cap(clause(s, c))}. For each {_card_desc(s.filter)} you put into your hand in this way, "
+                       f"{clauses(nxt.steps, c)}.")
+            i += 2
+            continue
         out.append(sentence(s, c))
         i += 1
     return out
@@ -335,6 +343,11 @@ def clause(s, c: Ctx) -> str:
             return "each player shuffles their hand into their deck"
         case ir.DiscardEnergy():
             return _discard_energy(s, c)
+        case ir.DiscardEnergyAmong(among=a):
+            pool = ("all Pokémon (both yours and your opponent's)" if a == ir.Among(player="both")
+                    else f"all of {_owner(a.player)} {desc(a.zone, a.filters)}")
+            n = "a" if s.count == 1 else str(s.count)
+            return f"discard {n} random Energy from among the Energy attached to {pool}"
         case ir.DiscardTools():
             return f"discard all Pokémon Tools from {target(s.target, c)}"
         case ir.AttachEnergy():
@@ -353,8 +366,13 @@ def clause(s, c: Ctx) -> str:
             return "your opponent shuffles their hand into their deck"
         case ir.RevealHand(player="opponent"):
             return "your opponent reveals their hand"
+        case ir.RevealCards(player="opponent"):
+            return f"your opponent reveals all of the {_card_kind(s.filter, True)} in their {s.zone}"
         case ir.HandToDeck(player="opponent", random=True, filter=ir.CardFilter(kind="card", filters=())):
             return "your opponent reveals a random card from their hand and shuffles it into their deck"
+        case ir.HandToDeck(player="you", random=False, chooser="you"):
+            d = _card_desc(s.filter)
+            return f"choose {'an' if d[0] in 'AEIOU' else 'a'} {d} to shuffle from your hand into your deck"
         case ir.HandToDeck(player="opponent", random=False, chooser="you"):
             return f"choose a {_card_kind(s.filter, False)} you find there and shuffle it into your opponent's deck"
         case ir.LookTop(count=1):
@@ -722,6 +740,8 @@ def _from(filters, player) -> str:
 
 
 def modifier(m, c: Ctx) -> str:
+    if isinstance(m, ir.ConditionDamage):
+        return f"{target(m.target, c)} takes {m.delta:+d} damage from being {m.condition}"
     t = target(m.target, c) if hasattr(m, "target") else ""
     match m:
         case ir.DamageTaken():
@@ -874,6 +894,9 @@ def _exists(x: ir.Exists) -> str:
         raise RenderError("exists wording")
     if a.zone == "bench" and a.filters == (ir.Damaged(),):
         return "any of your Benched Pokémon have damage on them"
+    match a.filters:
+        case (ir.NameIs(names=names), ir.AbilityNamed(names=(other,), value=False)) if a.zone == "in_play":
+            return f"you have any {_names(names, 'or')} in play with an Ability other than {other}"
     if len(a.filters) == 1 and isinstance(a.filters[0], ir.NameIs):
         names = a.filters[0].names
         if a.zone == "bench":

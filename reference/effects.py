@@ -41,7 +41,10 @@ STEP_OPS = {"attack_damage", "attack_does_nothing", "damage", "heal", "apply_con
             "move_energy", "discard_cards", "fetch", "evolve_from_deck", "shuffle_hand", "reveal_hand",
             "hand_to_deck", "look_top", "switch", "return_pokemon", "knock_out", "set_hp", "move_damage", "lasting",
             "end_turn", "optional", "damage_ignores", "copy_attack", "discard_pokemon", "survive_knock_out",
-            "choose_one", "shuffle_deck", "no_points"}
+            "choose_one", "shuffle_deck", "no_points", "reveal_cards",
+            "discard_energy_among"}
+V6_OPS = {"condition_damage"}
+"""Ops added in IR v6 (docs/ir.md change log) that are neither steps nor top-level nodes."""
 TOP_OPS = {"attack", "activated", "passive", "triggered", "trainer", "tool", "fossil"}
 OTHER_OPS = {"type_is", "stage_is", "is_ex", "name_is", "evolves_from", "damaged", "has_energy",
              "energy_types_at_least", "has_tool", "has_ability", "has_condition", "hp_at_most", "retreat_at_least",
@@ -52,8 +55,9 @@ OTHER_OPS = {"type_is", "stage_is", "is_ex", "name_is", "evolves_from", "damaged
              "prevent_effects", "cant_attack", "cant_retreat", "attack_cost", "retreat_cost", "no_weakness",
              "hp_bonus", "cant_play", "condition_immunity", "cant_be_healed", "on_damaged", "attack_flip", "at_end",
              "cant_attach_energy", "cant_evolve", "on_energy_attached", "damage_done", "attack_uses",
-             "points_to_win", "count_at_least", "done", "compare", "remaining_hp", "hp_at_most_half"}
-EXECUTABLE_OPS = STEP_OPS | TOP_OPS | OTHER_OPS
+             "points_to_win", "count_at_least", "done", "compare", "remaining_hp", "hp_at_most_half",
+             "ability_named"}
+EXECUTABLE_OPS = STEP_OPS | TOP_OPS | OTHER_OPS | V6_OPS
 """Every op the interpreter runs (a test checks this equals the ops of compiler.ir)."""
 
 
@@ -483,6 +487,11 @@ class Interpreter:
                 bonus += self.amount(c, m.amount)
         return bonus
 
+    def condition_damage(self, g, p: int, pk: Pokemon, cond: str) -> int:
+        """The ConditionDamage deltas in force on pk for the Special Condition `cond` (Pokémon Checkup)."""
+        return sum(m.delta for m, c in self.modifiers(g, "condition_damage")
+                   if m.condition == cond and pk in self.targets(c, m.target, ()))
+
     def heal_blocked(self, g, p: int, pk: Pokemon) -> bool:
         return any(pk in self.among(c, m.among) for m, c in self.modifiers(g, "cant_be_healed"))
 
@@ -903,6 +912,8 @@ class Interpreter:
             return bool(have) if not f.conditions else any(c in have for c in f.conditions)
         if op == "retreat_at_least":
             return self.retreat_cost(ctx.g, p, pk) >= f.count
+        if op == "ability_named":
+            return info.ability_name is not None and (info.ability_name in f.names) == f.value
         if op == "hp_at_most_half":
             return 2 * (ctx.g.max_hp(p, pk) - pk.damage) <= ctx.g.max_hp(p, pk)
         if op == "in_zone":
@@ -1207,6 +1218,19 @@ class Interpreter:
                     done += g.discard_energy(p, pk, u, 1)
         ctx.done = done
 
+    def do_discard_energy_among(self, ctx: Ctx, st, path) -> None:
+        """`count` Energy at random from all the Energy of the Pokémon of `among` taken together (docs/ir.md)."""
+        g = ctx.g
+        pks = [pk for pk in self.among(ctx, st.among) if not self.effects_prevented(ctx, pk)]
+        done = 0
+        for k in range(st.count):
+            units = [(pk, u) for pk in pks for u in range(N_ENERGY) for _ in range(pk.energy[u])]
+            if not units:
+                break
+            pk, u = units[randint(g.key, ctx.addr(path), len(units), ctx.rep * 256 + k)]
+            done += g.discard_energy(g.where(pk)[0], pk, u, 1)
+        ctx.done = done
+
     def do_discard_tools(self, ctx: Ctx, st, path) -> None:
         g = ctx.g
         pks = self.targets(ctx, st.target, path)
@@ -1404,6 +1428,12 @@ class Interpreter:
         g = ctx.g
         p = self.player(ctx, st.player)
         g.log(f"player {p} reveals: " + (names(g.card(i) for i in g.pl(p).hand) or "an empty hand"), kind="cards")
+
+    def do_reveal_cards(self, ctx: Ctx, st, path) -> None:
+        g = ctx.g
+        p = self.player(ctx, st.player)
+        shown = [g.card(i).name for i in self.zone_cards(ctx, st.player, st.zone, st.filter)]
+        g.log(f"player {p} reveals from their {st.zone}: " + (", ".join(shown) or "nothing"))
 
     def do_look_top(self, ctx: Ctx, st, path) -> None:
         g = ctx.g

@@ -221,10 +221,13 @@ class Game:
                 if pk is None:
                     continue
                 if step == "poisoned" and pk.poisoned:
-                    self.place_damage(p, pk, pk.poison_damage if pk.poison_damage >= 0 else sc.poison_damage,
+                    n = pk.poison_damage if pk.poison_damage >= 0 else sc.poison_damage
+                    n += self.engine.passives.condition_damage(self, p, pk, "Poisoned")
+                    self.place_damage(p, pk, max(0, n),
                                       "Poisoned")
                 elif step == "burned" and pk.burned:
-                    self.place_damage(p, pk, sc.burn_damage, "Burned")
+                    self.place_damage(p, pk, max(0, sc.burn_damage + self.engine.passives.condition_damage(
+                        self, p, pk, "Burned")), "Burned")
                     if sc.burn_recover_coin and self.flip(Addr.CHECKUP_BURN + p, s.turn, f"{self.who(p, pk)} Burned",
                                                           "it recovers", "it stays Burned"):
                         pk.burned = False

@@ -18,6 +18,14 @@ NEW_NODE_ATTACKS = {
         left=ir.RemainingHp(target=OPP), relation="more", right=ir.RemainingHp(target=THIS)), then=(MORE,)),)),
     "hp_at_most_half": ir.Attack(steps=(ir.If(condition=ir.Matches(target=THIS, filters=(ir.HpAtMostHalf(),)),
                                               then=(MORE,)),)),
+    "ability_named": ir.Attack(steps=(ir.If(condition=ir.Exists(among=ir.Among(filters=(
+        ir.AbilityNamed(names=("GUARD",), value=False),))), then=(MORE,)),)),
+    "reveal_cards": ir.Attack(steps=(ir.RevealCards(zone="deck", filter=ir.CardFilter(kind="supporter")),)),
+    "condition_damage": ir.Attack(steps=(ir.Lasting(duration="opponent_next_turn", modifier=ir.ConditionDamage(
+        target=OPP, condition="Poisoned", delta=10)),)),
+    "discard_energy_among": ir.Attack(steps=(ir.DiscardEnergyAmong(among=ir.Among(player="both")),)),
+    "repeat per card found": ir.Attack(steps=(ir.Fetch(count=2, filter=ir.CardFilter(kind="pokemon")), ir.Repeat(
+        times=ir.Per(each=1, count=ir.DoneCount()), steps=(ir.HandToDeck(player="you", random=False),)))),
 }
 
 

@@ -57,6 +57,36 @@ CASES = [
      ir.TrainerEffect(requirement=ir.Compare(left=ir.CardCount(player="you", zone="hand"), relation="fewer",
                                              right=ir.CardCount(player="opponent", zone="hand")),
                       steps=(ir.Draw(amount=C(2)),))),
+    # --- triggers: a knockout by this Pokémon's attacks
+    ("ability", "If your opponent's Pokémon is Knocked Out by damage from this Pokémon's attacks, draw a card.",
+     ir.Triggered(trigger=ir.Trigger(event="opponent_ko_by_holder"), steps=(ir.Draw(amount=C(1)),))),
+    # --- card attributes: another Pokémon's Ability name
+    ("ability", "This Ability works if you have any Pikachu in play with an Ability other than SPARK. Your Pokémon "
+                "take -20 damage from attacks.",
+     ir.Passive(requirement=ir.Exists(among=ir.Among(player="you", filters=(
+         ir.NameIs(names=("Pikachu",)), ir.AbilityNamed(names=("SPARK",), value=False)))),
+         modifiers=(ir.DamageTaken(target=ir.Each(among=ir.Among(player="you")), delta=-20),))),
+    # --- revealing the cards of a kind in a zone
+    ("trainer", "Your opponent reveals all of the Item cards in their hand.",
+     ir.TrainerEffect(steps=(ir.RevealCards(zone="hand", filter=ir.CardFilter(kind="item")),))),
+    # --- rules about Special Conditions while in play
+    ("ability", "Your opponent's Active Pokémon takes +20 damage from being Burned.",
+     ir.Passive(modifiers=(ir.ConditionDamage(target=OPP, condition="Burned", delta=20),))),
+    # --- counting what a step did: for each card you put into your hand
+    ("trainer", "Put 3 random Pokémon from your deck into your hand. For each Pokémon you put into your hand in this "
+                "way, choose a Pokémon to shuffle from your hand into your deck.",
+     ir.TrainerEffect(steps=(
+         ir.Fetch(count=3, filter=ir.CardFilter(kind="pokemon")),
+         ir.Repeat(times=ir.Per(each=1, count=ir.DoneCount()), steps=(
+             ir.HandToDeck(player="you", filter=ir.CardFilter(kind="pokemon"), random=False),))))),
+    # --- several Pokémon's Energy pooled for one random pick; player scope "both yours and your opponent's"
+    ("attack", "Discard 2 random Energy from among the Energy attached to all Pokémon (both yours and your "
+               "opponent's).",
+     ir.Attack(steps=(ir.DiscardEnergyAmong(among=ir.Among(player="both"), count=2),))),
+    ("attack", "Discard a random Energy from among the Energy attached to all of your opponent's Benched Pokémon. If "
+               "you do, this attack does 20 more damage.",
+     ir.Attack(steps=(ir.DiscardEnergyAmong(among=ir.Among(player="opponent", zone="bench")),
+                      ir.If(condition=DONE, then=(ir.AttackDamage(mode="more", amount=C(20)),))))),
 ]
 
 
@@ -78,6 +108,18 @@ NEAR_MISS = [
     ("attack", "If each of your Benched Pokémon has more remaining HP than this Pokémon, draw a card."),
     # fractions other than half
     ("ability", "If this Pokémon has a third of its maximum HP or less remaining, it has no Retreat Cost."),
+    # a knockout trigger about a Pokémon other than any of the opponent's
+    ("ability", "If your opponent's Active Pokémon is Knocked Out by damage from this Pokémon's attacks, draw a card."),
+    # an Ability condition without the Pokémon's name, or on an Ability's presence by name
+    ("ability", "This Ability works if you have any Pokémon in play with an Ability. Your Pokémon can't retreat."),
+    # a Special Condition that does no damage
+    ("ability", "Your opponent's Active Pokémon takes +10 damage from being Asleep."),
+    # "for each card you put into your hand" after something other than a search for such cards
+    ("trainer", "Draw 2 cards. For each Pokémon you put into your hand in this way, draw a card."),
+    ("trainer", "Put 2 random Item cards from your deck into your hand. For each Pokémon you put into your hand in "
+                "this way, choose a Pokémon to shuffle from your hand into your deck."),
+    # revealing cards of the discard pile (public anyway) is not a wording the cards use
+    ("trainer", "Your opponent reveals all of the Supporter cards in their discard pile."),
 ]
 
 

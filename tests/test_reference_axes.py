@@ -94,3 +94,75 @@ def test_half_hp_tool_heals_then_discards_itself(damage, heals):
     opp = side(active=mon("D-001"))
     opp.current = opp.next = "G"
     assert view(after) == view(board(eng, exp, opp, turn=4, turn_player=1))
+
+
+# --- batch 2: Ability names, revealing, Special Condition damage, per search, pooled Energy ---------------------
+
+def test_condition_damage_adds_to_poison_at_checkup():
+    # "Your opponent's Active Pokémon takes +10 damage from being Poisoned." (the attack Poisons: 10 + 10)
+    ab = ir.Passive(modifiers=(ir.ConditionDamage(target=OPP_ACTIVE, condition="Poisoned", delta=10),))
+    eng = make(attacker(ir.ApplyCondition(target=OPP_ACTIVE, conditions=("Poisoned",)), ability=ab))
+    after = attack(eng, side(active=mon("A-001")), side(active=mon("D-001")))
+    assert view(after) == after_turn(eng, side(active=mon("A-001")),
+                                     side(active=mon("D-001", damage=20, conditions=("Poisoned",))))
+
+
+@pytest.mark.parametrize("other,applies", [("U-002", True), ("U-001", False)])
+def test_ability_named_other_than(other, applies):
+    # GUARD: "This Ability works if you have any Unown in play with an Ability other than GUARD. All of your
+    # Pokémon take -10 damage from attacks." The other Unown has POWER (works) or GUARD (doesn't)
+    guard = ir.Passive(requirement=ir.Exists(among=ir.Among(player="you", filters=(
+        ir.NameIs(names=("Unown",)), ir.AbilityNamed(names=("GUARD",), value=False)))),
+        modifiers=(ir.DamageTaken(target=ir.Each(among=ir.Among(player="you")), delta=-10),))
+    power = ir.Passive(modifiers=(ir.NoWeakness(target=THIS),))
+    g = poke("U-001", "Unown", ability=guard)
+    g.card = g.card.model_copy(update={"ability": g.card.ability.model_copy(update={"name": "GUARD"})})
+    p = poke("U-002", "Unown", ability=power)
+    p.card = p.card.model_copy(update={"ability": p.card.ability.model_copy(update={"name": "POWER"})})
+    eng = make(g, p, attacker(base=30))
+    s = board(eng, side(active=mon("D-001"), bench=[mon("U-001"), mon(other)]), side(active=mon("A-001")),
+              turn_player=1)
+    after = eng.step(s, eng.layout.attack(0), 1)
+    assert after.players[0].slots[0].damage == (20 if applies else 30)
+
+
+def test_reveal_cards_changes_nothing():
+    # "Your opponent reveals all of the Supporter cards in their deck."
+    card = trainer("X-001", "Look", "supporter", ir.TrainerEffect(steps=(
+        ir.RevealCards(zone="deck", filter=ir.CardFilter(kind="supporter")),)))
+    eng = make(card)
+    s = board(eng, side(active=mon("D-001"), hand=["X-001"]), side(active=mon("D-001"), deck=["X-001", "D-001"]))
+    after = eng.step(s, eng.layout.play(0), 1)
+    exp = board(eng, side(active=mon("D-001"), discard=["X-001"], supporters_played=1),
+                side(active=mon("D-001"), deck=["X-001", "D-001"]))
+    assert view(after) == view(exp)  # information only
+
+
+def test_for_each_card_fetched_shuffle_one_back():
+    # "Put 2 random Pokémon from your deck into your hand. For each Pokémon you put into your hand in this way,
+    # choose a Pokémon to shuffle from your hand into your deck." (only 1 Pokémon in the deck: 1 found, 1 back)
+    card = trainer("X-001", "Swap", "item", ir.TrainerEffect(steps=(
+        ir.Fetch(count=2, filter=ir.CardFilter(kind="pokemon")),
+        ir.Repeat(times=ir.Per(each=1, count=ir.DoneCount()), steps=(
+            ir.HandToDeck(player="you", filter=ir.CardFilter(kind="pokemon"), random=False),)))))
+    eng = make(card)
+    s = board(eng, side(active=mon("D-001"), hand=["X-001", "D-003"], deck=["D-004", "X-001"]),
+              side(active=mon("D-001")))
+    mid = eng.step(s, eng.layout.play(0), 1)
+    assert mid.pending is not None and len(mid.pending.options) == 2  # Leafy (in hand) or Weakling (found)
+    after = eng.step(mid, eng.layout.choose(0), 2)
+    hand = sorted(eng.db.cards[after.card_of[i]].id for i in after.players[0].hand)
+    deck = sorted(eng.db.cards[after.card_of[i]].id for i in after.players[0].deck)
+    assert len(hand) == 1 and hand[0] in ("D-003", "D-004") and len(deck) == 2 and "X-001" in deck
+
+
+@pytest.mark.parametrize("key", [1, 2, 3, 4, 5, 6])
+def test_discard_energy_among_pools_both_players_energy(key):
+    # "Discard a random Energy from among the Energy attached to all Pokémon (both yours and your opponent's)."
+    eng = make(attacker(ir.DiscardEnergyAmong(among=ir.Among(player="both"))))
+    s = board(eng, side(active=mon("A-001", energy="G"), bench=[mon("D-001", energy="RR")]),
+              side(active=mon("D-001", energy="WWW")))
+    after = eng.step(s, eng.layout.attack(0), key)
+    left = sum(sum(pk.energy) for pl in after.players for pk in pl.slots if pk is not None)
+    discarded = sum(sum(pl.discard_energy) for pl in after.players)
+    assert left == 5 and discarded == 1

@@ -31,7 +31,6 @@ POKEMON_POWER_REASON = "a Pokémon Power (paper TCG): the IR has no node for it"
 
 _REFUSE = [
     (re.compile(r"\bUltra Beasts?\b"), "'Ultra Beast' is not a card attribute in the spec"),
-    (re.compile(r"\bUnown\b.*\bAbility other than\b"), "a condition on another Pokémon's Ability name"),
 ]
 """Text whose capitalised words would otherwise be read as card names although they are game terms."""
 

@@ -104,6 +104,14 @@ class IfYouDo:
 
 
 @dataclass(frozen=True)
+class PerFetched:
+    """"For each <card> you put into your hand in this way, ...": a Repeat over what the search before it found."""
+
+    filter: ir.CardFilter
+    steps: tuple
+
+
+@dataclass(frozen=True)
 class NeedsEnergy:
     """The sentence "If this Pokémon doesn't have the necessary Energy to use that attack, this attack does nothing."""
 
@@ -128,7 +136,7 @@ def _one_pokemon(t):
     return t
 
 
-DONE_STEPS = (ir.Heal, ir.AttachEnergy, ir.DiscardEnergy, ir.DiscardTools, ir.DiscardCards, ir.Fetch, ir.MoveEnergy,
+DONE_STEPS = (ir.Heal, ir.AttachEnergy, ir.DiscardEnergy, ir.DiscardEnergyAmong, ir.DiscardTools, ir.DiscardCards, ir.Fetch, ir.MoveEnergy,
               ir.Draw)
 """Steps that tally what they did (`ir.Done`), so that "If you do, ..." after one of them is a condition on it."""
 
@@ -136,7 +144,7 @@ DONE_STEPS = (ir.Heal, ir.AttachEnergy, ir.DiscardEnergy, ir.DiscardTools, ir.Di
 def from_revealed(step) -> bool:
     """"Choose a card you find there and ...": a step about the hand the previous step revealed."""
     return (isinstance(step, ir.DiscardCards) and step.player == "opponent" and step.zone == "hand"
-            and not step.random) or (isinstance(step, ir.HandToDeck) and not step.random)
+            and not step.random) or (isinstance(step, ir.HandToDeck) and step.player == "opponent" and not step.random)
 
 
 def _one(tok) -> None:
@@ -366,6 +374,12 @@ class ToIR(Transformer):
         self._self(target)
         return ir.Trigger(event="opponent_ko_by_holder"), None
 
+    def t_opp_ko_by(self, victim, attacker):
+        """"If your opponent's Pokémon is Knocked Out by damage from this Pokémon's attacks": the same event."""
+        if victim != ir.Each(among=ir.Among(player="opponent")):
+            raise Unsupported("a knockout trigger about other than any of your opponent's Pokémon")
+        return self.t_opp_ko(attacker)
+
     def energy_one(self, etype=None):
         return energy(etype)
 
@@ -426,6 +440,13 @@ class ToIR(Transformer):
                 else:
                     raise Unsupported("'if you do' after a step that may do nothing and whose outcome the IR does "
                                       "not record (only heals, attaches, discards, moves, searches and draws do)")
+                continue
+            if isinstance(s, PerFetched):
+                prev = out[-1] if out else None
+                if not (isinstance(prev, ir.Fetch) and prev.to == "hand" and prev.filter == s.filter):
+                    raise Unsupported("'for each card you put into your hand in this way' not after a search for "
+                                      "such cards")
+                out.append(ir.Repeat(times=ir.Per(each=1, count=ir.DoneCount()), steps=s.steps))
                 continue
             if isinstance(s, OppChooses):
                 prev = out[-1] if out else None
@@ -792,6 +813,18 @@ class ToIR(Transformer):
     def discard_random_energy(self, target):
         return ir.DiscardEnergy(target=target, energy=(ir.EnergySel(),), random=True)
 
+    def discard_energy_among(self, pool):
+        return ir.DiscardEnergyAmong(among=pool)
+
+    def discard_energy_among_n(self, n, pool):
+        return ir.DiscardEnergyAmong(among=pool, count=int(n))
+
+    def pool_both(self):
+        return ir.Among(player="both")
+
+    def pool_owned(self, player, desc):
+        return among(player, desc)
+
     def discard_random_energy_n(self, n, target):
         return ir.DiscardEnergy(target=target, energy=(ir.EnergySel(count=int(n)),), random=True)
 
@@ -959,6 +992,18 @@ class ToIR(Transformer):
 
     def reveal_hand(self):
         return ir.RevealHand(player="opponent")
+
+    def per_fetched(self, filt, clauses):
+        return PerFetched(filt, tuple(clauses))
+
+    def hand_to_deck_chosen(self, _a, filt):
+        return ir.HandToDeck(player="you", filter=filt, random=False, chooser="you")
+
+    def reveal_cards(self, kind, zone):
+        return ir.RevealCards(player="opponent", zone=zone, filter=kind)
+
+    def z_hand(self):
+        return "hand"
 
     def a_an(self):
         return None
@@ -1208,8 +1253,11 @@ class ToIR(Transformer):
     def m_hp_per(self, target, n, count):
         return ir.HpBonus(target=target, amount=ir.Per(each=signed(n), count=_replace_that(count, target)))
 
-    def unsupported_poison_bonus(self, *_):
-        raise Unsupported("extra Poisoned damage has no IR node")
+    def m_condition_damage(self, target, n, cond):
+        c = cond_name(cond)
+        if c not in ("Poisoned", "Burned"):
+            raise Unsupported(f"damage from being {c}: only Poisoned and Burned do damage")
+        return ir.ConditionDamage(target=target, condition=c, delta=signed(n))
 
     def m_no_heal(self):
         return ir.CantBeHealed(among=ir.Among(player="both"))
@@ -1351,6 +1399,10 @@ class ToIR(Transformer):
 
     def cond_opp_no_points(self):
         return ir.Points(player="opponent", at_most=0)
+
+    def cond_have_ability_other(self, names, ability):
+        return ir.Exists(among=ir.Among(player="you", filters=(
+            names.filter(), ir.AbilityNamed(names=ability.names, value=False))))
 
     def cond_half_hp(self, target):
         return ir.Matches(target=target, filters=(ir.HpAtMostHalf(),))
