@@ -101,6 +101,20 @@ def collect(paths: list[str | Path]) -> list[Source]:
     return sources
 
 
+def renders_as_printed(kind: str, text: str, node: ir.Node, base_damage: int = 0) -> bool:
+    """Whether the canonical English of a parsed text is the printed text, after normalisation (the spelling the
+    grammar reads: case of keywords, list separators, apostrophes, dropped reminder text)."""
+    from .parse.normalise import normalise
+    from .render import RenderError, render
+
+    if kind == POKEMON_POWER or ir.has_unresolved(node):
+        return False
+    try:
+        return normalise(render(node, kind, base_damage)) == normalise(text)
+    except RenderError:
+        return False
+
+
 def reason_group(reason: str) -> str:
     """Syntax errors grouped by kind; other reasons as they are."""
     if reason.startswith("no grammar rule reads"):
@@ -151,8 +165,14 @@ def report(sources: list[Source]) -> dict:
         for u in ir.unresolved_nodes(node)[:1]:
             unresolved.append({"kind": pair[0], "text": pair[1], "reason": u.reason, "cards": owners[pair]})
     groups = Counter(reason_group(u["reason"]) for u in unresolved)
+    base = {("attack", a.text): a.base_damage for s in sources for c in s.cards if isinstance(c, PokemonCard)
+            for a in c.attacks if a.text}  # the printed damage beside an attack text (for "also")
+    differ = [{"kind": k, "text": t} for (k, t), node in results.items()
+              if not ir.has_unresolved(node) and not renders_as_printed(k, t, node, base.get((k, t), 0))]
     return {
         **overall,
+        "renders_as_printed": overall["parsed"] - len(differ),
+        "renders_differently": differ,
         "cards": cards_total,
         "cards_covered": cards_covered,
         "parse_seconds": round(seconds, 3),

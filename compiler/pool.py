@@ -2,27 +2,116 @@
 
 The reference engine (`reference.cards.CardDB`) and the lowering (`compiler.lower`) both call `card_irs`, so the two
 engines can never read different IR. Fills (agent or human, `fills.yaml`) will join here.
+
+Two checks tie an effect's IR to the pool it is played in (docs/ir.md "Names and the pool"):
+
+* `unknown_names`: every card, attack and Ability name an effect's IR names must be a card, attack or Ability of
+  the pool; the spec loader reports one that is not as a located error (file, line, field of the text).
+* `pool_meaning`: a step whose meaning can't hold for the cards it names is Unresolved, never silently weaker:
+  putting named cards from the deck or discard pile onto the Bench (`Fetch(to=bench)`) when one of those names is
+  not a Basic Pokémon in the pool (only Basic Pokémon can be put onto the Bench).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 from . import ir
 from .spec import PokemonCard, TrainerCard
 
 
-def card_ir(card: PokemonCard | TrainerCard) -> ir.CardIR:
-    """The IR of one card's effects (its printed damage taken into account)."""
+@dataclass
+class PoolNames:
+    """The names a pool's cards print: card names (Basic Pokémon among them), attack names, Ability names."""
+
+    cards: set[str] = field(default_factory=set)
+    basics: set[str] = field(default_factory=set)
+    attacks: set[str] = field(default_factory=set)
+    abilities: set[str] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, cards) -> "PoolNames":
+        out = cls()
+        for c in cards:
+            out.cards.add(c.name)
+            if isinstance(c, PokemonCard):
+                if c.stage == "basic":
+                    out.basics.add(c.name)
+                out.attacks.update(a.name for a in c.attacks)
+                if c.ability is not None:
+                    out.abilities.add(c.ability.name)
+            elif c.is_fossil:
+                out.basics.add(c.name)  # played as a Basic Pokémon
+        return out
+
+
+def named(node) -> list[tuple[str, str]]:
+    """Every (what, name) an IR tree names: what is "card", "attack" or "Ability"."""
+    out = []
+    for n in ir.iter_nodes(node):
+        if isinstance(n, ir.NameIs):
+            out += [("card", x) for x in n.names]
+        elif isinstance(n, ir.EvolvesFrom) and n.name is not None:
+            out.append(("card", n.name))
+        elif isinstance(n, ir.AbilityNamed):
+            out += [("Ability", x) for x in n.names]
+        elif isinstance(n, (ir.CantAttack, ir.DamageDealt)) and n.attack_name is not None:
+            out.append(("attack", n.attack_name))
+        elif isinstance(n, (ir.History, ir.AttackUses)) and getattr(n, "name", None) is not None:
+            out.append(("attack", n.name))
+    return out
+
+
+def unknown_names(node, names: PoolNames) -> list[str]:
+    """The names in `node` that no card of the pool prints, as messages."""
+    have = {"card": names.cards, "attack": names.attacks, "Ability": names.abilities}
+    out = []
+    for what, name in named(node):
+        if name not in have[what]:
+            msg = f"names the {what} {name!r}, which no card in the pool has"
+            if msg not in out:
+                out.append(msg)
+    return out
+
+
+def pool_meaning(effect, text: str | None, names: PoolNames):
+    """`effect`, or Unresolved(text) when one of its steps can't mean what it says for the cards it names."""
+    if effect is None or isinstance(effect, ir.Unresolved):
+        return effect
+    for n in ir.iter_nodes(effect):
+        if isinstance(n, ir.Fetch) and n.to == "bench":
+            for f in n.filter.filters:
+                bad = [x for x in f.names if x in names.cards and x not in names.basics] \
+                    if isinstance(f, ir.NameIs) else []
+                if bad:
+                    return ir.Unresolved(text=text or "", reason=(
+                        f"puts {', '.join(bad)} onto the Bench, but only Basic Pokémon can be put onto the Bench and "
+                        "the IR has no step that puts an Evolution card there"))
+    return effect
+
+
+def card_ir(card: PokemonCard | TrainerCard, names: PoolNames | None = None) -> ir.CardIR:
+    """The IR of one card's effects (its printed damage taken into account), checked against the pool's names."""
     from .parse import parse_card
 
-    return parse_card(card)
+    cir = parse_card(card)
+    if names is None:
+        return cir
+    if isinstance(card, TrainerCard):
+        return cir.model_copy(update={"trainer": pool_meaning(cir.trainer, card.text, names)})
+    attacks = tuple(a.model_copy(update={"effect": pool_meaning(a.effect, spec.text, names)})
+                    for a, spec in zip(cir.attacks, card.attacks))
+    ab_text = card.ability.text if card.ability else None
+    return cir.model_copy(update={"attacks": attacks, "ability": pool_meaning(cir.ability, ab_text, names)})
 
 
 def card_irs(cards: list[PokemonCard | TrainerCard]) -> list[ir.CardIR | Exception]:
     """The IR of every card, in pool order; a front-end failure is returned as the exception, never raised."""
+    names = PoolNames.of(cards)
     out: list[ir.CardIR | Exception] = []
     for card in cards:
         try:
-            out.append(card_ir(card))
+            out.append(card_ir(card, names))
         except Exception as e:  # a front-end bug must not stop an engine: the card becomes unplayable
             out.append(e)
     return out

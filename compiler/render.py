@@ -36,16 +36,20 @@ class Ctx:
 
     kind: str
     holder: tuple = ()
+    also: bool = False
+    """An attack with main damage: its damage to other Pokémon is what it "also" does."""
 
 
-def render(node: ir.Node, kind: str | None = None) -> str:
-    """Canonical English text of a top-level IR node (or of a CardIR: one line per effect)."""
+def render(node: ir.Node, kind: str | None = None, base_damage: int = 0) -> str:
+    """Canonical English text of a top-level IR node (or of a CardIR: one line per effect). `base_damage`: an
+    attack's printed damage, so that its damage to other Pokémon reads as what it "also" does."""
     if isinstance(node, ir.CardIR):
         return _render_card(node)
     if isinstance(node, ir.Unresolved):
         return node.text
     if isinstance(node, ir.Attack):
-        return _attack(node, Ctx("attack"))
+        main = base_damage > 0 or any(isinstance(n, ir.AttackDamage) and n.mode != "less" for n in ir.iter_nodes(node))
+        return _attack(node, Ctx("attack", also=main))
     if isinstance(node, (ir.Activated, ir.Passive, ir.Triggered)) and kind != "trainer":
         return _ability(node, Ctx("ability"))
     if isinstance(node, (ir.TrainerEffect, ir.Tool, ir.Fossil)):
@@ -57,7 +61,8 @@ def _render_card(card: ir.CardIR) -> str:
     lines = []
     for a in card.attacks:
         dmg = f"{a.base_damage or ''}{a.suffix}" if a.suffix else (str(a.base_damage) if a.base_damage else "")
-        lines.append(f"{a.name} {dmg}".rstrip() + (f": {render(a.effect)}" if a.effect != ir.Attack() else ""))
+        lines.append(f"{a.name} {dmg}".rstrip() + (f": {render(a.effect, base_damage=a.base_damage)}"
+                                                   if a.effect != ir.Attack() else ""))
     if card.ability is not None:
         lines.append(f"Ability: {render(card.ability)}")
     if card.trainer is not None:
@@ -105,13 +110,28 @@ def _ability(node, c: Ctx) -> str:
             if not node.once:
                 raise RenderError("a requirement on an as-often-as-you-like Ability")
             head += f", if {cond(node.requirement, c)}"
-        body = f"{head}, you may {low(' '.join(sentences(node.steps, c)))}"
+        body = f"{head}, you may {_may(node.steps, c)}"
         if node.cost:
             body = f"You must {clauses(node.cost, c)} in order to use this Ability. {body}"
         return body
     if isinstance(node, ir.Passive):
         return _passive(node, c)
     return _triggered(node, c)
+
+
+def _may(steps, c: Ctx) -> str:
+    """The steps after "you may", the first one worded as a verb phrase ("make your opponent's Active Pokémon
+    Burned", "have your opponent reveal their hand") where its clause has a subject of its own."""
+    first, rest = steps[0] if steps else None, list(steps[1:])
+    head = None
+    match first:
+        case ir.ApplyCondition(pick="all", poison_damage=None, target=t) if not _plural(t):
+            head = f"make {target(t, c)} {join_and(list(first.conditions))}."
+        case ir.RevealHand(player="opponent"):
+            head = "have your opponent reveal their hand."
+    if head is None:
+        return low(" ".join(sentences(steps, c)))
+    return " ".join([head] + sentences(rest, c))
 
 
 def _passive(node: ir.Passive, c: Ctx) -> str:
@@ -140,7 +160,7 @@ def _triggered(node: ir.Triggered, c: Ctx) -> str:
             raise RenderError("an evolve/bench trigger that is not 'once during your turn, you may'")
         what = ("play this Pokémon from your hand to evolve 1 of your Pokémon" if t.event == "evolved_from_hand"
                 else "put this Pokémon from your hand onto your Bench")
-        return f"Once during your turn, when you {what}, you may {low(body)}"
+        return f"Once during your turn, when you {what}, you may {_may(node.steps, c)}"
     if node.optional or node.once:
         raise RenderError("an optional trigger other than evolve/bench")
     if t.event == "end_of_turn" and t.each_turn:
@@ -243,6 +263,13 @@ def sentences(steps, c: Ctx) -> list[str]:
         if isinstance(s, ir.DiscardCards) and s.zone == "deck" and s.player == "you" and isinstance(
                 nxt, ir.DiscardCards) and nxt == s.model_copy(update={"player": "opponent"}) and s.count > 1:
             out.append(f"Discard the top {s.count} cards of each player's deck.")
+            i += 2
+            continue
+        if isinstance(s, ir.Select) and isinstance(s.target, ir.Choose) and s.target.count > 1 and \
+                isinstance(nxt, ir.AttachEnergy) and isinstance(nxt.target, ir.That):
+            # the attach gives each of those Pokémon its Energy: the wording says so
+            out.append(sentence(s, c))
+            out.append(f"For each of those Pokémon, {clause(nxt, c)}.")
             i += 2
             continue
         if isinstance(s, ir.Fetch) and s.to == "hand" and isinstance(nxt, ir.Repeat) and \
@@ -541,7 +568,8 @@ def _damage(s: ir.Damage, c: Ctx) -> str:
             raise RenderError("attack damage outside an attack")
         if isinstance(s.target, ir.ThisPokemon) and isinstance(a, ir.Const):
             return f"this Pokémon also does {a.value} damage to itself"
-        return f"this attack does {_amount_plain(a)} damage to {target(s.target, c)}{_per(a, c)}"
+        also = " also" if c.also and s.target != ir.Active(player="opponent") else ""
+        return f"this attack{also} does {_amount_plain(a)} damage to {target(s.target, c)}{_per(a, c)}"
     if not isinstance(a, ir.Const):
         raise RenderError("effect damage with a count")
     return f"do {a.value} damage to {target(s.target, c)}"
@@ -621,10 +649,10 @@ def _card_kind(f: ir.CardFilter, plural: bool) -> str:
     return base + "s" if plural else base
 
 
-def _card_desc(f: ir.CardFilter) -> str:
-    """A card description after "random" / "a" in a fetch."""
+def _card_desc(f: ir.CardFilter, plural: bool = False) -> str:
+    """A card description after "random" / "a" in a fetch (`plural`: after a number above 1)."""
     if f.kind in ("card", "item", "supporter", "trainer", "tool") and not f.filters:
-        return _card_kind(f, False)
+        return _card_kind(f, plural)
     if f.kind == "card" and len(f.filters) == 1 and isinstance(f.filters[0], ir.NameIs):
         return _names(f.filters[0].names, "or")
     if f.kind == "pokemon":
@@ -685,7 +713,9 @@ def _fetch(s: ir.Fetch, c: Ctx) -> str:
     if s.count > 1 and f.kind == "card" and len(f.filters) == 1 and isinstance(f.filters[0], ir.NameIs) and \
             len(f.filters[0].names) > 1:
         return f"put {s.count} random cards from among {_names(f.filters[0].names, 'and')} from your {where} {to}"
-    return f"put {s.count} random {_card_desc(f)} from your {where} {to}"
+    if s.count == 1:
+        return f"put a random {_card_desc(f)} from your {where} {to}"
+    return f"put {s.count} random {_card_desc(f, plural=True)} from your {where} {to}"
 
 
 def _switch(s: ir.Switch, c: Ctx) -> str:
@@ -755,6 +785,9 @@ def modifier(m, c: Ctx) -> str:
             return f"{possessive(m.attacker, c)} {name} attack does {m.delta:+d} damage{to}"
         case ir.DamageDealt():
             to = f" to {target(m.defender, c)}" if m.defender is not None else ""
+            a = m.attacker.among if isinstance(m.attacker, ir.Each) else None
+            if a is not None and a.player in ("you", "opponent") and not a.other:
+                return f"attacks used by {_owner(a.player)} {desc(a.zone, a.filters)} do {m.delta:+d} damage{to}"
             return f"attacks used by {target(m.attacker, c)} do {m.delta:+d} damage{to}"
         case ir.CountAtLeast():
             raise RenderError("condition in a modifier")

@@ -45,12 +45,16 @@ def test_coverage_json_on_all_corpus_files(corpus):
     assert r["total"] == 554 and r["sets"]["text_variants"] == {"note": "wording variants, not cards: skipped"}
     assert r["sets"]["effect_texts"]["total"] == 554
     assert {"kind", "text", "reason"} <= set(r["unresolved_texts"][0])
+    # the share of parsed texts whose canonical English is the printed text (after normalisation)
+    assert r["renders_as_printed"] + len(r["renders_differently"]) == r["parsed"]
+    assert r["renders_as_printed"] >= 0.85 * r["parsed"]
 
 
 def test_coverage_tables_name_sets_kinds_time_and_reasons(corpus):
     res = run("coverage", *SET_FILES[:2])
     assert res.exit_code == 0, res.output
-    for word in ("A1", "A1a", "all (distinct)", "attack", "ability", "trainer", "cards covered", "parsed", " s "):
+    for word in ("A1", "A1a", "all (distinct)", "attack", "ability", "trainer", "cards covered", "parsed", " s ",
+                 "canonical English equals the printed text"):
         assert word in res.output
     assert "[attack]" in res.output or "[ability]" in res.output or "[trainer]" in res.output
 

@@ -126,3 +126,25 @@ NEAR_MISS = [
 @pytest.mark.parametrize("kind,text", NEAR_MISS, ids=[t[:60] for _, t in NEAR_MISS])
 def test_near_misses_stay_unresolved(kind, text):
     assert isinstance(parse_effect(text, kind), ir.Unresolved), parse_effect(text, kind)
+
+
+# --- canonical English reads as the printed text (issue 10, item 4) -----------------------------------------------
+
+@pytest.mark.parametrize("kind,text,base", [
+    ("ability", "Once during your turn, you may make your opponent's Active Pokémon Confused.", 0),
+    ("ability", "Once during your turn, when you put this Pokémon from your hand onto your Bench, you may have your "
+                "opponent reveal their hand.", 0),
+    ("trainer", "Choose 2 of your Benched Pokémon. For each of those Pokémon, take a [G] Energy from your Energy "
+                "Zone and attach it to that Pokémon.", 0),
+    ("trainer", "Put 2 random Pokémon Tool cards from your deck into your hand.", 0),
+    ("trainer", "Put a random Supporter card from your deck into your hand.", 0),
+    ("attack", "This attack also does 20 damage to 1 of your opponent's Benched Pokémon.", 30),
+    ("attack", "This attack does 20 damage to 1 of your opponent's Benched Pokémon.", 0),
+    ("ability", "Attacks used by your [W] Pokémon do +10 damage to your opponent's Active Pokémon.", 0),
+])
+def test_canonical_english_is_the_printed_wording(kind, text, base):
+    from compiler.coverage import renders_as_printed
+
+    node = parse_effect(text, kind)
+    assert renders_as_printed(kind, text, node, base), render(node, kind, base)
+    assert parse_effect(render(node, kind, base), kind) == node

@@ -41,6 +41,8 @@ CASES = [
     ("duplicate_deck.yaml", "duplicate_deck.yaml", 8, "decks[1](grass).name",
      "duplicate deck name 'grass' (first defined at duplicate_deck.yaml:5)"),
     ("missing_fills.yaml", "missing_fills.yaml", 3, "fills", "fills file not found: fills/nowhere.yaml"),
+    ("unknown_effect_name.yaml", "cards/unknown_effect_name_cards.yaml", 12, "cards[0](A1-001).attacks[0].text",
+     "its effect names the card 'Pikachu', which no card in the pool has"),
 ]
 
 

@@ -43,6 +43,8 @@ def command(paths: tuple[str, ...], as_json: bool) -> None:
     out.print(t)
     out.print(f"parsed {plural(r['total'], 'distinct text')} in {r['parse_seconds']:.2f} s "
               "(one core, grammar load included)")
+    out.print(f"canonical English equals the printed text (after normalisation) for {r['renders_as_printed']} of "
+              f"the {r['parsed']} parsed texts ({_pct(r['renders_as_printed'], r['parsed'])})")
     groups = defaultdict(list)
     for u in r["unresolved_texts"]:
         groups[reason_group(u["reason"])].append(u)

@@ -109,6 +109,7 @@ def _syntax_reason(err: UnexpectedInput, norm: str) -> str:
     return f"syntax error: {err}"
 
 
+@lru_cache(maxsize=8192)
 def parse_effect(text: str, kind: Kind) -> ir.Node:
     """The IR of one effect text of the given kind, or Unresolved(text, reason). Never raises for bad text."""
     if kind == POKEMON_POWER:

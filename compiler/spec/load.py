@@ -211,6 +211,9 @@ def load_spec(path: str | Path) -> LoadedSpec:
             diags.append(Diagnostic(set_file.shown, f"{cid} {card.name} evolves from {card.evolves_from!r}, "
                                     "which is no card in the pool", line, col, f"cards[{j}]({cid}).evolves_from"))
 
+    if not diags:
+        diags.extend(effect_name_diagnostics(cards, where))
+
     first_deck: dict[str, int] = {}  # deck name -> index of its first definition
     for k, deck in deck_entries:
         if deck.name in first_deck:
@@ -229,6 +232,32 @@ def load_spec(path: str | Path) -> LoadedSpec:
     assert spec is not None and rules is not None
     origin = {cid: (f.shown, j) for cid, (f, j) in where.items()}
     return LoadedSpec(path=path, spec=spec, rules=rules, sets=sets, cards=cards, origin=origin)
+
+
+def effect_name_diagnostics(cards: dict[str, AnyCard], where: dict) -> list[Diagnostic]:
+    """Every card, attack or Ability name that a card's effect IR names and no card of the pool prints, located at
+    the effect's text (compiler.pool.unknown_names)."""
+    from ..parse import parse_effect
+    from ..pool import PoolNames, unknown_names
+
+    names = PoolNames.of(cards.values())
+    out = []
+    for cid, card in cards.items():
+        set_file, j = where[cid]
+        texts = []
+        if isinstance(card, PokemonCard):
+            texts += [(("attacks", k, "text"), a.text, "attack") for k, a in enumerate(card.attacks) if a.text]
+            if card.ability is not None:
+                texts.append((("ability", "text"), card.ability.text, "ability"))
+        else:
+            texts.append((("text",), card.text, "trainer"))
+        for loc, text, kind in texts:
+            for msg in unknown_names(parse_effect(text, kind), names):
+                line, col = set_file.locate(("cards", j) + loc)
+                fld = f"cards[{j}]({cid})." + ".".join(f"[{x}]" if isinstance(x, int) else x for x in loc)
+                out.append(Diagnostic(set_file.shown, f"{cid} {card.name}: its effect {msg}", line, col,
+                                      fld.replace(".[", "[")))
+    return out
 
 
 def check_deck(deck: DeckSpec, cards: dict[str, AnyCard], rules: RulesSpec, source: str, raw: Any,
