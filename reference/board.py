@@ -78,6 +78,7 @@ def render_board(engine: Engine, s: State, viewer: int, legal: list[int] | None 
             info = db[s.card_of[pk.top]]
             hp = g.max_hp(p, pk)
             extra = [f"Energy {energy_text(pk.energy)}"] + pk.conditions()
+            extra += [f"Ability {info.ability_name}"] if info.ability_name else []
             extra += [f"+{db[s.card_of[t]].name} [{numbers[(f'{who} {slot_name(slot)} (Tool)', s.card_of[t])]}]"
                       for t in pk.tools]
             n = numbers[(f"{who} {slot_name(slot)}", info.index)]

@@ -1438,7 +1438,8 @@ class Interpreter:
     def do_look_top(self, ctx: Ctx, st, path) -> None:
         g = ctx.g
         p = self.player(ctx, st.player)
-        g.log(f"player {ctx.me} looks at the top of player {p}'s deck", private=ctx.me, kind="cards",
+        deck = "their" if p == ctx.me else f"player {p}'s"
+        g.log(f"player {ctx.me} looks at the top of {deck} deck", private=ctx.me, kind="cards",
               detail=", ".join(g.card(i).name for i in g.pl(p).deck[:st.count]))
 
     def do_hand_to_deck(self, ctx: Ctx, st, path) -> None:

@@ -116,9 +116,9 @@ class Game:
         return coin(self.key, address, index)
 
     def flip(self, address: int, index: int, why: str, heads: str, tails: str) -> bool:
-        """A coin flip that is logged with what it decided."""
+        """A coin flip that is logged with what it decided ("coin for ...: heads, <heads>")."""
         h = self.coin(address, index)
-        self.log(f"coin ({why}): {'heads' if h else 'tails'}, {heads if h else tails}", kind="coin")
+        self.log(f"coin {why}: {'heads' if h else 'tails'}, {heads if h else tails}", kind="coin")
         return h
 
     # --- setup ------------------------------------------------------------------------------------------------------
@@ -228,11 +228,12 @@ class Game:
                 elif step == "burned" and pk.burned:
                     self.place_damage(p, pk, max(0, sc.burn_damage + self.engine.passives.condition_damage(
                         self, p, pk, "Burned")), "Burned")
-                    if sc.burn_recover_coin and self.flip(Addr.CHECKUP_BURN + p, s.turn, f"{self.who(p, pk)} Burned",
-                                                          "it recovers", "it stays Burned"):
+                    if sc.burn_recover_coin and self.flip(Addr.CHECKUP_BURN + p, s.turn,
+                                                          f"for Burned {self.who(p, pk)}", "it recovers",
+                                                          "it stays Burned"):
                         pk.burned = False
                 elif step == "asleep" and pk.rot == ASLEEP:
-                    if sc.sleep_wake_coin and self.flip(Addr.CHECKUP_SLEEP + p, s.turn, f"{self.who(p, pk)} Asleep",
+                    if sc.sleep_wake_coin and self.flip(Addr.CHECKUP_SLEEP + p, s.turn, f"for Asleep {self.who(p, pk)}",
                                                         "it wakes up", "it stays Asleep"):
                         pk.rot = ROT_NONE
                 elif step == "paralyzed" and pk.rot == PARALYZED and p == s.turn_player \
@@ -495,7 +496,7 @@ class Game:
                 Addr.ATTACK_FLIP, s.turn, "to attack", "the attack goes ahead", "the attack doesn't happen"):
             pass
         elif pk.rot == CONFUSED and sc.confusion_coin and not self.flip(
-                Addr.CONFUSION, s.turn, "Confused", "the attack goes ahead", "the attack fails"):
+                Addr.CONFUSION, s.turn, "for Confused " + info.name, "the attack goes ahead", "the attack fails"):
             self.place_damage(p, pk, sc.confusion_self_damage, "Confused")
         else:
             self.engine.interpreter.run_attack(self, p, pk, k, atk)

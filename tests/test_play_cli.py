@@ -281,3 +281,41 @@ def test_typed_words_and_moves_that_ask_first():
     assert "discards 2 Energy" in confirmation(eng, s, L.retreat(1), legal)
     assert "you can still attach Energy and attack" in confirmation(eng, s, L.end_turn(), legal)
     assert confirmation(eng, s, L.attack(0), legal) == ""
+
+
+def test_replay_on_the_jax_engine(tmp_path):
+    """The one JAX test here: the generated engine steps a recorded game beside the reference, equal throughout.
+    The decks are random ones of the cards the committed engine plays."""
+    import random
+
+    from compiler.cli.play_record import write_record
+    from compiler.spec import load_spec
+    from compiler.verify.rollout import restricted_engine
+    from reference.bots import GreedyBot
+    from reference.decks import random_deck
+    from reference.session import step_key
+
+    manifest = json.loads((ROOT / "generated/pocket_a1/MANIFEST.json").read_text())
+    eng = restricted_engine(load_spec(EXAMPLE_SPEC), {r["id"] for r in manifest["refused"]})
+    rng = random.Random(4)
+    decks = [random_deck(eng, rng, "a"), random_deck(eng, rng, "b")]
+    s, log, bots = eng.init(decks, 4), [], [GreedyBot(0), GreedyBot(1)]
+    while not (s.terminated or s.truncated) and len(log) < 150:
+        a = bots[s.current_player].act(eng, s)
+        log.append(a)
+        s = eng.step(s, a, step_key(4, s))
+    record = tmp_path / "jax.json"
+    write_record(str(record), str(EXAMPLE_SPEC), 4, eng, decks, log, s)
+    r = CliRunner().invoke(main, ["play", "--replay", str(record), "--engine", "jax"])
+    assert r.exit_code == 0, r.output[-3000:]
+    assert "the JAX engine agrees with the reference at every step" in r.output
+    assert "the replay ends as recorded" in r.output
+
+
+def test_jax_replay_of_decks_the_engine_cannot_play_is_an_error(tmp_path):
+    record = tmp_path / "mg.json"
+    CliRunner().invoke(main, ["play", str(EXAMPLE_SPEC), "--human", "none", "--record", str(record)])
+    r = CliRunner().invoke(main, ["play", "--replay", str(record), "--engine", "jax"])
+    assert r.exit_code == 2 and "the JAX engine can't play these cards" in r.output, r.output
+    r = CliRunner().invoke(main, ["play", "--replay", str(record), "--engine", "jax", "--package", str(tmp_path)])
+    assert r.exit_code == 2 and "not a generated engine" in r.output, r.output

@@ -56,7 +56,10 @@ def replay(view: View, path: str, spec: str | None, engine_kind: str, package: s
         if s.turn != turn:
             turn = s.turn
             view.board(render_board(engine, s, s.current_player, legal, "the view of"))
-        s = show_step(view, engine, s, a, step_key(rec.seed, s), ALL)
+        key = step_key(rec.seed, s)
+        s = show_step(view, engine, s, a, key, ALL)
+        if jx is not None:
+            jx.step(a, key)
         if pause:
             try:
                 answer = view.ask("(Enter: next step · c: to the end · q: quit) ").strip().lower()
