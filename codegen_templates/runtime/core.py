@@ -14,8 +14,11 @@ same bits.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from . import struct
 from .rng import draw_u32
@@ -123,6 +126,33 @@ def empty_core(T) -> Core:
         pending_options=f((M,), i16))
 
 
+class CardPack(NamedTuple):
+    rows: np.ndarray
+    """(cards, columns) int32: every table of T.CARD_FIELDS side by side."""
+    cols: dict
+    """id(table) -> (first column, per-card shape, dtype)."""
+
+
+_PACKS: dict = {}
+
+
+def card_pack(T) -> CardPack:
+    """The card tables of T packed into one int32 array (built once per tables module)."""
+    got = _PACKS.get(id(T))
+    if got is not None and got[0] is T:
+        return got[1]
+    parts, cols, start = [], {}, 0
+    for name, _dtype in T.CARD_FIELDS:
+        arr = np.asarray(getattr(T, name))
+        flat = arr.reshape(arr.shape[0], -1).astype(np.int32)
+        cols[id(getattr(T, name))] = (start, tuple(arr.shape[1:]), arr.dtype)
+        parts.append(flat)
+        start += flat.shape[1]
+    pack = CardPack(np.concatenate(parts, axis=1), cols)
+    _PACKS[id(T)] = (T, pack)
+    return pack
+
+
 # --- small array helpers (fixed shapes, -1 padding) -------------------------------------------------------------
 
 def count(row):
@@ -150,16 +180,24 @@ def index_of(row, v):
 
 
 def compact(row, keep):
-    """The kept entries of a row, in order, then -1 padding."""
-    n = row.shape[-1]
-    order = jnp.argsort(~keep, stable=True)
-    k = jnp.sum(keep)
-    return jnp.where(jnp.arange(n) < k, row[order], -1).astype(row.dtype)
+    """The kept entries of a row, in order, then -1 padding (also for rows of rows: keep is over the first
+    axis of `row`, or its last axis when `row` is 1-D)."""
+    n = keep.shape[-1]
+    pos = jnp.where(keep, jnp.cumsum(keep) - 1, n)
+    return jnp.full(row.shape, -1, row.dtype).at[pos].set(row, mode="drop")
 
 
-def stable_sort_keys(keys):
-    """Stable argsort of int keys."""
-    return jnp.argsort(keys, stable=True)
+def argsort_stable(*keys):
+    """The stable argsort of a short row by `keys` (the first most significant), as `jnp.lexsort(keys[::-1])`:
+    each entry's rank by pairwise comparisons, then a scatter. XLA's sort is many times slower on CPU."""
+    n = keys[0].shape[-1]
+    i = jnp.arange(n)
+    before = i[None, :] < i[:, None]  # [a, b]: b goes before a
+    for k in reversed(keys):
+        k = k.astype(I32) if k.dtype == jnp.bool_ else k
+        before = (k[None, :] < k[:, None]) | ((k[None, :] == k[:, None]) & before)
+    rank = jnp.sum(before, axis=1)
+    return jnp.zeros(n, I32).at[rank].set(i.astype(I32))
 
 
 @struct.dataclass
@@ -182,6 +220,7 @@ class Game:
         self.s = s
         self.k0, self.k1 = k0, k1
         self.flow = flow
+        self._memo = []
 
     # --- control ------------------------------------------------------------------------------------------------
     def live(self):
@@ -194,6 +233,7 @@ class Game:
         both sides for every game, while this loop runs `fn` only when some game of the batch needs it (and keeps
         the result only for those games). Rare work (an effect, a knockout) then costs nothing in the steps where
         no game does it."""
+        @self.scoped
         def body(c):
             _, self.s, self.flow, ex = c
             ex = fn(ex)
@@ -205,6 +245,7 @@ class Game:
     def loop(self, n, body, extra=()):
         """`extra = body(i, extra)` for i in range(n), where body may change the game; `n` is traced, so under
         `vmap` the batch runs the largest `n` of its games, not a fixed bound (callers pass 0 when idle)."""
+        @self.scoped
         def step(c):
             i, self.s, self.flow, ex = c
             ex = body(i, ex)
@@ -212,6 +253,19 @@ class Game:
         init = (jnp.asarray(0, I32), self.s, self.flow, extra)
         _, self.s, self.flow, extra = jax.lax.while_loop(lambda c: c[0] < n, step, init)
         return extra
+
+    def scoped(self, fn):
+        """fn for a nested trace (a loop body, a vmapped function): what it memoizes stays inside it."""
+        def run(*args):
+            saved = self._memo
+            try:
+                return fn(*args)
+            finally:
+                self._memo = saved
+        return run
+
+    def vmap(self, fn):
+        return jax.vmap(self.scoped(fn))
 
     def put(self, cond=True, **fields):
         """Set fields (whole arrays) where `cond` holds and the action is still running."""
@@ -309,17 +363,38 @@ class Game:
         return jnp.take_along_axis(st, jnp.clip(n - 1, 0, MAX_STACK - 1)[..., None], axis=-1)[..., 0] \
             * (n > 0) + (-1) * (n == 0)
 
+    def _memoized(self, keys, make):
+        """make(), computed once per identity of the traced values `keys` (a state field replaced by `put`, or a
+        loop's carry, is a new value): the card lookups of one board are then shared by every rule that reads
+        them, where XLA would gather them again at each use."""
+        for ks, v in self._memo:
+            if len(ks) == len(keys) and all(a is b for a, b in zip(ks, keys)):
+                return v
+        v = make()
+        self._memo = [(keys, v)] + self._memo[:15]
+        return v
+
     def top_card(self):
         """(2, S) card index of each slot's current card, -1 when empty."""
-        ti = self.top_inst()
-        return jnp.where(ti >= 0, self.s.card_of[jnp.clip(ti, 0)].astype(I32), -1)
+        def make():
+            ti = self.top_inst()
+            return jnp.where(ti >= 0, self.s.card_of[jnp.clip(ti, 0)].astype(I32), -1)
+        return self._memoized((self.s.stack, self.s.card_of), make)
 
     def card(self, inst):
         return jnp.where(inst >= 0, self.s.card_of[jnp.clip(inst, 0)].astype(I32), -1)
 
     def tab(self, table, cards):
-        """A card table looked up at card indices (padding -1 reads row 0; mask it yourself)."""
-        return jnp.asarray(table)[jnp.clip(cards, 0)]
+        """A card table looked up at card indices (padding -1 reads row 0; mask it yourself). The card tables
+        are packed into one array (`card_pack`), and one gather at `cards` serves every table read there."""
+        pack = card_pack(self.T)
+        spec = pack.cols.get(id(table))
+        if spec is None or not isinstance(cards, jax.Array):
+            return jnp.asarray(table)[jnp.clip(cards, 0)]
+        rows = self._memoized((cards,), lambda: jnp.asarray(pack.rows)[jnp.clip(cards, 0)])
+        start, shape, dtype = spec
+        size = int(np.prod(shape, dtype=np.int64))
+        return rows[..., start:start + size].reshape(cards.shape + shape).astype(dtype)
 
     def max_hp(self):
         """(2, S) max HP: printed HP plus HpBonus modifiers, at least 1."""
@@ -441,11 +516,8 @@ class Game:
         s = self.s
         keep = (s.dur_mod >= 0) & ~drop
         fields = {}
-        for name in ("dur_owner", "dur_player", "dur_target", "dur_until", "dur_source_card", "dur_mod"):
+        for name in ("dur_owner", "dur_player", "dur_target", "dur_until", "dur_source_card", "dur_mod", "dur_bind"):
             fields[name] = compact(getattr(s, name), keep)
-        order = jnp.argsort(~keep, stable=True)
-        k = jnp.sum(keep)
-        fields["dur_bind"] = jnp.where((jnp.arange(NDUR) < k)[:, None], s.dur_bind[order], -1)
         self.put(cond, **fields)
 
     def drop_durations(self, uid, cond=True):
@@ -704,7 +776,7 @@ class Game:
         cost = self.effects.retreat_cost(self)[p, 0]
         en = self.s.energy[p, 0].astype(I32)
         # the type with the most Energy attached goes first, ties by type order
-        order = jnp.argsort(-en * 16 + jnp.arange(N_ENERGY), stable=True)
+        order = argsort_stable(-en * 16 + jnp.arange(N_ENERGY))
         for i in range(N_ENERGY):
             t = order[i]
             k = self.discard_energy(p, 0, t, cost, cond)
@@ -766,5 +838,4 @@ def _perm_first_n(words, n, size):
     idx = jnp.arange(size)
     live = idx < n
     # sort key: (not live, word, index) -- live entries by word, stable; padding keeps its order at the end
-    order = jnp.lexsort((idx, jnp.where(live, words, jnp.uint32(0)), ~live))
-    return order
+    return argsort_stable(~live, jnp.where(live, words, jnp.uint32(0)))

@@ -17,7 +17,7 @@ import jax.numpy as jnp
 from . import struct
 from .core import (ASLEEP, CONFUSED, I32, K_ITEM, K_POKEMON, K_SUPPORTER, K_TOOL, N_ENERGY, NDUR, PARALYZED,
                    PEND_CARD, PEND_CONDITION, PEND_ENERGY, PEND_OPTIONAL, PEND_POKEMON, ROT_NONE, A_EFFECT,
-                   compact, count, push, remove_at, index_of)
+                   argsort_stable, compact, count, push, remove_at, index_of)
 from .rng import mix32
 
 COND_NAMES = ("Asleep", "Burned", "Confused", "Paralyzed", "Poisoned")
@@ -222,6 +222,7 @@ class Effects:
             i, g.s, g.flow, ctx = c
             return (i < T.VM_STEPS) & running(ctx)
 
+        @g.scoped
         def step(c):
             i, g.s, g.flow, ctx = c
             ctx = body(i, ctx)
@@ -369,15 +370,10 @@ class Effects:
     def ordered(self, ctx, mask):
         """The flat codes of a (2, S) mask in the reference's order (your Pokémon first, Active first)."""
         S = self.T.S
-        p = jnp.arange(2)[:, None]
-        sl = jnp.arange(S)[None, :]
-        key = jnp.where(p == ctx.me, 0, S) + sl
-        code = p * S + sl
-        flat_key = jnp.where(mask, key, 4 * S).reshape(-1)
-        order = jnp.argsort(flat_key, stable=True)
-        codes = code.reshape(-1)[order]
-        n = jnp.sum(mask)
-        return jnp.where(jnp.arange(2 * S) < n, codes, -1).astype(I32), n.astype(I32)
+        me = jnp.asarray(ctx.me, I32)
+        order = jnp.concatenate([me * S + jnp.arange(S), (1 - me) * S + jnp.arange(S)]).astype(I32)
+        keep = mask.reshape(-1)[order]
+        return compact(order, keep), jnp.sum(keep).astype(I32)
 
     def targets(self, g, ctx, tid, on, addr=None):
         """The Pokémon a target row selects, as flat codes in order ((2S,), n). A choice becomes a decision.
@@ -405,7 +401,7 @@ class Effects:
         if T_ATTACKING in used:
             res[T_ATTACKING] = one(ctx.attacking)
         if T_THAT in used:
-            tc = jax.vmap(lambda u: self.code_of_uid(g, u))(ctx.that)
+            tc = g.vmap(lambda u: self.code_of_uid(g, u))(ctx.that)
             keep = tc >= 0
             res[T_THAT] = (compact(tc, keep), jnp.sum(keep).astype(I32))
         if T_ACTIVE in used:
@@ -485,7 +481,7 @@ class Effects:
         return flat.reshape(2, self.T.S)
 
     def codes_to_uids(self, g, codes):
-        return jax.vmap(lambda c: self.uid_of_code(g, c))(codes)
+        return g.vmap(lambda c: self.uid_of_code(g, c))(codes)
 
     # ================================================================================================================
     # Amounts, counts, conditions
@@ -648,7 +644,7 @@ class Effects:
         b = s.dur_bind[d].astype(I32)
         ctx = new_ctx(self.T, s.dur_owner[d], -1, s.dur_source_card[d], 0, 0, 0, 0)
         that = b[4:]
-        tc = jax.vmap(lambda u: self.code_of_uid(g, u))(that)
+        tc = g.vmap(lambda u: self.code_of_uid(g, u))(that)
         that = compact(that, tc >= 0)
         this = jnp.where(self.code_of_uid(g, b[0]) >= 0, b[0], -1)
         hold = jnp.where(self.code_of_uid(g, b[2]) >= 0, b[2], -1)
@@ -671,14 +667,14 @@ class Effects:
         def one(d):
             tid = rows[d, col]
             return self.target_member(g, self.bound_ctx(g, d), tid) | (tid < 0)
-        return jax.vmap(one)(jnp.arange(NDUR))
+        return g.vmap(one)(jnp.arange(NDUR))
 
     def attackers_ok(self, g, rows, who_col, f_col, acode, attacker_player):
         """(NDUR,) the attacker passes each duration modifier's attacker filters and attacker_player."""
         def one(d):
             return self.attacker_ok(g, self.bound_ctx(g, d), acode, attacker_player, rows[d, who_col],
                                     rows[d, f_col:f_col + 3])
-        return jax.vmap(one)(jnp.arange(NDUR))
+        return g.vmap(one)(jnp.arange(NDUR))
 
     def cant_attack(self, g, p, k):
         """Whether a CantAttack modifier stops attack k of p's Active."""
@@ -1099,7 +1095,7 @@ class Effects:
             cand = compact(zone, ok)
             r = cand[jnp.clip(g.randint(addr, nc, ctx.rep * 256 + k), 0, T.D - 1)]
             ckey = jnp.where(ok, cards * 64 + zone, 1 << 20)  # a choice lists them by (card index, instance)
-            opts = jnp.where(jnp.arange(T.D) < nc, zone[jnp.argsort(ckey, stable=True)], -1)
+            opts = jnp.where(jnp.arange(T.D) < nc, zone[argsort_stable(ckey)], -1)
             ch = g.choose(p, PEND_CARD, opts, nc, False, go & (a[4] != 1))
             inst = jnp.where(a[4] == 1, r, ch)
             go = go & (inst >= 0) & g.live()
@@ -1141,7 +1137,7 @@ class Effects:
             cand = compact(hand, ok)
             r = cand[jnp.clip(g.randint(addr, nc, ctx.rep * 256 + i), 0, T.H - 1)]
             ckey = jnp.where(ok, cards * 64 + hand, 1 << 20)
-            opts = jnp.where(jnp.arange(T.H) < nc, hand[jnp.argsort(ckey, stable=True)], -1)
+            opts = jnp.where(jnp.arange(T.H) < nc, hand[argsort_stable(ckey)], -1)
             ch = g.choose(chooser, PEND_CARD, opts, nc, a[6] == 1, go & (a[4] != 1))
             inst = jnp.where(a[4] == 1, r, ch)
             stop = stop | (go & (inst < 0))
@@ -1178,7 +1174,7 @@ class Effects:
         mode = a[3]
         codes, n, uids = sel.codes, sel.n, sel.uids
         that = jnp.where(mode == 2, uids, ctx.that)
-        prevented = jnp.any(jax.vmap(lambda c: self.prevented(sel, c))(codes))
+        prevented = jnp.any(g.vmap(lambda c: self.prevented(sel, c))(codes))
         go = on & ~((mode > 0) & ((n == 0) | prevented))
         uid = jnp.where(mode > 0, uids[0], -1)
         player = jnp.where(mode > 0, codes[0] // T.S, ctx.me)

@@ -272,7 +272,7 @@ class Env:
             codes, _ = eff.targets(g, ctx, bind, None)
             ctx = ctx.replace(that=jnp.where(bind >= 0, eff.codes_to_uids(g, codes), ctx.that))
             return ok & ~eff.could_leave_no_pokemon(g, ctx, g.tab(T.TR_REMOVE, card))
-        tr_ok = jax.vmap(trainer_ok)(hcards)
+        tr_ok = g.vmap(trainer_ok)(hcards)
         items = (kind == 1) | ((kind == K_SUPPORTER) & sup_ok)
         stadium_name = jnp.where(core.stadium >= 0, g.tab(T.NAME, g.card(core.stadium.astype(I32))), -2)
         stad_ok = (kind == K_STADIUM) & (g.tab(T.NAME, hcards) != stadium_name)
@@ -314,7 +314,7 @@ class Env:
             fresh = new_ctx(T, p, core.stack[p, 0, 0], acard, k, 0, 0, 0)
             leaves = eff.could_leave_no_pokemon(g, fresh, g.tab(T.ATK_REMOVE, acard)[k])
             return (k < g.tab(T.ATK_N, acard)) & paid & req & ~eff.cant_attack(g, p, k) & ~leaves
-        atks = jax.vmap(attack_ok)(jnp.arange(T.A))
+        atks = g.vmap(attack_ok)(jnp.arange(T.A))
         m = m.at[o["attack"]:o["attack"] + T.A].set(att_ok & atks)
         ability = occ[p] & g.tab(T.IS_FOSSIL, top) & (jnp.sum(occ[p]) > 1)  # never your only Pokémon
         m = m.at[o["ability"]:o["ability"] + S].set(ability)
