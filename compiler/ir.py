@@ -342,6 +342,16 @@ class PointsToWin(Node):
     player: Player
 
 
+class TopDeckCount(Node):
+    """The number of cards passing `filter` among the top `count` cards of `player`'s deck ("for each Pokémon ...
+    you find there" after revealing them)."""
+
+    op: Literal["top_deck_count"] = "top_deck_count"
+    player: Player = "you"
+    count: int
+    filter: CardFilter = CardFilter()
+
+
 class RemainingHp(Node):
     """The remaining HP (max HP minus damage) of the `target` Pokémon (summed when it selects several)."""
 
@@ -351,7 +361,7 @@ class RemainingHp(Node):
 
 Count = Annotated[
     Union[Heads, EnergyCount, PokemonCount, CardCount, DamageOn, RetreatCostOf, DoneCount, DamageDone, AttackUses,
-          PointsToWin, RemainingHp],
+          PointsToWin, RemainingHp, TopDeckCount],
     Field(discriminator="op"),
 ]
 
@@ -463,6 +473,14 @@ class CountAtLeast(Node):
     value: int
 
 
+class Milled(Node):
+    """The cards the previous step discarded from the top of a deck exist and all pass `filter` ("Discard the top
+    card of your deck. If that card is a [F] Pokémon, ...")."""
+
+    op: Literal["milled"] = "milled"
+    filter: CardFilter
+
+
 class Done(Node):
     """The previous step of this effect did something ("If you do, ..." after a step that may do nothing): it
     healed any damage, or discarded, attached, moved or put into the hand at least one card, Energy or Pokémon Tool
@@ -496,7 +514,7 @@ class All(Node):
 
 
 Condition = Annotated[
-    Union[CoinOutcome, Matches, Exists, CardIn, HandSize, Points, History, CountAtLeast, Done, Compare, Not, All],
+    Union[CoinOutcome, Matches, Exists, CardIn, HandSize, Points, History, CountAtLeast, Done, Compare, Milled, Not, All],
     Field(discriminator="op"),
 ]
 
@@ -897,6 +915,14 @@ class ShuffleHand(Node):
     player: Players = "you"
 
 
+class ShuffleHandRedraw(Node):
+    """`player` (each player for "both") shuffles their hand into their deck, then draws as many cards as they
+    shuffled in ("Each player shuffles the cards in their hand into their deck, then draws that many cards")."""
+
+    op: Literal["shuffle_hand_redraw"] = "shuffle_hand_redraw"
+    player: Players = "both"
+
+
 class RevealHand(Node):
     """`player` reveals their hand (information only)."""
 
@@ -924,6 +950,40 @@ class HandToDeck(Node):
     chooser: Player = "you"
 
 
+class SwapHandDeck(Node):
+    """You choose a card passing `filter` in your hand and switch it with a random card passing `filter` in your
+    deck: the random card (drawn from the deck as it was) goes into your hand, the chosen one into the deck, which
+    is shuffled. Nothing happens unless both exist."""
+
+    op: Literal["swap_hand_deck"] = "swap_hand_deck"
+    filter: CardFilter = CardFilter()
+
+
+class PooledHandToDeck(Node):
+    """1 card chosen at random from among the cards in the hands of both players taken together (each card equally
+    likely) is revealed and shuffled into its owner's deck."""
+
+    op: Literal["pooled_hand_to_deck"] = "pooled_hand_to_deck"
+
+
+class RevealTop(Node):
+    """`player` reveals the top `count` cards of their deck (information only, to both players; order unchanged)."""
+
+    op: Literal["reveal_top"] = "reveal_top"
+    player: Player = "you"
+    count: int = 1
+
+
+class TakeTop(Node):
+    """You look at the top `count` cards of your deck and put every one passing `filter` into your hand; the others
+    are shuffled back into your deck (`rest`=shuffle) or put on the bottom of it in their order (`rest`=bottom)."""
+
+    op: Literal["take_top"] = "take_top"
+    count: int = 1
+    filter: CardFilter = CardFilter()
+    rest: Literal["shuffle", "bottom"] = "shuffle"
+
+
 class LookTop(Node):
     """Look at the top `count` cards of `player`'s deck (information only; order unchanged)."""
 
@@ -940,6 +1000,24 @@ class Switch(Node):
     player: Player = "you"
     new_active: Target
     only_if: tuple[Filter, ...] = ()
+
+
+class SetNextEnergy(Node):
+    """The next Energy that `player`'s Energy Zone generates (the one shown as next) becomes 1 of `types`, chosen at
+    random."""
+
+    op: Literal["set_next_energy"] = "set_next_energy"
+    player: Player = "opponent"
+    types: tuple[EnergyType, ...]
+
+
+class ChangeEnergyType(Node):
+    """A random Energy attached to each `target` Pokémon becomes 1 of `types`, chosen at random (it may stay the
+    same type when its own type is among them)."""
+
+    op: Literal["change_energy_type"] = "change_energy_type"
+    target: Target
+    types: tuple[EnergyType, ...]
 
 
 class ReturnPokemon(Node):
@@ -1055,8 +1133,8 @@ class Optional_(Node):
 Step = Annotated[
     Union[AttackDamage, AttackDoesNothing, Damage, Heal, ApplyCondition, Recover, Flip, If, Repeat, Select, Draw,
           DrawUntil, DiscardEnergy, DiscardEnergyAmong, DiscardTools, AttachEnergy, MoveEnergy, DiscardCards, Fetch, EvolveFromDeck,
-          ShuffleHand, RevealHand, RevealCards, HandToDeck, LookTop, Switch, ReturnPokemon, KnockOut, SetHp,
-          MoveDamage, Lasting,
+          ShuffleHand, ShuffleHandRedraw, RevealHand, RevealCards, HandToDeck, PooledHandToDeck, SwapHandDeck, RevealTop, TakeTop, LookTop, Switch, ReturnPokemon, KnockOut, SetHp,
+          MoveDamage, Lasting, SetNextEnergy, ChangeEnergyType,
           EndTurn, Optional_, DamageIgnores, CopyAttack, DiscardPokemon, SurviveKnockOut, ChooseOne, ShuffleDeck,
           NoPoints],
     Field(discriminator="op"),

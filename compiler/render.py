@@ -278,6 +278,10 @@ def sentences(steps, c: Ctx) -> list[str]:
                        f"{clauses(nxt.steps, c)}.")
             i += 2
             continue
+        if s == ir.ShuffleDeck() and any(isinstance(x, ir.RevealTop) and x.player == "you" for x in steps[:i]):
+            out.append("Shuffle the revealed cards back into your deck.")
+            i += 1
+            continue
         out.append(sentence(s, c))
         i += 1
     return out
@@ -311,6 +315,22 @@ def sentence(s, c: Ctx) -> str:
         return "This attack's damage isn't affected by any effects on your opponent's Active Pokémon."
     if isinstance(s, ir.CopyAttack):
         return _copy(s, c)
+    if isinstance(s, ir.TakeTop):
+        d = _card_desc(s.filter)
+        a = "an" if d[0] in "AEIOU" else "a"
+        if s.rest == "bottom" and s.count == 1:
+            return (f"Look at the top card of your deck. If that card is {a} {d}, put it into your hand. If it is not "
+                    f"{a} {d}, put it on the bottom of your deck.")
+        if s.rest == "shuffle" and s.count > 1:
+            return (f"Look at the top {s.count} cards of your deck. Put all {_card_desc(s.filter, plural=True)} you find "
+                    "there into your hand. Shuffle the other cards back into your deck.")
+        raise RenderError(f"no wording for {s}")
+    if isinstance(s, ir.ChooseOne) and len(s.options) == 2 and all(
+            len(o) == 1 and isinstance(o[0], ir.LookTop) for o in s.options) and \
+            [o[0].player for o in s.options] == ["you", "opponent"] and s.options[0][0].count == s.options[1][0].count:
+        n = s.options[0][0].count
+        what = "the top card" if n == 1 else f"the top {n} cards"
+        return f"Choose either player. Look at {what} of that player's deck."
     if isinstance(s, ir.ChooseOne):
         if len(s.options) != 2:
             raise RenderError("Choose 1 of other than 2 options")
@@ -370,6 +390,26 @@ def clause(s, c: Ctx) -> str:
             return "each player shuffles their hand into their deck"
         case ir.DiscardEnergy():
             return _discard_energy(s, c)
+        case ir.SwapHandDeck():
+            d = _card_desc(s.filter)
+            return (f"choose {'an' if d[0] in 'AEIOU' else 'a'} {d} in your hand and switch it with a random {d} in "
+                    "your deck")
+        case ir.PooledHandToDeck():
+            return ("a card from among both player's hands is chosen at random, revealed to the other player, and "
+                    "shuffled into its owner's deck")
+        case ir.ShuffleHandRedraw(player="both"):
+            return "each player shuffles the cards in their hand into their deck, then draws that many cards"
+        case ir.ShuffleHandRedraw(player="you"):
+            return "shuffle the cards in your hand into your deck, then draw that many cards"
+        case ir.RevealTop(player="you") if s.count > 1:
+            return f"reveal the top {s.count} cards of your deck"
+        case ir.SetNextEnergy():
+            who = "you" if s.player == "you" else "your opponent"
+            return (f"change the type of the next Energy that will be generated for {who} to 1 of the following at "
+                    f"random: {_energy_list(s.types)}")
+        case ir.ChangeEnergyType():
+            return (f"change the type of a random Energy attached to {target(s.target, c)} to 1 of the following at "
+                    f"random: {_energy_list(s.types)}")
         case ir.DiscardEnergyAmong(among=a):
             pool = ("all Pokémon (both yours and your opponent's)" if a == ir.Among(player="both")
                     else f"all of {_owner(a.player)} {desc(a.zone, a.filters)}")
@@ -434,6 +474,13 @@ def clause(s, c: Ctx) -> str:
     raise RenderError(f"no clause wording for {type(s).__name__}: {s}")
 
 
+def _energy_list(types) -> str:
+    syms = [SYMBOL[t] for t in types]
+    if len(syms) < 2:
+        raise RenderError("a list of fewer than 2 types")
+    return ", ".join(syms[:-1]) + ", or " + syms[-1]
+
+
 def _plural(t) -> bool:
     return isinstance(t, ir.Each) and t.among.player == "both" and t.among.zone == "active"
 
@@ -456,7 +503,11 @@ def _coins(f: ir.Flip) -> str:
 def _if(s: ir.If, c: Ctx) -> str:
     if s.otherwise:
         raise RenderError("If with otherwise")
-    head = "If you do" if isinstance(s.condition, ir.Done) else f"If {cond(s.condition, c)}"
+    if isinstance(s.condition, ir.Milled):
+        d = _card_desc(s.condition.filter)
+        head = f"If that card is {'an' if d[0] in 'AEIOU' else 'a'} {d}"
+    else:
+        head = "If you do" if isinstance(s.condition, ir.Done) else f"If {cond(s.condition, c)}"
     then = list(s.then)
     if then == [ir.AttackDoesNothing()]:
         return f"{head}, this attack does nothing."
@@ -1152,4 +1203,13 @@ def count(x, c: Ctx) -> str:
             return f"time your Pokémon used {x.name} during this game"
         case ir.DoneCount():
             return "card you discarded in this way"
+        case ir.TopDeckCount(player="you", filter=ir.CardFilter(kind="pokemon", filters=fs)):
+            fs = list(fs)
+            ret = f" with a Retreat Cost of {fs.pop().count} or more" if fs and isinstance(fs[-1], ir.RetreatAtLeast) \
+                else ""
+            sym = f"{SYMBOL[fs.pop().types[0]]} " if fs and isinstance(fs[-1], ir.TypeIs) and \
+                len(fs[-1].types) == 1 else ""
+            if fs:
+                raise RenderError(f"no wording for count {x}")
+            return f"{sym}Pokémon{ret} you find there"
     raise RenderError(f"no wording for count {x}")

@@ -42,8 +42,10 @@ STEP_OPS = {"attack_damage", "attack_does_nothing", "damage", "heal", "apply_con
             "hand_to_deck", "look_top", "switch", "return_pokemon", "knock_out", "set_hp", "move_damage", "lasting",
             "end_turn", "optional", "damage_ignores", "copy_attack", "discard_pokemon", "survive_knock_out",
             "choose_one", "shuffle_deck", "no_points", "reveal_cards",
-            "discard_energy_among"}
-V6_OPS = {"condition_damage"}
+            "discard_energy_among", "set_next_energy", "change_energy_type",
+            "shuffle_hand_redraw", "pooled_hand_to_deck",
+            "swap_hand_deck", "reveal_top", "take_top"}
+V6_OPS = {"condition_damage", "top_deck_count", "milled"}
 """Ops added in IR v6 (docs/ir.md change log) that are neither steps nor top-level nodes."""
 TOP_OPS = {"attack", "activated", "passive", "triggered", "trainer", "tool", "fossil"}
 OTHER_OPS = {"type_is", "stage_is", "is_ex", "name_is", "evolves_from", "damaged", "has_energy",
@@ -222,7 +224,7 @@ class Ctx:
 
     __slots__ = ("g", "me", "this", "holder", "card", "eslot", "src_slot", "defending", "attacking", "that",
                  "flips", "done", "main", "attack", "stopped", "end_turn", "rep", "is_attack", "damaged",
-                 "ignore_weakness", "ignore_effects", "copied", "main_done")
+                 "ignore_weakness", "ignore_effects", "copied", "main_done", "milled")
 
     def __init__(self, g, me: int, this: Pokemon | None = None, card: int = -1, eslot: int = 0, src_slot: int = 0):
         self.g = g
@@ -237,6 +239,7 @@ class Ctx:
         self.that: list[Pokemon] = []
         self.flips: list[bool] = []
         self.done = 0
+        self.milled: list[int] = []  # the cards the latest deck discard of this effect took (ir.Milled)
         self.main = 0
         self.attack = None
         self.stopped = False
@@ -891,6 +894,8 @@ class Interpreter:
             if f.remaining and pk is not None:
                 return ctx.g.max_hp(p, pk) - pk.damage <= f.hp
             return info.hp <= f.hp
+        if op == "retreat_at_least" and pk is None:  # a card: its printed Retreat Cost
+            return info.retreat >= f.count
         if pk is None:
             return False
         if op == "damaged":
@@ -981,6 +986,9 @@ class Interpreter:
             return g.pl(ctx.me).attack_uses.get(c.name, 0)
         if op == "points_to_win":
             return max(0, self.rules.points_to_win - g.pl(self.player(ctx, c.player)).points)
+        if op == "top_deck_count":
+            deck = g.pl(self.player(ctx, c.player)).deck[:c.count]
+            return sum(1 for i in deck if self.card_ok(ctx, g.card(i), c.filter))
         if op == "remaining_hp":
             return sum(g.max_hp(g.where(pk)[0], pk) - pk.damage for pk in self.targets(ctx, c.target, ()))
         raise ValueError(f"unknown count {op}")
@@ -1016,6 +1024,8 @@ class Interpreter:
             return self.count(ctx, c.count) >= c.value
         if op == "done":
             return ctx.done > 0
+        if op == "milled":
+            return bool(ctx.milled) and all(self.card_ok(ctx, g.card(i), c.filter) for i in ctx.milled)
         if op == "compare":
             a, b = self.count(ctx, c.left), self.count(ctx, c.right)
             return a > b if c.relation == "more" else a < b if c.relation == "fewer" else a == b
@@ -1231,6 +1241,24 @@ class Interpreter:
             done += g.discard_energy(g.where(pk)[0], pk, u, 1)
         ctx.done = done
 
+    def do_set_next_energy(self, ctx: Ctx, st, path) -> None:
+        g = ctx.g
+        pl = g.pl(self.player(ctx, st.player))
+        pl.energy_next = energy_index(st.types[randint(g.key, ctx.addr(path), len(st.types), ctx.rep * 256)])
+
+    def do_change_energy_type(self, ctx: Ctx, st, path) -> None:
+        g = ctx.g
+        for j, pk in enumerate(self.targets(ctx, st.target, path)):
+            if self.effects_prevented(ctx, pk):
+                continue
+            units = [u for u in range(N_ENERGY) for _ in range(pk.energy[u])]
+            if not units:
+                continue
+            u = units[randint(g.key, ctx.addr(path), len(units), ctx.rep * 256 + j * 2)]
+            v = energy_index(st.types[randint(g.key, ctx.addr(path), len(st.types), ctx.rep * 256 + j * 2 + 1)])
+            pk.energy[u] -= 1
+            pk.energy[v] += 1
+
     def do_discard_tools(self, ctx: Ctx, st, path) -> None:
         g = ctx.g
         pks = self.targets(ctx, st.target, path)
@@ -1342,6 +1370,7 @@ class Interpreter:
                 g.log(f"player {p} discards the top {plural(k, 'card')} of their deck: "
                       f"{names(g.card(i) for i in pl.deck[:k])}", kind="cards")
             pl.discard.extend(pl.deck[:k])
+            ctx.milled = list(pl.deck[:k])
             del pl.deck[:k]
             ctx.done = k
             return
@@ -1423,6 +1452,68 @@ class Interpreter:
             pl.deck.extend(pl.hand)
             pl.hand = []
             g.shuffle_deck(p, salt=ctx.addr(path) & 0xFFFF)
+
+    def do_shuffle_hand_redraw(self, ctx: Ctx, st, path) -> None:
+        g = ctx.g
+        for p in self.players(ctx, st.player):
+            pl = g.pl(p)
+            n = len(pl.hand)
+            pl.deck.extend(pl.hand)
+            pl.hand = []
+            g.shuffle_deck(p, salt=(ctx.addr(path) + p) & 0xFFFF)
+            g.draw(p, n)
+
+    def do_pooled_hand_to_deck(self, ctx: Ctx, st, path) -> None:
+        g = ctx.g
+        cards = [(p, i) for p in (0, 1) for i in g.pl(p).hand]
+        if not cards:
+            return
+        p, inst = cards[randint(g.key, ctx.addr(path), len(cards), ctx.rep * 256)]
+        g.pl(p).hand.remove(inst)
+        g.pl(p).deck.append(inst)
+        g.log(f"player {p} shuffles {g.card(inst).name} from their hand into their deck")
+        g.shuffle_deck(p, salt=ctx.addr(path) & 0xFFFF)
+        ctx.done = 1
+
+    def do_swap_hand_deck(self, ctx: Ctx, st, path) -> None:
+        g = ctx.g
+        pl = g.pl(ctx.me)
+        mine = [i for i in pl.hand if self.card_ok(ctx, g.card(i), st.filter)]
+        theirs = [i for i in pl.deck if self.card_ok(ctx, g.card(i), st.filter)]
+        if not mine or not theirs:
+            return
+        got = theirs[randint(g.key, ctx.addr(path), len(theirs), ctx.rep * 256)]
+        inst = g.choose(ctx.me, "card", sorted(mine, key=lambda i: (g.s.card_of[i], i)),
+                        prompt="choose a card to switch with a random one of your deck")
+        pl.hand.remove(inst)
+        pl.deck.remove(got)
+        pl.deck.append(inst)
+        pl.hand.append(got)
+        g.log(f"player {ctx.me} switches a card from their hand with one from their deck", ctx.me,
+              f"{g.card(inst).name} for {g.card(got).name}")
+        g.shuffle_deck(ctx.me, salt=ctx.addr(path) & 0xFFFF)
+        ctx.done = 1
+
+    def do_reveal_top(self, ctx: Ctx, st, path) -> None:
+        g = ctx.g
+        p = self.player(ctx, st.player)
+        g.log(f"player {p} reveals the top of their deck: " + ", ".join(g.card(i).name for i in g.pl(p).deck[:st.count]))
+
+    def do_take_top(self, ctx: Ctx, st, path) -> None:
+        g = ctx.g
+        pl = g.pl(ctx.me)
+        top, below = pl.deck[:st.count], pl.deck[st.count:]
+        take = [i for i in top if self.card_ok(ctx, g.card(i), st.filter)]
+        rest = [i for i in top if i not in take]
+        pl.hand.extend(take)
+        g.log(f"player {ctx.me} looks at the top of their deck and puts {plural(len(take), 'card')} into their hand",
+              ctx.me, ", ".join(g.card(i).name for i in take))
+        if st.rest == "bottom":
+            pl.deck = below + rest
+        else:
+            pl.deck = rest + below
+            g.shuffle_deck(ctx.me, salt=ctx.addr(path) & 0xFFFF)
+        ctx.done = len(take)
 
     def do_reveal_hand(self, ctx: Ctx, st, path) -> None:
         g = ctx.g

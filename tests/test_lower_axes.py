@@ -26,6 +26,16 @@ NEW_NODE_ATTACKS = {
     "discard_energy_among": ir.Attack(steps=(ir.DiscardEnergyAmong(among=ir.Among(player="both")),)),
     "repeat per card found": ir.Attack(steps=(ir.Fetch(count=2, filter=ir.CardFilter(kind="pokemon")), ir.Repeat(
         times=ir.Per(each=1, count=ir.DoneCount()), steps=(ir.HandToDeck(player="you", random=False),)))),
+    "set_next_energy": ir.Attack(steps=(ir.SetNextEnergy(types=("Fire", "Water")),)),
+    "change_energy_type": ir.Attack(steps=(ir.ChangeEnergyType(target=OPP, types=("Fire", "Water")),)),
+    "shuffle_hand_redraw": ir.Attack(steps=(ir.ShuffleHandRedraw(),)),
+    "pooled_hand_to_deck": ir.Attack(steps=(ir.PooledHandToDeck(),)),
+    "swap_hand_deck": ir.Attack(steps=(ir.SwapHandDeck(),)),
+    "reveal_top/top_deck_count": ir.Attack(steps=(ir.RevealTop(count=3), ir.AttackDamage(mode="set", amount=ir.Per(
+        each=10, count=ir.TopDeckCount(count=3))))),
+    "take_top": ir.Attack(steps=(ir.TakeTop(count=3),)),
+    "milled": ir.Attack(steps=(ir.DiscardCards(zone="deck"), ir.If(condition=ir.Milled(filter=ir.CardFilter()),
+                                                                   then=(MORE,)))),
 }
 
 

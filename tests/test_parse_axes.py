@@ -87,6 +87,39 @@ CASES = [
                "you do, this attack does 20 more damage.",
      ir.Attack(steps=(ir.DiscardEnergyAmong(among=ir.Among(player="opponent", zone="bench")),
                       ir.If(condition=DONE, then=(ir.AttackDamage(mode="more", amount=C(20)),))))),
+    # --- the Energy Zone and attached Energy changing type
+    ("attack", "Change the type of the next Energy that will be generated for your opponent to 1 of the following at "
+               "random: [R], [W], or [L].",
+     ir.Attack(steps=(ir.SetNextEnergy(types=("Fire", "Water", "Lightning")),))),
+    ("attack", "Change the type of a random Energy attached to this Pokémon to 1 of the following at random: [G] or "
+               "[P].",
+     ir.Attack(steps=(ir.ChangeEnergyType(target=THIS, types=("Grass", "Psychic")),))),
+    # --- player scope: either player, each player
+    ("ability", "Once during your turn, you may choose either player. Look at the top 2 cards of that player's deck.",
+     ir.Activated(steps=(ir.ChooseOne(options=((ir.LookTop(count=2),), (ir.LookTop(player="opponent", count=2),))),))),
+    ("trainer", "Shuffle the cards in your hand into your deck, then draw that many cards.",
+     ir.TrainerEffect(steps=(ir.ShuffleHandRedraw(player="you"),))),
+    ("trainer", "A card from among both player's hands is chosen at random, revealed to the other player, and "
+                "shuffled into its owner's deck. Draw a card.",
+     ir.TrainerEffect(steps=(ir.PooledHandToDeck(), ir.Draw(amount=C(1))))),
+    ("trainer", "Choose a Supporter card in your hand and switch it with a random Supporter card in your deck.",
+     ir.TrainerEffect(steps=(ir.SwapHandDeck(filter=ir.CardFilter(kind="supporter")),))),
+    # --- the top cards of the deck: counting what is revealed, taking some, a condition on the card discarded
+    ("attack", "Reveal the top 4 cards of your deck. This attack does 30 damage for each [W] Pokémon you find there. "
+               "Shuffle the revealed cards back into your deck.",
+     ir.Attack(steps=(ir.RevealTop(count=4), ir.AttackDamage(mode="set", amount=ir.Per(each=30, count=ir.TopDeckCount(
+         count=4, filter=ir.CardFilter(kind="pokemon", filters=(ir.TypeIs(types=("Water",)),))))), ir.ShuffleDeck()))),
+    ("trainer", "Look at the top 3 cards of your deck. Put all Item cards you find there into your hand. Shuffle the "
+                "other cards back into your deck.",
+     ir.TrainerEffect(steps=(ir.TakeTop(count=3, filter=ir.CardFilter(kind="item")),))),
+    ("trainer", "Look at the top card of your deck. If that card is a Supporter card, put it into your hand. If it is "
+                "not a Supporter card, put it on the bottom of your deck.",
+     ir.TrainerEffect(steps=(ir.TakeTop(filter=ir.CardFilter(kind="supporter"), rest="bottom"),))),
+    ("attack", "Discard the top card of your deck. If that card is a Basic Pokémon, your opponent's Active Pokémon is "
+               "now Asleep.",
+     ir.Attack(steps=(ir.DiscardCards(zone="deck"), ir.If(condition=ir.Milled(filter=ir.CardFilter(
+         kind="pokemon", filters=(ir.StageIs(stage="basic"),))), then=(ir.ApplyCondition(
+             target=OPP, conditions=("Asleep",)),))))),
 ]
 
 
@@ -118,6 +151,17 @@ NEAR_MISS = [
     ("trainer", "Draw 2 cards. For each Pokémon you put into your hand in this way, draw a card."),
     ("trainer", "Put 2 random Item cards from your deck into your hand. For each Pokémon you put into your hand in "
                 "this way, choose a Pokémon to shuffle from your hand into your deck."),
+    # [C] is no Energy type to change to
+    ("attack", "Change the type of a random Energy attached to this Pokémon to 1 of the following at random: [G] or "
+               "[C]."),
+    # top-of-deck phrases without the look, reveal or discard they are about
+    ("trainer", "Put all Item cards you find there into your hand."),
+    ("trainer", "Draw a card. If that card is a Supporter card, draw a card."),
+    ("trainer", "Look at the top 3 cards of your deck. Put all Item cards you find there into your hand."),
+    ("attack", "This attack does 30 damage for each [W] Pokémon you find there."),
+    ("trainer", "Look at the top card of your deck. If that card is a Supporter card, put it into your hand."),
+    # switching cards of different kinds
+    ("trainer", "Choose a Pokémon in your hand and switch it with a random Supporter card in your deck."),
     # revealing cards of the discard pile (public anyway) is not a wording the cards use
     ("trainer", "Your opponent reveals all of the Supporter cards in their discard pile."),
 ]

@@ -166,3 +166,96 @@ def test_discard_energy_among_pools_both_players_energy(key):
     left = sum(sum(pk.energy) for pl in after.players for pk in pl.slots if pk is not None)
     discarded = sum(sum(pl.discard_energy) for pl in after.players)
     assert left == 5 and discarded == 1
+
+
+# --- batch 4: the Energy Zone, either/each player, the top of the deck --------------------------------------------
+
+def test_set_next_energy_changes_the_opponents_next_energy():
+    # "Change the type of the next Energy that will be generated for your opponent to 1 of the following at random:
+    # [W] or [L]."  (a random pick of the two)
+    eng = make(attacker(ir.SetNextEnergy(types=("Water", "Lightning"))))
+    after = attack(eng, side(active=mon("A-001")), side(active=mon("D-001")))
+    # the opponent's turn 4 started: its current Energy is the one set, a fresh next one is rolled
+    assert after.players[1].energy_current in (2, 3)
+
+
+@pytest.mark.parametrize("key", [1, 2, 3])
+def test_change_energy_type_keeps_the_count(key):
+    eng = make(attacker(ir.ChangeEnergyType(target=OPP_ACTIVE, types=("Metal",))))
+    after = attack(eng, side(active=mon("A-001")), side(active=mon("D-001", energy="GR"))) if key == 1 else \
+        eng.step(board(eng, side(active=mon("A-001")), side(active=mon("D-001", energy="GR"))), eng.layout.attack(0), key)
+    e = after.players[1].slots[0].energy
+    assert sum(e) == 2 and e[7] == 1  # one of the two became [M]
+
+
+def test_shuffle_hand_redraw_each_player_draws_as_many():
+    # "Each player shuffles the cards in their hand into their deck, then draws that many cards."
+    card = trainer("X-001", "Redraw", "supporter", ir.TrainerEffect(steps=(ir.ShuffleHandRedraw(),)))
+    eng = make(card)
+    s = board(eng, side(active=mon("D-001"), hand=["X-001", "D-003", "D-004"], deck=["D-001"]),
+              side(active=mon("D-001"), hand=["D-003"], deck=["D-004", "D-004"]))
+    after = eng.step(s, eng.layout.play(0), 1)
+    assert [len(pl.hand) for pl in after.players] == [2, 1]
+    assert [len(pl.deck) for pl in after.players] == [1, 2]
+
+
+@pytest.mark.parametrize("key", [1, 2, 3, 4])
+def test_pooled_hand_to_deck_moves_one_card_of_either_hand(key):
+    card = trainer("X-001", "Mix", "item", ir.TrainerEffect(steps=(ir.PooledHandToDeck(),)))
+    eng = make(card)
+    s = board(eng, side(active=mon("D-001"), hand=["X-001", "D-003"]), side(active=mon("D-001"), hand=["D-004"] * 3))
+    after = eng.step(s, eng.layout.play(0), key)
+    assert sum(len(pl.hand) for pl in after.players) == 3 and sum(len(pl.deck) for pl in after.players) == 1
+    assert all(len(pl.hand) + len(pl.deck) == n for pl, n in zip(after.players, (1, 3)))  # back to its owner
+
+
+def test_swap_hand_deck():
+    # "Choose a Pokémon in your hand and switch it with a random Pokémon in your deck."
+    card = trainer("X-001", "Swap", "item", ir.TrainerEffect(steps=(ir.SwapHandDeck(filter=ir.CardFilter(
+        kind="pokemon")),)))
+    eng = make(card)
+    s = board(eng, side(active=mon("D-001"), hand=["X-001", "D-003"], deck=["D-004", "X-001"]),
+              side(active=mon("D-001")))
+    mid = eng.step(s, eng.layout.play(0), 1)
+    after = eng.step(mid, eng.layout.choose(0), 1) if mid.pending is not None else mid
+    hand = [eng.db.cards[after.card_of[i]].id for i in after.players[0].hand]
+    deck = sorted(eng.db.cards[after.card_of[i]].id for i in after.players[0].deck)
+    assert hand == ["D-004"] and deck == ["D-003", "X-001"]
+
+
+def test_reveal_top_count_scales_damage_then_shuffle():
+    # "Reveal the top 3 cards of your deck. This attack does 60 damage for each Pokémon with a Retreat Cost of 3 or
+    # more you find there. Shuffle the revealed cards back into your deck." Leafy has Retreat Cost 2, Heavy 3
+    heavy = poke("H-002", "Heavy", retreat=3)
+    cnt = ir.TopDeckCount(count=3, filter=ir.CardFilter(kind="pokemon", filters=(ir.RetreatAtLeast(count=3),)))
+    eng = make(heavy, attacker(ir.RevealTop(count=3), ir.AttackDamage(mode="set", amount=ir.Per(each=60, count=cnt)),
+                               ir.ShuffleDeck()))
+    s = board(eng, side(active=mon("A-001"), deck=["H-002", "D-003", "D-003", "H-002"]), side(active=mon("D-001")))
+    after = eng.step(s, eng.layout.attack(0), 1)
+    assert after.players[1].slots[0].damage == 60 and len(after.players[0].deck) == 4
+
+
+@pytest.mark.parametrize("top,taken", [("D-003", True), ("X-009", False)])
+def test_take_top_to_hand_or_bottom(top, taken):
+    # "Look at the top card of your deck. If that card is a [G] Pokémon, put it into your hand. If it is not a [G]
+    # Pokémon, put it on the bottom of your deck."
+    other = trainer("X-009", "Other", "item", ir.TrainerEffect(steps=(ir.Draw(amount=C(value=1)),)))
+    card = trainer("X-001", "Peek", "item", ir.TrainerEffect(steps=(ir.TakeTop(filter=ir.CardFilter(
+        kind="pokemon", filters=(ir.TypeIs(types=("Grass",)),)), rest="bottom"),)))
+    eng = make(card, other)
+    s = board(eng, side(active=mon("D-001"), hand=["X-001"], deck=[top, "D-001"]), side(active=mon("D-001")))
+    after = eng.step(s, eng.layout.play(0), 1)
+    exp = side(active=mon("D-001"), hand=[top] if taken else [], deck=["D-001"] if taken else ["D-001", top],
+               discard=["X-001"])
+    assert view(after) == view(board(eng, exp, side(active=mon("D-001"))))
+
+
+@pytest.mark.parametrize("top,more", [("D-003", True), ("D-001", False)])
+def test_milled_card_condition(top, more):
+    # "Discard the top card of your deck. If that card is a [G] Pokémon, this attack does 60 more damage."
+    eng = make(attacker(ir.DiscardCards(zone="deck"), ir.If(condition=ir.Milled(filter=ir.CardFilter(
+        kind="pokemon", filters=(ir.TypeIs(types=("Grass",)),))), then=(ir.AttackDamage(mode="more", amount=C(
+            value=60)),)), base=10))
+    after = attack(eng, side(active=mon("A-001"), deck=[top, "D-001"]), side(active=mon("D-001")))
+    assert view(after) == after_turn(eng, side(active=mon("A-001"), deck=["D-001"], discard=[top]),
+                                     side(active=mon("D-001", damage=70 if more else 10)))

@@ -112,6 +112,64 @@ class PerFetched:
 
 
 @dataclass(frozen=True)
+class TopMarker:
+    """A phrase about the top cards of your deck that joins the step before it (sentences() merges them):
+    what: "found" ("Put all <cards> you find there into your hand", `filter`), "others" ("Shuffle the other
+    cards back into your deck"), "revealed" ("Shuffle the revealed cards back into your deck"), "bottom" ("put it on
+    the bottom of your deck"), "hand" ("put it into your hand" about the card looked at)."""
+
+    what: str
+    filter: ir.CardFilter | None = None
+
+
+@dataclass(frozen=True)
+class ThatCardIs:
+    """The condition "that card is (not) a <card>" about the card the step before looked at or discarded."""
+
+    filter: ir.CardFilter
+    negated: bool = False
+
+
+@dataclass(frozen=True)
+class IfThatCard:
+    cond: ThatCardIs
+    steps: tuple
+
+
+@dataclass(frozen=True)
+class TakePending:
+    """Top cards looked at, those passing `filter` put into the hand; what happens to the others comes next."""
+
+    count: int
+    filter: ir.CardFilter
+
+
+def _top_sentence(s, prev, out):
+    """The IR of a top-of-deck phrase `s` joined with the step `prev` before it (see TopMarker), or Unsupported."""
+    look1 = isinstance(prev, ir.LookTop) and prev.player == "you"
+    if isinstance(s, list) and len(s) == 1 and isinstance(s[0], TopMarker):
+        m = s[0]
+        if m.what == "found" and look1:
+            return TakePending(prev.count, m.filter)
+        if m.what == "others" and isinstance(prev, TakePending):
+            return ir.TakeTop(count=prev.count, filter=prev.filter, rest="shuffle")
+        if m.what == "revealed" and any(isinstance(x, ir.RevealTop) and x.player == "you" for x in out):
+            return ir.ShuffleDeck()
+    if isinstance(s, IfThatCard):
+        c, steps = s.cond, list(s.steps)
+        if not c.negated and look1 and prev.count == 1 and steps == [TopMarker("hand")]:
+            return TakePending(1, c.filter)
+        if c.negated and isinstance(prev, TakePending) and prev.count == 1 and c.filter == prev.filter and \
+                steps == [TopMarker("bottom")]:
+            return ir.TakeTop(count=1, filter=c.filter, rest="bottom")
+        if not c.negated and isinstance(prev, ir.DiscardCards) and prev.zone == "deck" and prev.player == "you" \
+                and not any(isinstance(x, TopMarker) for x in steps):
+            return ir.If(condition=ir.Milled(filter=c.filter), then=tuple(steps))
+    raise Unsupported("a phrase about the top cards of the deck that does not follow looking at, revealing or "
+                      "discarding them")
+
+
+@dataclass(frozen=True)
 class NeedsEnergy:
     """The sentence "If this Pokémon doesn't have the necessary Energy to use that attack, this attack does nothing."""
 
@@ -230,6 +288,7 @@ class ToIR(Transformer):
         super().__init__()
         self.kind = kind
         self.holder_filters: tuple = ()
+        self.last_top: int | None = None
         self.plain_sets: set[int] = set()
 
     def __default__(self, data, children, meta):
@@ -441,6 +500,15 @@ class ToIR(Transformer):
                     raise Unsupported("'if you do' after a step that may do nothing and whose outcome the IR does "
                                       "not record (only heals, attaches, discards, moves, searches and draws do)")
                 continue
+            if isinstance(s, IfThatCard) or isinstance(s, list) and len(s) == 1 and isinstance(s[0], TopMarker):
+                prev = out[-1] if out else None
+                merged = _top_sentence(s, prev, out)
+                if isinstance(merged, (TakePending, ir.TakeTop)) or (
+                        isinstance(merged, ir.If) and isinstance(merged.condition, ir.Milled)):
+                    out[-1:] = [merged] if not isinstance(merged, ir.If) else [prev, merged]
+                else:
+                    out.append(merged)
+                continue
             if isinstance(s, PerFetched):
                 prev = out[-1] if out else None
                 if not (isinstance(prev, ir.Fetch) and prev.to == "hand" and prev.filter == s.filter):
@@ -475,6 +543,8 @@ class ToIR(Transformer):
                 out[-1] = prev.model_copy(update={"then": prev.then + tuple(s)})
                 continue
             out.extend(s)
+        if any(isinstance(x, TakePending) for x in out):
+            raise Unsupported("cards looked at and put into the hand, with no word on the others")
         return out
 
     def if_lasting(self, cond, duration, mods):
@@ -496,6 +566,8 @@ class ToIR(Transformer):
         return out
 
     def if_sentence(self, cond, clauses):
+        if isinstance(cond, ThatCardIs):
+            return IfThatCard(cond, tuple(clauses))
         return [ir.If(condition=cond, then=tuple(clauses))]
 
     def per_heads(self, clauses):
@@ -993,11 +1065,78 @@ class ToIR(Transformer):
     def reveal_hand(self):
         return ir.RevealHand(player="opponent")
 
+    def reveal_top(self, n):
+        self.last_top = int(n)
+        return ir.RevealTop(player="you", count=int(n))
+
+    def shuffle_back(self):
+        return TopMarker("revealed")
+
+    def shuffle_others(self):
+        return TopMarker("others")
+
+    def put_found(self, filt):
+        return TopMarker("found", filt)
+
+    def put_bottom(self, target):
+        if not isinstance(target, ir.That):
+            raise Unsupported("putting a Pokémon in play on the bottom of a deck")
+        return TopMarker("bottom")
+
+    def cond_that_card(self, filt):
+        return ThatCardIs(filt)
+
+    def cond_not_card(self, target, filt):
+        if not isinstance(target, ir.That):
+            raise Unsupported("'is not a' card about a Pokémon in play")
+        return ThatCardIs(filt, negated=True)
+
+    def c_found(self, *args):
+        etype = next((energy(a) for a in args if isinstance(a, Token) and a.type == "ENERGY"), None)
+        ints = [int(a) for a in args if isinstance(a, Token) and a.type == "INT"]
+        filters = ((ir.TypeIs(types=(etype,)),) if etype else ()) + \
+            ((ir.RetreatAtLeast(count=ints[0]),) if ints else ())
+        if self.last_top is None:
+            raise Unsupported("'you find there' with no cards revealed before it")
+        return ir.TopDeckCount(player="you", count=self.last_top, filter=ir.CardFilter(kind="pokemon", filters=filters))
+
     def per_fetched(self, filt, clauses):
         return PerFetched(filt, tuple(clauses))
 
     def hand_to_deck_chosen(self, _a, filt):
         return ir.HandToDeck(player="you", filter=filt, random=False, chooser="you")
+
+    def energy_types(self, *toks):
+        types = tuple(energy(t) for t in toks if isinstance(t, Token) and t.type == "ENERGY")
+        if "Colorless" in types:
+            raise Unsupported("[C] in a list of Energy types (Colorless is no Energy type)")
+        return types
+
+    def choose_player_look(self, n=None):
+        k = 1 if n is None else int(n)
+        return [ir.ChooseOne(options=((ir.LookTop(player="you", count=k),), (ir.LookTop(player="opponent", count=k),)))]
+
+    def next_energy(self, player, one, types):
+        _one(one)
+        return ir.SetNextEnergy(player=player, types=types)
+
+    def change_energy_type(self, target, one, types):
+        _one(one)
+        return ir.ChangeEnergyType(target=target, types=types)
+
+    def swap_hand_deck(self, _a, mine, theirs):
+        if mine != theirs:
+            raise Unsupported("switching a card of one kind for a card of another")
+        return ir.SwapHandDeck(filter=mine)
+
+    def pooled_hand_to_deck(self):
+        return ir.PooledHandToDeck()
+
+    def each_redraws(self):
+        return ir.ShuffleHandRedraw(player="both")
+
+    def you_redraw(self):
+        return ir.ShuffleHandRedraw(player="you")
 
     def reveal_cards(self, kind, zone):
         return ir.RevealCards(player="opponent", zone=zone, filter=kind)
@@ -1078,6 +1217,8 @@ class ToIR(Transformer):
         return ir.Switch(player="you", new_active=ir.ThisPokemon())
 
     def return_hand(self, target, player):
+        if isinstance(target, ir.That) and player == "you":
+            return TopMarker("hand")  # "put it into your hand": the card just looked at (sentences() checks)
         owner = "opponent" if _owner_of(target) == "opponent" else "you" if _owner_of(target) == "you" else None
         if owner != player:
             raise Unsupported("putting a Pokémon into a hand other than its owner's")
