@@ -112,6 +112,13 @@ class HasTool(Node):
     value: bool = True
 
 
+class HasToolNamed(Node):
+    """A Pokémon Tool named one of `names` is attached ("If this Pokémon has Lucky Mittens attached")."""
+
+    op: Literal["has_tool_named"] = "has_tool_named"
+    names: tuple[str, ...]
+
+
 class HasAbility(Node):
     """The Pokémon has an Ability."""
 
@@ -165,7 +172,7 @@ class InZone(Node):
 
 Filter = Annotated[
     Union[TypeIs, StageIs, IsEx, NameIs, EvolvesFrom, Damaged, HasEnergy, EnergyTypesAtLeast, HasTool, HasAbility,
-          HasCondition, HpAtMost, RetreatAtLeast, InZone, HpAtMostHalf, AbilityNamed],
+          HasCondition, HpAtMost, RetreatAtLeast, InZone, HpAtMostHalf, AbilityNamed, HasToolNamed],
     Field(discriminator="op"),
 ]
 """A test on one Pokémon. A tuple of filters means all of them must hold."""
@@ -253,6 +260,15 @@ class Choose(Node):
     among: Among
 
 
+class ChooseAny(Node):
+    """A choice of any number of Pokémon of `among` (none, some or all): `chooser` picks them one at a time and may
+    stop at any point ("You may discard any number of your Benched [W] Pokémon")."""
+
+    op: Literal["choose_any"] = "choose_any"
+    chooser: Player = "you"
+    among: Among
+
+
 class RandomPokemon(Node):
     """`count` distinct Pokémon of `among` chosen uniformly at random (all of them if fewer exist)."""
 
@@ -262,7 +278,7 @@ class RandomPokemon(Node):
 
 
 Target = Annotated[
-    Union[ThisPokemon, ToolHolder, Defending, Attacking, That, Active, Each, Choose, RandomPokemon],
+    Union[ThisPokemon, ToolHolder, Defending, Attacking, That, Active, Each, Choose, RandomPokemon, ChooseAny],
     Field(discriminator="op"),
 ]
 
@@ -647,6 +663,26 @@ class ConditionDamage(Node):
     delta: int
 
 
+class DamageFlip(Node):
+    """Whenever damage is done to the `target` Pokémon by an attack, its owner flips a coin; if heads, that damage
+    is reduced by -`delta` (`delta` negative), or prevented entirely when `delta` is None ("If any damage is done to
+    this Pokémon by attacks, flip a coin. If heads, prevent that damage."). Applied after Weakness."""
+
+    op: Literal["damage_flip"] = "damage_flip"
+    target: Target
+    delta: int | None = None
+
+
+class Survive(Node):
+    """If a `target` Pokémon would be Knocked Out by damage from an attack, it is not Knocked Out and its remaining
+    HP becomes `hp` (a lasting rule: "During your opponent's next turn, if your Hariyama would be Knocked Out by
+    damage from an attack, it is not Knocked Out and its remaining HP becomes 10.")."""
+
+    op: Literal["survive"] = "survive"
+    target: Target
+    hp: int
+
+
 class CantBeHealed(Node):
     """Pokémon of `among` can't be healed."""
 
@@ -707,7 +743,7 @@ class OnEnergyAttached(Node):
 Modifier = Annotated[
     Union[DamageTaken, DamageDealt, PreventDamage, PreventEffects, CantAttack, CantRetreat, AttackCost, RetreatCost,
           NoWeakness, HpBonus, CantPlay, ConditionImmunity, CantBeHealed, OnDamaged, AttackFlip, AtEnd,
-          CantAttachEnergy, CantEvolve, OnEnergyAttached, ConditionDamage],
+          CantAttachEnergy, CantEvolve, OnEnergyAttached, ConditionDamage, DamageFlip, Survive],
     Field(discriminator="op"),
 ]
 """A rule change that holds while its lasting effect or passive Ability applies."""
@@ -869,6 +905,17 @@ class MoveEnergy(Node):
 
     op: Literal["move_energy"] = "move_energy"
     energy: EnergySel
+    source: Target
+    target: Target
+
+
+class MoveEnergyOneOf(Node):
+    """Move 1 Energy of one of `energy_types` from the `source` Pokémon to the `target` Pokémon ("Move a [R], [W],
+    or [L] Energy from 1 of your Benched Pokémon to your Active Pokémon"); the mover chooses the type when the
+    source has several of them."""
+
+    op: Literal["move_energy_one_of"] = "move_energy_one_of"
+    energy_types: tuple[EnergyType, ...]
     source: Target
     target: Target
 
@@ -1071,6 +1118,16 @@ class EndTurn(Node):
     op: Literal["end_turn"] = "end_turn"
 
 
+class AlternativeCost(Node):
+    """While `condition` holds, this attack can be used for `cost` instead of its printed cost ("If this Pokémon has
+    damage on it, this attack can be used for 1 [L] Energy"); AttackCost modifiers apply to it as to a printed
+    cost. Read when the attack's cost is checked; as a step it does nothing."""
+
+    op: Literal["alternative_cost"] = "alternative_cost"
+    condition: Condition
+    cost: tuple[EnergyType, ...]
+
+
 class DamageIgnores(Node):
     """This attack's main damage isn't affected by Weakness (`what`=weakness) or by any effects on the opponent's
     Active Pokémon (`what`=effects: its DamageTaken and PreventDamage modifiers are ignored)."""
@@ -1132,10 +1189,12 @@ class Optional_(Node):
 
 Step = Annotated[
     Union[AttackDamage, AttackDoesNothing, Damage, Heal, ApplyCondition, Recover, Flip, If, Repeat, Select, Draw,
-          DrawUntil, DiscardEnergy, DiscardEnergyAmong, DiscardTools, AttachEnergy, MoveEnergy, DiscardCards, Fetch, EvolveFromDeck,
+          DrawUntil, DiscardEnergy, DiscardEnergyAmong, DiscardTools, AttachEnergy, MoveEnergy, MoveEnergyOneOf,
+          DiscardCards, Fetch, EvolveFromDeck,
           ShuffleHand, ShuffleHandRedraw, RevealHand, RevealCards, HandToDeck, PooledHandToDeck, SwapHandDeck, RevealTop, TakeTop, LookTop, Switch, ReturnPokemon, KnockOut, SetHp,
           MoveDamage, Lasting, SetNextEnergy, ChangeEnergyType,
-          EndTurn, Optional_, DamageIgnores, CopyAttack, DiscardPokemon, SurviveKnockOut, ChooseOne, ShuffleDeck,
+          EndTurn, Optional_, DamageIgnores, AlternativeCost, CopyAttack, DiscardPokemon, SurviveKnockOut,
+          ChooseOne, ShuffleDeck,
           NoPoints],
     Field(discriminator="op"),
 ]

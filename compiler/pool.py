@@ -49,7 +49,7 @@ def named(node) -> list[tuple[str, str]]:
     """Every (what, name) an IR tree names: what is "card", "attack" or "Ability"."""
     out = []
     for n in ir.iter_nodes(node):
-        if isinstance(n, ir.NameIs):
+        if isinstance(n, (ir.NameIs, ir.HasToolNamed)):
             out += [("card", x) for x in n.names]
         elif isinstance(n, ir.EvolvesFrom) and n.name is not None:
             out.append(("card", n.name))

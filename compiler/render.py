@@ -135,6 +135,11 @@ def _may(steps, c: Ctx) -> str:
 
 
 def _passive(node: ir.Passive, c: Ctx) -> str:
+    if node.requirement is None and len(node.modifiers) == 1 and isinstance(node.modifiers[0], ir.DamageFlip):
+        m = node.modifiers[0]
+        t = target(m.target, c)
+        then = "prevent that damage" if m.delta is None else f"{t} takes {m.delta:+d} damage from that attack"
+        return f"If any damage is done to {t} by attacks, flip a coin. If heads, {then}."
     mods = modifiers(node.modifiers, c)
     req = node.requirement
     if req is None:
@@ -309,6 +314,9 @@ def sentence(s, c: Ctx) -> str:
         return "Your turn ends."
     if isinstance(s, ir.AttackDoesNothing):
         return "This attack does nothing."
+    if isinstance(s, ir.AlternativeCost) and s.cost and len(set(s.cost)) == 1:
+        return (f"If {cond(s.condition, c)}, this attack can be used for {len(s.cost)} {SYMBOL[s.cost[0]]} "
+                "Energy.")
     if isinstance(s, ir.DamageIgnores):
         if s.what == "weakness":
             return "This attack's damage isn't affected by Weakness."
@@ -419,6 +427,9 @@ def clause(s, c: Ctx) -> str:
             return f"discard all Pokémon Tools from {target(s.target, c)}"
         case ir.AttachEnergy():
             return _attach(s, c)
+        case ir.MoveEnergyOneOf():
+            return (f"move a {_energy_list(s.energy_types)} Energy from {target(s.source, c)} to "
+                    f"{target(s.target, c)}")
         case ir.MoveEnergy():
             return f"move {_energy_sel(s.energy)} from {target(s.source, c)} to {target(s.target, c)}"
         case ir.DiscardCards():
@@ -467,6 +478,8 @@ def clause(s, c: Ctx) -> str:
             return "move all of its damage to this Pokémon"
         case ir.MoveDamage(amount=ir.Const(value=n), source=ir.That()):
             return f"move {n} of its damage to {target(s.target, c)}"
+        case ir.DiscardPokemon(target=ir.ChooseAny(chooser="you", among=a)) if a.player == "you":
+            return f"you may discard any number of your {desc(a.zone, a.filters)}"
         case ir.DiscardPokemon():
             return f"discard {target(s.target, c)}"
         case ir.SurviveKnockOut():
@@ -501,6 +514,9 @@ def _coins(f: ir.Flip) -> str:
 
 
 def _if(s: ir.If, c: Ctx) -> str:
+    if len(s.then) == 1 and len(s.otherwise) == 1 and isinstance(s.then[0], ir.Flip) and \
+            isinstance(s.otherwise[0], ir.Flip):
+        return (f"Flip {_coins(s.otherwise[0])}. If {cond(s.condition, c)}, flip {_coins(s.then[0])} instead.")
     if s.otherwise:
         raise RenderError("If with otherwise")
     if isinstance(s.condition, ir.Milled):
@@ -541,6 +557,9 @@ def _random(t: ir.RandomPokemon, c: Ctx) -> str:
 
 
 def _lasting(s: ir.Lasting, c: Ctx) -> str:
+    if isinstance(s.modifier, ir.Survive) and s.duration in DURATION and s.stacks:
+        return (f"During {DURATION[s.duration]}, if {_plain(s.modifier.target, c)} would be Knocked Out by damage "
+                f"from an attack, it is not Knocked Out and its remaining HP becomes {s.modifier.hp}.")
     m = s.modifier
     if isinstance(m, ir.AttackFlip):
         flip = (f"if {target(m.target, c)} tries to use an attack, your opponent flips a coin. If tails, that attack "
@@ -836,10 +855,7 @@ def modifier(m, c: Ctx) -> str:
             return f"{possessive(m.attacker, c)} {name} attack does {m.delta:+d} damage{to}"
         case ir.DamageDealt():
             to = f" to {target(m.defender, c)}" if m.defender is not None else ""
-            a = m.attacker.among if isinstance(m.attacker, ir.Each) else None
-            if a is not None and a.player in ("you", "opponent") and not a.other:
-                return f"attacks used by {_owner(a.player)} {desc(a.zone, a.filters)} do {m.delta:+d} damage{to}"
-            return f"attacks used by {target(m.attacker, c)} do {m.delta:+d} damage{to}"
+            return f"attacks used by {_plain(m.attacker, c)} do {m.delta:+d} damage{to}"
         case ir.CountAtLeast():
             raise RenderError("condition in a modifier")
         case ir.PreventDamage(effects=True, attacker=(), attacker_player=None, at_most=None):
@@ -1008,6 +1024,8 @@ def _matches(x: ir.Matches, c: Ctx) -> str:
                 return f"{t} has no damage on it"
             case ir.HasTool(value=True):
                 return f"{t} has a Pokémon Tool attached"
+            case ir.HasToolNamed():
+                return f"{t} has {_names(f.names, 'or')} attached"
             case ir.HasAbility():
                 return f"{t} has an Ability"
             case ir.HasEnergy(at_least=1, extra=False):
@@ -1080,6 +1098,14 @@ def target(t, c: Ctx) -> str:
         case ir.Choose(chooser="you", up_to=False, among=a) if not a.other and a.player != "both":
             return f"{t.count} of {_owner(a.player)} {desc(a.zone, a.filters)}"
     raise RenderError(f"no wording for target {t}")
+
+
+def _plain(t, c: Ctx) -> str:
+    """A target as the printed text names a group ("your [W] Pokémon", not "each of your [W] Pokémon")."""
+    a = t.among if isinstance(t, ir.Each) else None
+    if a is not None and a.player in ("you", "opponent") and not a.other:
+        return f"{_owner(a.player)} {desc(a.zone, a.filters)}"
+    return target(t, c)
 
 
 def possessive(t, c: Ctx) -> str:

@@ -44,8 +44,11 @@ STEP_OPS = {"attack_damage", "attack_does_nothing", "damage", "heal", "apply_con
             "choose_one", "shuffle_deck", "no_points", "reveal_cards",
             "discard_energy_among", "set_next_energy", "change_energy_type",
             "shuffle_hand_redraw", "pooled_hand_to_deck",
-            "swap_hand_deck", "reveal_top", "take_top"}
-V6_OPS = {"condition_damage", "top_deck_count", "milled"}
+            "swap_hand_deck", "reveal_top", "take_top",
+            "move_energy_one_of",
+            "alternative_cost"}
+V6_OPS = {"condition_damage", "top_deck_count", "milled", "damage_flip", "survive", "has_tool_named",
+          "choose_any"}
 """Ops added in IR v6 (docs/ir.md change log) that are neither steps nor top-level nodes."""
 TOP_OPS = {"attack", "activated", "passive", "triggered", "trainer", "tool", "fossil"}
 OTHER_OPS = {"type_is", "stage_is", "is_ex", "name_is", "evolves_from", "damaged", "has_energy",
@@ -350,6 +353,16 @@ class Interpreter:
 
     def attack_cost(self, g, p: int, pk: Pokemon, atk) -> tuple[list[int], int]:
         typed, colorless = atk.cost_needs()
+        eff = atk.effect
+        for st in (eff.steps if isinstance(eff, ir.Attack) else ()):
+            if st.op == "alternative_cost" and self.cond(Ctx(g, p, pk, g.info(pk).index, 0, g.slot_of(p, pk)),
+                                                         st.condition):
+                typed, colorless = [0] * N_ENERGY, 0
+                for t in st.cost:
+                    if energy_index(t) is None:
+                        colorless += 1
+                    else:
+                        typed[energy_index(t)] += 1
         for m, c in self.modifiers(g, "attack_cost"):
             if pk in self.targets(c, m.target, ()):
                 if m.energy_type is None or m.energy_type == "Colorless":
@@ -412,9 +425,9 @@ class Interpreter:
             return False
         for n in steps:
             t = n.target
-            if t.op in ("choose", "random_pokemon"):
+            if t.op in ("choose", "random_pokemon", "choose_any"):
                 cands = self.among(ctx, t.among)
-                hit = len(mine) <= t.count and all(pk in cands for pk in mine)
+                hit = len(mine) <= getattr(t, "count", len(cands)) and all(pk in cands for pk in mine)
             else:
                 sel = self.targets(ctx, t, ())
                 hit = all(pk in sel for pk in mine)
@@ -618,6 +631,12 @@ class Interpreter:
                     and self.attacker_ok(c, attacker, ctx.me, m):
                 dmg += m.delta
                 how.append(f"{m.delta:+d} ({g.card_name(c.card)})")
+        for m, c in self.modifiers(g, "damage_flip"):  # ir.DamageFlip: the owner flips for each damage done
+            if not ignore_effects and dmg > 0 and target in self.targets(c, m.target, ()):
+                if coin(g.key, c.addr((0xDF,)), ctx.rep * 64 + len(ctx.damaged)):
+                    dmg = 0 if m.delta is None else max(0, dmg + m.delta)
+                    how.append(f"heads: {'prevented' if m.delta is None else f'{m.delta:+d}'} "
+                               f"({g.card_name(c.card)})")
         dmg = max(0, dmg)
         for m, c in self.modifiers(g, "prevent_damage"):
             if not ignore_effects and target in self.targets(c, m.target, ()) \
@@ -772,6 +791,11 @@ class Interpreter:
     def would_be_knocked_out(self, g, p: int, pk: Pokemon, attacker) -> None:
         if attacker is not None:
             self.fire(g, p, pk, "would_be_knocked_out")
+            for m, c in self.modifiers(g, "survive"):  # ir.Survive, a lasting rule
+                if pk.damage >= g.max_hp(p, pk) and pk in self.targets(c, m.target, ()):
+                    pk.damage = max(0, g.max_hp(p, pk) - m.hp)
+                    g.log(f"{g.who(p, pk)} is not knocked out: it keeps {m.hp} HP ({g.card_name(c.card)})",
+                          kind="damage")
 
     def knocked_out(self, g, p: int, slot: int, pk: Pokemon, attacker) -> None:
         """Before a knocked-out Pokémon leaves play: its knockout triggers and the attacker's KO triggers."""
@@ -854,6 +878,9 @@ class Interpreter:
                     break
                 chosen.append(self.decode_pokemon(g, c))
             return chosen
+        if op == "choose_any":  # any number: a Choose of up to all of them
+            n = len(self.among(ctx, t.among))
+            return self.targets(ctx, ir.Choose(chooser=t.chooser, count=n, up_to=True, among=t.among), path) if n else []
         if op == "random_pokemon":
             cands = self.among(ctx, t.among)
             chosen = []
@@ -908,6 +935,8 @@ class Interpreter:
             return n >= f.at_least
         if op == "energy_types_at_least":
             return sum(1 for x in pk.energy if x > 0) >= f.count
+        if op == "has_tool_named":
+            return any(ctx.g.card(t).name in f.names for t in pk.tools)
         if op == "has_tool":
             return bool(pk.tools) == f.value
         if op == "has_ability":
@@ -1327,6 +1356,27 @@ class Interpreter:
         dsts = self.targets(ctx, st.target, path + (1,))
         return (srcs, dsts[0]) if dsts else None
 
+    def do_move_energy_one_of(self, ctx: Ctx, st, path) -> None:
+        g = ctx.g
+        ends = self.move_ends(ctx, st, path)
+        ctx.done = 0
+        if ends is None:
+            return
+        srcs, dst = ends
+        allowed = [energy_index(t) for t in st.energy_types]
+        for src in srcs:
+            types = [u for u in allowed if src is not dst and src.energy[u] > 0]
+            if not types:
+                continue
+            u = types[0] if len(types) == 1 else g.choose(ctx.me, "energy", types, prompt="choose an Energy to move")
+            src.energy[u] -= 1
+            dst.energy[u] += 1
+            ctx.done = 1
+            g.log(f"{ENERGY_TYPES[u]} Energy moves from {g.who(g.where(src)[0], src)} to {g.info(dst).name}",
+                  kind="energy")
+            break
+        ctx.that = [dst]
+
     def do_move_energy(self, ctx: Ctx, st, path) -> None:
         g = ctx.g
         ends = self.move_ends(ctx, st, path)
@@ -1656,6 +1706,9 @@ class Interpreter:
         g.log(f"{g.card_name(ctx.card)}'s effect{on} lasts {LASTS[st.duration].format(me=ctx.me, opp=1 - ctx.me)}",
               kind="info")
 
+    def do_alternative_cost(self, ctx: Ctx, st, path) -> None:
+        """Read when the attack's cost is checked (attack_cost)."""
+
     def do_damage_ignores(self, ctx: Ctx, st, path) -> None:
         if st.what == "weakness":
             ctx.ignore_weakness = True
@@ -1698,6 +1751,7 @@ class Interpreter:
 
     def do_discard_pokemon(self, ctx: Ctx, st, path) -> None:
         g = ctx.g
+        ctx.done = 0
         for pk in self.targets(ctx, st.target, path):
             if self.effects_prevented(ctx, pk):
                 continue
@@ -1705,6 +1759,7 @@ class Interpreter:
             if w is not None:
                 g.log(f"{g.who(w[0], pk)} is discarded from play", kind="cards")
                 g.discard_pokemon(*w)
+                ctx.done += 1
         g.check_winner()
         g.promote_all()
 

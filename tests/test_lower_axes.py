@@ -36,6 +36,15 @@ NEW_NODE_ATTACKS = {
     "take_top": ir.Attack(steps=(ir.TakeTop(count=3),)),
     "milled": ir.Attack(steps=(ir.DiscardCards(zone="deck"), ir.If(condition=ir.Milled(filter=ir.CardFilter()),
                                                                    then=(MORE,)))),
+    "damage_flip": ir.Attack(steps=(ir.Lasting(duration="opponent_next_turn", modifier=ir.DamageFlip(target=THIS)),)),
+    "survive": ir.Attack(steps=(ir.Lasting(duration="opponent_next_turn", modifier=ir.Survive(target=THIS, hp=10)),)),
+    "has_tool_named": ir.Attack(steps=(ir.If(condition=ir.Matches(target=THIS, filters=(
+        ir.HasToolNamed(names=("Lucky Mittens",)),)), then=(MORE,)),)),
+    "move_energy_one_of": ir.Attack(steps=(ir.MoveEnergyOneOf(energy_types=("Fire", "Water"), source=THIS,
+                                                              target=OPP),)),
+    "choose_any": ir.Attack(steps=(ir.DiscardPokemon(target=ir.ChooseAny(among=ir.Among(zone="bench"))),)),
+    "alternative_cost": ir.Attack(steps=(ir.AlternativeCost(condition=ir.Matches(target=THIS, filters=(
+        ir.Damaged(),)), cost=("Lightning",)),)),
 }
 
 

@@ -120,6 +120,33 @@ CASES = [
      ir.Attack(steps=(ir.DiscardCards(zone="deck"), ir.If(condition=ir.Milled(filter=ir.CardFilter(
          kind="pokemon", filters=(ir.StageIs(stage="basic"),))), then=(ir.ApplyCondition(
              target=OPP, conditions=("Asleep",)),))))),
+    # --- damage done by attacks: a coin for each time, survival as a lasting rule
+    ("ability", "If any damage is done to this Pokémon by attacks, flip a coin. If heads, this Pokémon takes -30 "
+                "damage from that attack.",
+     ir.Passive(modifiers=(ir.DamageFlip(target=THIS, delta=-30),))),
+    ("trainer", "During your opponent's next turn, if your [F] Pokémon would be Knocked Out by damage from an attack, "
+                "it is not Knocked Out and its remaining HP becomes 10.",
+     ir.TrainerEffect(steps=(ir.Lasting(duration="opponent_next_turn", modifier=ir.Survive(target=ir.Each(
+         among=ir.Among(filters=(ir.TypeIs(types=("Fighting",)),))), hp=10)),))),
+    # --- a named Tool attached; "flip ... instead"
+    ("attack", "Flip a coin. If this Pokémon has Lucky Helmet attached, flip 2 coins instead. This attack does 20 "
+               "damage for each heads.",
+     ir.Attack(steps=(ir.If(condition=ir.Matches(target=THIS, filters=(ir.HasToolNamed(names=("Lucky Helmet",)),)),
+                            then=(ir.Flip(count=C(2)),), otherwise=(ir.Flip(),)),
+                      ir.AttackDamage(mode="set", amount=ir.Per(each=20, count=ir.Heads()))))),
+    # --- several Energy types in one step
+    ("trainer", "Move a [G] or [W] Energy from 1 of your Benched Pokémon to your Active Pokémon.",
+     ir.TrainerEffect(steps=(ir.MoveEnergyOneOf(energy_types=("Grass", "Water"), source=ir.Choose(
+         among=ir.Among(zone="bench")), target=ir.Active(player="you")),))),
+    # --- any number of Pokémon
+    ("attack", "You may discard any number of your Benched Pokémon. This attack does 20 more damage for each Benched "
+               "Pokémon you discarded in this way.",
+     ir.Attack(steps=(ir.DiscardPokemon(target=ir.ChooseAny(among=ir.Among(zone="bench"))),
+                      ir.AttackDamage(mode="more", amount=ir.Per(each=20, count=ir.DoneCount()))))),
+    # --- an attack's cost that depends on the game
+    ("attack", "If your opponent's Active Pokémon is a Pokémon ex, this attack can be used for 2 [C] Energy.",
+     ir.Attack(steps=(ir.AlternativeCost(condition=ir.Matches(target=OPP, filters=(ir.IsEx(),)),
+                                         cost=("Colorless", "Colorless")),))),
 ]
 
 
@@ -160,6 +187,20 @@ NEAR_MISS = [
     ("trainer", "Look at the top 3 cards of your deck. Put all Item cards you find there into your hand."),
     ("attack", "This attack does 30 damage for each [W] Pokémon you find there."),
     ("trainer", "Look at the top card of your deck. If that card is a Supporter card, put it into your hand."),
+    # a damage flip that adds damage, or changes another Pokémon's
+    ("ability", "If any damage is done to this Pokémon by attacks, flip a coin. If heads, this Pokémon takes +30 "
+                "damage from that attack."),
+    ("ability", "If any damage is done to this Pokémon by attacks, flip a coin. If heads, your Active Pokémon takes "
+                "-30 damage from that attack."),
+    # survival of another Pokémon than the one named
+    ("trainer", "During your opponent's next turn, if your [F] Pokémon would be Knocked Out by damage from an attack, "
+                "this Pokémon is not Knocked Out and its remaining HP becomes 10."),
+    # "flip ... instead" with no flip before it
+    ("attack", "If this Pokémon has Lucky Helmet attached, flip 2 coins instead."),
+    # any number of the opponent's Pokémon, or of Pokémon in the Active Spot
+    ("attack", "You may discard any number of your opponent's Benched Pokémon."),
+    # an alternative cost outside an attack
+    ("ability", "If this Pokémon has damage on it, this attack can be used for 1 [L] Energy."),
     # switching cards of different kinds
     ("trainer", "Choose a Pokémon in your hand and switch it with a random Supporter card in your deck."),
     # revealing cards of the discard pile (public anyway) is not a wording the cards use

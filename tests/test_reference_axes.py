@@ -259,3 +259,102 @@ def test_milled_card_condition(top, more):
     after = attack(eng, side(active=mon("A-001"), deck=[top, "D-001"]), side(active=mon("D-001")))
     assert view(after) == after_turn(eng, side(active=mon("A-001"), deck=["D-001"], discard=[top]),
                                      side(active=mon("D-001", damage=70 if more else 10)))
+
+
+# --- batch 5: damage flips, survival, named Tools, several types, any number, alternative costs -----------------
+
+def _key(pred):
+    from reference.testing import key_where
+
+    return key_where(pred)
+
+
+@pytest.mark.parametrize("heads", [True, False])
+def test_damage_flip_prevents_on_heads(heads):
+    # "If any damage is done to this Pokémon by attacks, flip a coin. If heads, prevent that damage."
+    from compiler.engine_model.rng import coin
+    from reference.testing import effect_address
+
+    lucky = poke("P-009", "Lucky", ability=ir.Passive(modifiers=(ir.DamageFlip(target=THIS),)))
+    eng = make(lucky, attacker(base=30))
+    a = effect_address(eng, "P-009", 8, 1, 0, 0xDF)
+    key = _key(lambda k: coin(k, a, 0) == heads)
+    after = attack(eng, side(active=mon("A-001")), side(active=mon("P-009")), key)
+    assert after.players[1].slots[0].damage == (0 if heads else 30)
+
+
+@pytest.mark.parametrize("mine,survives", [("D-003", True), ("D-001", False)])
+def test_survive_as_a_lasting_rule(mine, survives):
+    # "During your opponent's next turn, if your Leafy would be Knocked Out by damage from an attack, it is not
+    # Knocked Out and its remaining HP becomes 10." The opponent's 50 damage on 20 HP left: Leafy stays at 10 HP,
+    # Dummy (not named) is Knocked Out
+    card = trainer("X-001", "Hold", "supporter", ir.TrainerEffect(steps=(ir.Lasting(
+        duration="opponent_next_turn", modifier=ir.Survive(target=ir.Each(among=ir.Among(filters=(
+            ir.NameIs(names=("Leafy",)),))), hp=10)),)))
+    eng = make(card, attacker(base=50))
+    s = board(eng, side(active=mon(mine, damage=80), hand=["X-001"], bench=[mon("D-004")]),
+              side(active=mon("A-001")))
+    s = eng.step(s, eng.layout.play(0), 1)
+    s = eng.step(s, eng.layout.end_turn(), 1)
+    after = eng.step(s, eng.layout.attack(0), 1)
+    assert (after.players[1].points == 0) == survives
+    if survives:
+        assert after.players[0].slots[0].damage == 90
+
+
+@pytest.mark.parametrize("tool,coins", [(True, 4), (False, 2)])
+def test_flip_instead_with_a_named_tool(tool, coins):
+    # "Flip 2 coins. This attack does 30 damage for each heads. If this Pokémon has Lucky Mittens attached, flip 4
+    # coins instead." With every coin heads: 120 or 60
+    from compiler.engine_model.rng import coin
+    from reference.testing import effect_address
+
+    mittens = trainer("H-003", "Lucky Mittens", "tool", ir.Tool(effects=(ir.Passive(modifiers=(
+        ir.NoWeakness(target=ir.ToolHolder()),)),)))
+    big = poke("B-001", "Big", hp=200)
+    steps = (ir.If(condition=ir.Matches(target=THIS, filters=(ir.HasToolNamed(names=("Lucky Mittens",)),)),
+                   then=(ir.Flip(count=C(value=4)),), otherwise=(ir.Flip(count=C(value=2)),)),
+             ir.AttackDamage(mode="set", amount=ir.Per(each=30, count=ir.Heads())))
+    eng = make(mittens, big, attacker(*steps))
+    addr = effect_address(eng, "A-001", 0, 0, 0, 0, 0 if tool else 1, 0)
+    key = _key(lambda k: all(coin(k, addr, i) for i in range(coins)))
+    after = attack(eng, side(active=mon("A-001", tools=["H-003"] if tool else [])), side(active=mon("B-001")), key)
+    assert after.players[1].slots[0].damage == 30 * coins
+
+
+def test_move_energy_one_of_several_types():
+    # "Move a [R], [W], or [L] Energy from 1 of your Benched Pokémon to your Active Pokémon." (only [W] qualifies)
+    card = trainer("X-001", "Shift", "item", ir.TrainerEffect(steps=(ir.MoveEnergyOneOf(
+        energy_types=("Fire", "Water", "Lightning"), source=ir.Choose(among=YOUR_BENCH),
+        target=ir.Active(player="you")),)))
+    eng = make(card)
+    s = board(eng, side(active=mon("D-001"), bench=[mon("D-003", energy="GW")], hand=["X-001"]),
+              side(active=mon("D-001")))
+    after = eng.step(s, eng.layout.play(0), 1)
+    exp = board(eng, side(active=mon("D-001", energy="W"), bench=[mon("D-003", energy="G")], discard=["X-001"]),
+                side(active=mon("D-001")))
+    assert view(after) == view(exp)
+
+
+def test_choose_any_discard_scales_damage():
+    # "You may discard any number of your Benched Pokémon. This attack does 40 more damage for each Benched Pokémon
+    # you discarded in this way." Discard two of three, then stop
+    eng = make(attacker(ir.DiscardPokemon(target=ir.ChooseAny(among=YOUR_BENCH)),
+                        ir.AttackDamage(mode="more", amount=ir.Per(each=40, count=ir.DoneCount())), base=10))
+    s = board(eng, side(active=mon("A-001"), bench=[mon("D-001"), mon("D-003"), mon("D-004")]),
+              side(active=mon("B-002")) if False else side(active=mon("D-002")))
+    s = eng.step(s, eng.layout.attack(0), 1)
+    s = eng.step(s, eng.layout.choose(0), 1)
+    s = eng.step(s, eng.layout.choose(0), 1)
+    after = eng.step(s, eng.layout.choose_done(), 1)
+    assert sum(1 for pk in after.players[0].slots[1:] if pk is not None) == 1
+    assert after.players[1].slots[0].damage == 90
+
+
+@pytest.mark.parametrize("damaged,usable", [(True, True), (False, False)])
+def test_alternative_cost_while_damaged(damaged, usable):
+    # "If this Pokémon has damage on it, this attack can be used for 1 [L] Energy." (printed [L][L][L])
+    eng = make(attacker(ir.AlternativeCost(condition=ir.Matches(target=THIS, filters=(ir.Damaged(),)),
+                                           cost=("Lightning",)), base=80, cost="LLL"))
+    s = board(eng, side(active=mon("A-001", energy="L", damage=10 if damaged else 0)), side(active=mon("D-001")))
+    assert (eng.layout.attack(0) in eng.legal_actions(s)) == usable

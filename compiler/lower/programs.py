@@ -159,6 +159,8 @@ class Pool:
 
     def target(self, t, allow_choice: bool = True) -> int:
         op = t.op
+        if op not in TARGET_KINDS:
+            raise Unlowerable(f"target {op!r}")  # a node this lowering doesn't know: refused, never a crash
         kind = TARGET_KINDS.index(op)
         if op in ("choose", "random_pokemon") and not allow_choice:
             raise Unlowerable(f"a {op} target where only a fixed selection is allowed")

@@ -82,6 +82,9 @@ def _walk(steps, scope: Scope) -> Scope:
             inner = replace(scope, ref=scope.ref or isinstance(step.condition, ir.Matches))
             _walk(step.then, inner)
             _walk(step.otherwise, inner)
+            ends = [b[-1] for b in (step.then, step.otherwise) if b and isinstance(b[-1], ir.Flip)]
+            if len(ends) == 2:  # "Flip 2 coins. ... If ..., flip 4 coins instead.": a flip on either branch
+                scope = replace(scope, flip=min(ends, key=lambda f: (f.until_tails, _coins(f))))
         elif isinstance(step, ir.Repeat):
             _check_refs(step.times, scope)
             _walk(step.steps, scope)
@@ -115,6 +118,10 @@ def _check_refs(node, scope: Scope) -> None:
             raise Unsupported("'it' / 'that Pokémon' without a Pokémon selected before it in the same branch")
         if isinstance(n, ir.That) and scope.mixed:
             raise Unsupported("'it' / 'that Pokémon' after both a chosen Pokémon and another target")
+
+
+def _coins(flip: ir.Flip) -> int:
+    return flip.count.value if isinstance(flip.count, ir.Const) else 0
 
 
 def _fits(outcome: ir.CoinOutcome, flip: ir.Flip) -> bool:

@@ -170,6 +170,14 @@ def _top_sentence(s, prev, out):
 
 
 @dataclass(frozen=True)
+class FlipInstead:
+    """"If <condition>, flip <coins> instead.": the latest flip before it becomes these coins when it holds."""
+
+    cond: Any
+    flip: Any
+
+
+@dataclass(frozen=True)
 class NeedsEnergy:
     """The sentence "If this Pokémon doesn't have the necessary Energy to use that attack, this attack does nothing."""
 
@@ -341,6 +349,20 @@ class ToIR(Transformer):
             raise Unsupported("'it' in a passive effect without a subject")
         return ir.Passive(modifiers=tuple(mods), requirement=self._holder_req())
 
+    def passive_damage_flip(self, target, outcome):
+        kind, t2, delta = outcome
+        if t2 is not None and t2 != target:
+            raise Unsupported("a damage flip that changes another Pokémon's damage")
+        if delta is not None and delta >= 0:
+            raise Unsupported("a damage flip that adds damage")
+        return self.passive([ir.DamageFlip(target=target, delta=delta)])
+
+    def fo_prevent(self):
+        return "prevent", None, None
+
+    def fo_reduce(self, target, n):
+        return "reduce", target, signed(n)
+
     def passive_if(self, req, mods):
         if isinstance(req, ir.Matches):
             mods = [_replace_that(m, req.target) for m in mods]
@@ -508,6 +530,13 @@ class ToIR(Transformer):
                     out[-1:] = [merged] if not isinstance(merged, ir.If) else [prev, merged]
                 else:
                     out.append(merged)
+                continue
+            if isinstance(s, FlipInstead):
+                at = [k for k, x in enumerate(out) if isinstance(x, ir.Flip)]
+                if not at:
+                    raise Unsupported("'flip ... instead' with no flip before it")
+                k = at[-1]
+                out[k] = ir.If(condition=s.cond, then=(s.flip,), otherwise=(out[k],))
                 continue
             if isinstance(s, PerFetched):
                 prev = out[-1] if out else None
@@ -944,6 +973,9 @@ class ToIR(Transformer):
     def move_energy(self, sel, src, dst):
         return ir.MoveEnergy(energy=sel, source=src, target=dst)
 
+    def move_energy_one_of(self, types, src, dst):
+        return ir.MoveEnergyOneOf(energy_types=types, source=src, target=dst)
+
     # ---------------------------------------------------------------- cards
     def draw_one(self):
         return ir.Draw(amount=ir.Const(value=1))
@@ -1099,6 +1131,29 @@ class ToIR(Transformer):
         if self.last_top is None:
             raise Unsupported("'you find there' with no cards revealed before it")
         return ir.TopDeckCount(player="you", count=self.last_top, filter=ir.CardFilter(kind="pokemon", filters=filters))
+
+    def discard_any(self, player, desc):
+        if player != "you" or desc.zone != "bench":
+            raise Unsupported("discarding any number of Pokémon other than your Benched Pokémon")
+        return ir.DiscardPokemon(target=ir.ChooseAny(among=among(player, desc)))
+
+    def lasting_survive(self, duration, target, it, hp):
+        if not isinstance(it, ir.That):
+            raise Unsupported("a knockout survived by another Pokémon than the one named")
+        return [ir.Lasting(duration=duration, modifier=ir.Survive(target=target, hp=int(hp)))]
+
+    def alt_cost(self, cond, n, etype):
+        if self.kind != "attack":
+            raise Unsupported("an alternative attack cost outside an attack's text")
+        return [ir.AlternativeCost(condition=cond, cost=(energy(etype),) * int(n))]
+
+    def flip_instead(self, cond, coins):
+        return FlipInstead(cond, coins)
+
+    def cond_tool_named(self, target, names):
+        if names.conj != "or" and len(names.names) > 1:
+            raise Unsupported("several Tools attached at once")
+        return ir.Matches(target=target, filters=(ir.HasToolNamed(names=names.names),))
 
     def per_fetched(self, filt, clauses):
         return PerFetched(filt, tuple(clauses))
