@@ -119,6 +119,13 @@ class HasToolNamed(Node):
     names: tuple[str, ...]
 
 
+class HasTag(Node):
+    """The card carries the printed attribute `tag` (`PokemonCard.tags`, e.g. "Ultra Beast")."""
+
+    op: Literal["has_tag"] = "has_tag"
+    tag: str
+
+
 class HasAbility(Node):
     """The Pokémon has an Ability."""
 
@@ -172,7 +179,7 @@ class InZone(Node):
 
 Filter = Annotated[
     Union[TypeIs, StageIs, IsEx, NameIs, EvolvesFrom, Damaged, HasEnergy, EnergyTypesAtLeast, HasTool, HasAbility,
-          HasCondition, HpAtMost, RetreatAtLeast, InZone, HpAtMostHalf, AbilityNamed, HasToolNamed],
+          HasCondition, HpAtMost, RetreatAtLeast, InZone, HpAtMostHalf, AbilityNamed, HasToolNamed, HasTag],
     Field(discriminator="op"),
 ]
 """A test on one Pokémon. A tuple of filters means all of them must hold."""
@@ -368,6 +375,13 @@ class TopDeckCount(Node):
     filter: CardFilter = CardFilter()
 
 
+class PointsOf(Node):
+    """The points `player` has gotten so far."""
+
+    op: Literal["points_of"] = "points_of"
+    player: Player = "you"
+
+
 class RemainingHp(Node):
     """The remaining HP (max HP minus damage) of the `target` Pokémon (summed when it selects several)."""
 
@@ -377,7 +391,7 @@ class RemainingHp(Node):
 
 Count = Annotated[
     Union[Heads, EnergyCount, PokemonCount, CardCount, DamageOn, RetreatCostOf, DoneCount, DamageDone, AttackUses,
-          PointsToWin, RemainingHp, TopDeckCount],
+          PointsToWin, RemainingHp, TopDeckCount, PointsOf],
     Field(discriminator="op"),
 ]
 
@@ -566,6 +580,17 @@ class DamageDealt(Node):
     attack_name: str | None = None
 
 
+class DamageDealtBy(Node):
+    """Attacks used by the `attacker` Pokémon do `amount` more damage to the `defender` (any Pokémon when None), the
+    amount evaluated whenever such an attack does damage ("do +10 damage to your opponent's Active Pokémon for each
+    point you have gotten"). Applied before Weakness, as DamageDealt."""
+
+    op: Literal["damage_dealt_by"] = "damage_dealt_by"
+    attacker: Target
+    amount: Amount
+    defender: Target | None = None
+
+
 class PreventDamage(Node):
     """Prevent all damage done by attacks to the `target` Pokémon (only from attackers passing `attacker`, of
     `attacker_player` when set; only when that damage is at most `at_most` when set). With `effects`, also prevent
@@ -743,7 +768,7 @@ class OnEnergyAttached(Node):
 Modifier = Annotated[
     Union[DamageTaken, DamageDealt, PreventDamage, PreventEffects, CantAttack, CantRetreat, AttackCost, RetreatCost,
           NoWeakness, HpBonus, CantPlay, ConditionImmunity, CantBeHealed, OnDamaged, AttackFlip, AtEnd,
-          CantAttachEnergy, CantEvolve, OnEnergyAttached, ConditionDamage, DamageFlip, Survive],
+          CantAttachEnergy, CantEvolve, OnEnergyAttached, ConditionDamage, DamageFlip, Survive, DamageDealtBy],
     Field(discriminator="op"),
 ]
 """A rule change that holds while its lasting effect or passive Ability applies."""

@@ -28,6 +28,7 @@ class PoolNames:
     basics: set[str] = field(default_factory=set)
     attacks: set[str] = field(default_factory=set)
     abilities: set[str] = field(default_factory=set)
+    tags: set[str] = field(default_factory=set)
 
     @classmethod
     def of(cls, cards) -> "PoolNames":
@@ -40,6 +41,7 @@ class PoolNames:
                 out.attacks.update(a.name for a in c.attacks)
                 if c.ability is not None:
                     out.abilities.add(c.ability.name)
+                out.tags.update(c.tags)
             elif c.is_fossil:
                 out.basics.add(c.name)  # played as a Basic Pokémon
         return out
@@ -79,6 +81,10 @@ def pool_meaning(effect, text: str | None, names: PoolNames):
     if effect is None or isinstance(effect, ir.Unresolved):
         return effect
     for n in ir.iter_nodes(effect):
+        if isinstance(n, ir.HasTag) and n.tag not in names.tags:
+            return ir.Unresolved(text=text or "", reason=(
+                f"refers to {n.tag!r}, a card attribute no card of the pool carries (PokemonCard.tags): the pool's "
+                "card data lacks it"))
         if isinstance(n, ir.Fetch) and n.to == "bench":
             for f in n.filter.filters:
                 bad = [x for x in f.names if x in names.cards and x not in names.basics] \

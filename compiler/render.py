@@ -856,6 +856,9 @@ def modifier(m, c: Ctx) -> str:
         case ir.DamageDealt():
             to = f" to {target(m.defender, c)}" if m.defender is not None else ""
             return f"attacks used by {_plain(m.attacker, c)} do {m.delta:+d} damage{to}"
+        case ir.DamageDealtBy(amount=ir.Per(each=n, count=cnt)) if m.defender is not None and n > 0:
+            return (f"attacks used by {_plain(m.attacker, c)} do +{n} damage to {target(m.defender, c)} for each "
+                    f"{count(cnt, c)}")
         case ir.CountAtLeast():
             raise RenderError("condition in a modifier")
         case ir.PreventDamage(effects=True, attacker=(), attacker_player=None, at_most=None):
@@ -1077,7 +1080,11 @@ def target(t, c: Ctx) -> str:
         case ir.ToolHolder():
             if c.kind != "trainer":
                 raise RenderError("tool holder outside a Trainer")
+            if c.holder == (ir.HasTag(tag="Ultra Beast"),):
+                return "the Ultra Beast this card is attached to"
             pre = _pre(c.holder)
+            if pre is None:
+                raise RenderError(f"no wording for a Tool holder {c.holder}")
             return f"the {pre}Pokémon this card is attached to"
         case ir.Defending():
             return "the Defending Pokémon"
@@ -1166,6 +1173,9 @@ def desc(zone: str | None, filters) -> str:
     elif i < len(fs) and isinstance(fs[i], ir.NameIs):
         head = _names(fs[i].names, "or")
         i += 1
+    elif i < len(fs) and fs[i] == ir.HasTag(tag="Ultra Beast") and not pre:
+        head = "Ultra Beast" if zone in ("active", None) else "Ultra Beasts"  # "1 of your Ultra Beasts"
+        i += 1
     post = []
     for f in fs[i:]:
         match f:
@@ -1229,6 +1239,10 @@ def count(x, c: Ctx) -> str:
             return f"time your Pokémon used {x.name} during this game"
         case ir.DoneCount():
             return "card you discarded in this way"
+        case ir.PointsOf(player="you"):
+            return "point you have gotten"
+        case ir.PointsOf(player="opponent"):
+            return "point your opponent has gotten"
         case ir.TopDeckCount(player="you", filter=ir.CardFilter(kind="pokemon", filters=fs)):
             fs = list(fs)
             ret = f" with a Retreat Cost of {fs.pop().count} or more" if fs and isinstance(fs[-1], ir.RetreatAtLeast) \

@@ -59,6 +59,8 @@ class CardInfo:
     is_mega: bool = False
     attacks: list[AttackInfo] = field(default_factory=list)
     ability_name: str | None = None
+    tags: tuple[str, ...] = ()
+    """Printed card attributes (PokemonCard.tags, e.g. "Ultra Beast")."""
     ability_text: str | None = None
     ability: Any = None
     text: str | None = None
@@ -127,7 +129,7 @@ def card_info(index: int, card: PokemonCard | TrainerCard, rules) -> CardInfo:
                         hp=card.hp, type=type_index(card.type), weakness=type_index(card.weakness),
                         retreat=card.retreat, is_ex=card.is_ex, is_mega=card.is_mega, attacks=attacks,
                         ability_name=card.ability.name if card.ability else None,
-                        ability_text=card.ability.text if card.ability else None)
+                        ability_text=card.ability.text if card.ability else None, tags=tuple(card.tags))
     info = CardInfo(index, card.id, card.name, card.trainer_kind, is_fossil=card.is_fossil, text=card.text)
     if card.is_fossil:
         info.type = COLORLESS  # HP and type come from the card's Fossil IR (effects.attach_effects)

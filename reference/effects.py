@@ -48,7 +48,7 @@ STEP_OPS = {"attack_damage", "attack_does_nothing", "damage", "heal", "apply_con
             "move_energy_one_of",
             "alternative_cost"}
 V6_OPS = {"condition_damage", "top_deck_count", "milled", "damage_flip", "survive", "has_tool_named",
-          "choose_any"}
+          "choose_any", "has_tag", "damage_dealt_by", "points_of"}
 """Ops added in IR v6 (docs/ir.md change log) that are neither steps nor top-level nodes."""
 TOP_OPS = {"attack", "activated", "passive", "triggered", "trainer", "tool", "fossil"}
 OTHER_OPS = {"type_is", "stage_is", "is_ex", "name_is", "evolves_from", "damaged", "has_energy",
@@ -619,6 +619,12 @@ class Interpreter:
                 if m.defender is None or target in self.targets(c, m.defender, ()):
                     dmg += m.delta
                     how.append(f"{m.delta:+d} ({g.card_name(c.card)})")
+        for m, c in self.modifiers(g, "damage_dealt_by"):  # ir.DamageDealtBy: an amount evaluated now
+            if attacker in self.targets(c, m.attacker, ()) and (m.defender is None
+                                                               or target in self.targets(c, m.defender, ())):
+                n = self.amount(c, m.amount)
+                dmg += n
+                how.append(f"{n:+d} ({g.card_name(c.card)})")
         dmg = max(0, dmg)
         tinfo = g.info(target)
         ignore_effects = main and ctx.ignore_effects
@@ -921,6 +927,8 @@ class Interpreter:
             if f.remaining and pk is not None:
                 return ctx.g.max_hp(p, pk) - pk.damage <= f.hp
             return info.hp <= f.hp
+        if op == "has_tag":
+            return f.tag in info.tags
         if op == "retreat_at_least" and pk is None:  # a card: its printed Retreat Cost
             return info.retreat >= f.count
         if pk is None:
@@ -1018,6 +1026,8 @@ class Interpreter:
         if op == "top_deck_count":
             deck = g.pl(self.player(ctx, c.player)).deck[:c.count]
             return sum(1 for i in deck if self.card_ok(ctx, g.card(i), c.filter))
+        if op == "points_of":
+            return g.pl(self.player(ctx, c.player)).points
         if op == "remaining_hp":
             return sum(g.max_hp(g.where(pk)[0], pk) - pk.damage for pk in self.targets(ctx, c.target, ()))
         raise ValueError(f"unknown count {op}")

@@ -45,6 +45,10 @@ NEW_NODE_ATTACKS = {
     "choose_any": ir.Attack(steps=(ir.DiscardPokemon(target=ir.ChooseAny(among=ir.Among(zone="bench"))),)),
     "alternative_cost": ir.Attack(steps=(ir.AlternativeCost(condition=ir.Matches(target=THIS, filters=(
         ir.Damaged(),)), cost=("Lightning",)),)),
+    "has_tag": ir.Attack(steps=(ir.If(condition=ir.Matches(target=OPP, filters=(ir.HasTag(tag="Ultra Beast"),)),
+                                      then=(MORE,)),)),
+    "damage_dealt_by/points_of": ir.Attack(steps=(ir.Lasting(duration="this_turn", modifier=ir.DamageDealtBy(
+        attacker=THIS, amount=ir.Per(each=10, count=ir.PointsOf()))),)),
 }
 
 

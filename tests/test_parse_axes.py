@@ -147,6 +147,22 @@ CASES = [
     ("attack", "If your opponent's Active Pokémon is a Pokémon ex, this attack can be used for 2 [C] Energy.",
      ir.Attack(steps=(ir.AlternativeCost(condition=ir.Matches(target=OPP, filters=(ir.IsEx(),)),
                                          cost=("Colorless", "Colorless")),))),
+    # --- printed card attributes (PokemonCard.tags): Ultra Beasts
+    ("ability", "Your Active Ultra Beast has no Retreat Cost.",
+     ir.Passive(modifiers=(ir.RetreatCost(target=ir.Active(player="you", filters=(ir.HasTag(tag="Ultra Beast"),)),
+                                          none=True),))),
+    ("trainer", "Choose 1 of your Benched Ultra Beasts. Heal 30 damage from that Pokémon.",
+     ir.TrainerEffect(steps=(ir.Select(target=ir.Choose(among=ir.Among(zone="bench", filters=(
+         ir.HasTag(tag="Ultra Beast"),)))), ir.Heal(amount=C(30), target=THAT)))),
+    ("ability", "Once during your turn, you may switch your Active Ultra Beast with 1 of your Benched Pokémon.",
+     ir.Activated(steps=(ir.Switch(new_active=ir.Choose(among=ir.Among(zone="bench")),
+                                   only_if=(ir.HasTag(tag="Ultra Beast"),)),))),
+    # --- an amount in a damage modifier: points gotten
+    ("trainer", "Attacks used by the Ultra Beast this card is attached to do +20 damage to your opponent's Active "
+                "Pokémon for each point your opponent has gotten.",
+     ir.Tool(effects=(ir.Passive(requirement=ir.Matches(target=HOLDER, filters=(ir.HasTag(tag="Ultra Beast"),)),
+                                 modifiers=(ir.DamageDealtBy(attacker=HOLDER, amount=ir.Per(
+                                     each=20, count=ir.PointsOf(player="opponent")), defender=OPP),)),))),
 ]
 
 
@@ -201,6 +217,11 @@ NEAR_MISS = [
     ("attack", "You may discard any number of your opponent's Benched Pokémon."),
     # an alternative cost outside an attack
     ("ability", "If this Pokémon has damage on it, this attack can be used for 1 [L] Energy."),
+    # "Ultra" alone is part of names ("Ultra Necrozma ex"), not the attribute
+    ("ability", "Your Active Ultra Pokémon has no Retreat Cost."),
+    # less damage for each of something
+    ("trainer", "Attacks used by the Pokémon this card is attached to do -10 damage to your opponent's Active "
+                "Pokémon for each point you have gotten."),
     # switching cards of different kinds
     ("trainer", "Choose a Pokémon in your hand and switch it with a random Supporter card in your deck."),
     # revealing cards of the discard pile (public anyway) is not a wording the cards use

@@ -46,3 +46,22 @@ def test_unknown_names_cover_cards_attacks_and_abilities():
     assert unknown_names(node, names) == ["names the card 'Mew', which no card in the pool has",
                                           "names the Ability 'GUARD', which no card in the pool has",
                                           "names the attack 'Vine', which no card in the pool has"]
+
+
+def test_a_tag_no_card_of_the_pool_carries_is_unresolved():
+    # the corpus cards carry no tags yet: an effect about Ultra Beasts can't hold in such a pool
+    card = item("T-001", "Wall", "Choose 1 of your Ultra Beasts. Heal 30 damage from that Pokémon.")
+    (cir,) = card_irs(POOL + [card])[-1:]
+    assert isinstance(cir.trainer, ir.Unresolved) and "'Ultra Beast'" in cir.trainer.reason
+    beast = POOL[0].model_copy(update={"tags": ["Ultra Beast"]})
+    (cir,) = card_irs([beast] + POOL[1:] + [card])[-1:]
+    assert isinstance(cir.trainer, ir.TrainerEffect)
+
+
+def test_corpus_records_carry_tags():
+    from spec_scraper.sources.jsonl import corpus_record_to_card
+
+    rec = {"id": "X-1", "name": "Beast", "category": "pokemon", "stage": "basic", "hp": 90, "type": "Grass",
+           "tags": ["Ultra Beast"]}
+    assert corpus_record_to_card(rec)["tags"] == ["Ultra Beast"]
+    assert PokemonCard.model_validate(corpus_record_to_card(rec)).tags == ["Ultra Beast"]

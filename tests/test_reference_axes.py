@@ -358,3 +358,35 @@ def test_alternative_cost_while_damaged(damaged, usable):
                                            cost=("Lightning",)), base=80, cost="LLL"))
     s = board(eng, side(active=mon("A-001", energy="L", damage=10 if damaged else 0)), side(active=mon("D-001")))
     assert (eng.layout.attack(0) in eng.legal_actions(s)) == usable
+
+
+# --- batch 6: printed card attributes (tags), an amount in a damage modifier -----------------------------------
+
+def _tagged(tc, *tags):
+    tc.card = tc.card.model_copy(update={"tags": list(tags)})
+    return tc
+
+
+def test_has_tag_reads_the_cards_printed_attributes():
+    # "During your opponent's next turn, all of your Ultra Beasts take -20 damage from attacks."
+    beast = _tagged(poke("U-009", "Beast", hp=100), "Ultra Beast")
+    card = trainer("X-001", "Wall", "supporter", ir.TrainerEffect(steps=(ir.Lasting(
+        duration="opponent_next_turn", modifier=ir.DamageTaken(target=ir.Each(among=ir.Among(filters=(
+            ir.HasTag(tag="Ultra Beast"),))), delta=-20)),)))
+    eng = make(beast, card, attacker(base=50))
+    for mine, dmg in (("U-009", 30), ("D-001", 50)):
+        s = board(eng, side(active=mon(mine), hand=["X-001"]), side(active=mon("A-001")))
+        s = eng.step(eng.step(s, eng.layout.play(0), 1), eng.layout.end_turn(), 1)
+        after = eng.step(s, eng.layout.attack(0), 1)
+        assert after.players[0].slots[0].damage == dmg
+
+
+def test_damage_dealt_by_points_gotten():
+    # "Attacks used by the Pokémon this card is attached to do +10 damage to your opponent's Active Pokémon for
+    # each point you have gotten." (2 points: +20)
+    band = trainer("H-004", "Band", "tool", ir.Tool(effects=(ir.Passive(modifiers=(ir.DamageDealtBy(
+        attacker=ir.ToolHolder(), amount=ir.Per(each=10, count=ir.PointsOf()), defender=OPP_ACTIVE),)),)))
+    eng = make(band, attacker(base=30))
+    after = attack(eng, side(active=mon("A-001", tools=["H-004"]), points=2), side(active=mon("D-001")))
+    assert view(after) == after_turn(eng, side(active=mon("A-001", tools=["H-004"]), points=2),
+                                     side(active=mon("D-001", damage=50)))

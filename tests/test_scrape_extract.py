@@ -149,3 +149,10 @@ def test_every_corpus_card_of_every_set_survives_rendering_and_extraction():
             if got != card.validate_python(corpus_record_to_card(rec)):
                 bad.append(rec["id"])
     assert total > 1800 and bad == []
+
+
+def test_printed_card_attributes_become_tags():
+    # "Pokémon - Basic - Ultra Beast": what follows the stage (other than "Evolves from") is a printed attribute
+    card = parse(caterpie().replace("Pokémon - Basic", "Pokémon - Basic - Ultra Beast"))
+    assert card["tags"] == ["Ultra Beast"] and card["stage"] == "basic"
+    assert "tags" not in parse(caterpie())

@@ -30,7 +30,6 @@ always Unresolved; coverage counts it with the Abilities."""
 POKEMON_POWER_REASON = "a Pokémon Power (paper TCG): the IR has no node for it"
 
 _REFUSE = [
-    (re.compile(r"\bUltra Beasts?\b"), "'Ultra Beast' is not a card attribute in the spec"),
 ]
 """Text whose capitalised words would otherwise be read as card names although they are game terms."""
 

@@ -33,6 +33,8 @@ _REPLACE = [
     (re.compile(r"(?<=\d)-HP\b"), " HP"),
     (re.compile(r"\[([A-Z])\],(?=\S)"), r"[\1], "),
     (re.compile(r"\bat random:"), "at random :"),  # a list follows (a colon inside a word belongs to a name)
+    (re.compile(r"\bUltra Beasts\b"), "ultrabeasts"),  # a card attribute (PokemonCard.tags), not a name
+    (re.compile(r"\bUltra Beast\b"), "ultrabeast"),
     (re.compile(r"\s+"), " "),
 ]
 _REMINDER = re.compile(r"\s*\((?:This Pok[eé]mon can't evolve during your first turn or the turn you play it"

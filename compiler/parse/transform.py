@@ -1402,6 +1402,21 @@ class ToIR(Transformer):
     def m_dealt(self, attacker, delta, defender=None):
         return ir.DamageDealt(attacker=attacker, delta=signed(delta), defender=defender)
 
+    def m_dealt_per(self, attacker, delta, defender, per):
+        n = signed(delta)
+        if n <= 0:
+            raise Unsupported("less damage for each of something")
+        return ir.DamageDealtBy(attacker=attacker, amount=ir.Per(each=n, count=per), defender=defender)
+
+    def t_holder_ultra_beast(self):
+        return self.t_holder(("filter", ir.HasTag(tag="Ultra Beast")))
+
+    def c_your_points(self):
+        return ir.PointsOf(player="you")
+
+    def c_opp_points(self):
+        return ir.PointsOf(player="opponent")
+
     def m_cost_more(self, target, n, etype):
         return ir.AttackCost(target=target, delta=int(n), energy_type=energy(etype))
 
@@ -1750,6 +1765,9 @@ class ToIR(Transformer):
 
     def h_ex(self):
         return (ir.IsEx(),)
+
+    def h_ultra_beast(self):
+        return (ir.HasTag(tag="Ultra Beast"),)
 
     def h_names(self, names):
         return (names.filter(),)

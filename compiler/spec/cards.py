@@ -64,6 +64,9 @@ class PokemonCard(_CardBase):
     is_mega: bool = False
     attacks: list[AttackSpec] = Field(default_factory=list)
     ability: AbilitySpec | None = None
+    tags: list[str] = Field(default_factory=list, description=(
+        "Card attributes printed on the card that effects refer to, e.g. 'Ultra Beast' (scraped where the source "
+        "shows them)."))
     # Paper-TCG fields (optional; Pocket cards leave them out). Added for the scraper's Bulbapedia source.
     resistance: EnergyType | None = Field(None, description="Paper TCG: the type this Pokémon resists.")
     pokemon_power: AbilitySpec | None = Field(None, description="Paper TCG (1999-2003): its Pokémon Power.")

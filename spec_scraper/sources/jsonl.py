@@ -27,6 +27,8 @@ def corpus_record_to_card(rec: dict[str, Any], source: str | None = None) -> dic
                 out[k] = rec[k]
         out["attacks"] = [{k: a.get(k) for k in _ATTACK_KEYS} for a in rec.get("attacks") or []]
         out["ability"] = rec.get("ability")
+        if rec.get("tags"):
+            out["tags"] = list(rec["tags"])
     else:
         out["trainer_kind"] = rec.get("trainer_kind")
         out["is_fossil"] = bool(rec.get("is_fossil"))

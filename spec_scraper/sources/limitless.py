@@ -115,10 +115,13 @@ def _pokemon(soup: BeautifulSoup, title_parts: list[str], kind_parts: list[str])
     if stage is None:
         raise ExtractError(f"unknown stage in p.card-text-type: {' - '.join(kind_parts)!r}")
     evolves = None
+    tags = []
     for part in kind_parts[2:]:
         ev = re.match(r"Evolves from (.+)$", part)
         if ev:
             evolves = ev.group(1).strip()
+        elif part:
+            tags.append(part)  # a printed card attribute ("Pokémon - Basic - Ultra Beast")
     out = {"category": "pokemon", "stage": stage, "evolves_from": evolves, "hp": int(m["hp"]),
            "type": energy_type(m["type"]), "attacks": [_attack(a) for a in soup.select("div.card-text-attack")]}
     ability = soup.select_one("div.card-text-ability")
@@ -137,6 +140,8 @@ def _pokemon(soup: BeautifulSoup, title_parts: list[str], kind_parts: list[str])
     name = element_text(name_el) if name_el is not None else title_parts[0]
     out["is_ex"] = name.endswith(" ex")
     out["is_mega"] = out["is_ex"] and name.startswith("Mega ")
+    if tags:
+        out["tags"] = tags
     return out
 
 
