@@ -1198,6 +1198,22 @@ class ShuffleDeck(Node):
     player: Player = "you"
 
 
+class Devolve(Node):
+    """Each `target` Pokémon that has evolved loses its highest Stage Evolution card, which goes into its owner's
+    hand; it keeps its damage, Energy and Tools, and recovers from Special Conditions and loses other effects on it
+    (as when it evolves); if its damage now reaches its HP it is Knocked Out."""
+
+    op: Literal["devolve"] = "devolve"
+    target: Target
+
+
+class KnockedOutToHand(Node):
+    """Only in a knocked_out or knocked_out_by_attack trigger: the Knocked Out Pokémon (its Basic and Evolution
+    cards) goes into its owner's hand instead of the discard pile; its Tools and Energy are discarded as usual."""
+
+    op: Literal["ko_to_hand"] = "ko_to_hand"
+
+
 class NoPoints(Node):
     """Only in a knocked_out trigger: the opponent gets no points for this Knock Out."""
 
@@ -1219,7 +1235,7 @@ Step = Annotated[
           ShuffleHand, ShuffleHandRedraw, RevealHand, RevealCards, HandToDeck, PooledHandToDeck, SwapHandDeck, RevealTop, TakeTop, LookTop, Switch, ReturnPokemon, KnockOut, SetHp,
           MoveDamage, Lasting, SetNextEnergy, ChangeEnergyType,
           EndTurn, Optional_, DamageIgnores, AlternativeCost, CopyAttack, DiscardPokemon, SurviveKnockOut,
-          ChooseOne, ShuffleDeck,
+          ChooseOne, ShuffleDeck, KnockedOutToHand, Devolve,
           NoPoints],
     Field(discriminator="op"),
 ]

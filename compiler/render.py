@@ -6,7 +6,7 @@ IR the parser produces. A tree the grammar has no wording for raises `RenderErro
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import ir
 from .spec.base import ENERGY_SYMBOLS
@@ -37,6 +37,8 @@ class Ctx:
     kind: str
     holder: tuple = ()
     also: bool = False
+    devolve_owner: str | None = None
+    """Whose Pokémon "it" is in "devolve it" (the Pokémon the If before tested)."""
     """An attack with main damage: its damage to other Pokémon is what it "also" does."""
 
 
@@ -388,6 +390,14 @@ def clause(s, c: Ctx) -> str:
             return f"your opponent draws {n} cards"
         case ir.Draw(player="opponent", amount=ir.Per(each=1, count=ir.PointsToWin(player="opponent"))):
             return "your opponent draws a card for each of their remaining points needed to win"
+        case ir.Devolve():
+            own = {"opponent": "your opponent's", "you": "your"}.get(_owner_of(s.target) or c.devolve_owner or "")
+            if own is None:
+                raise RenderError("a devolve whose Pokémon's owner the wording can't tell")
+            return (f"devolve {target(s.target, c)} by putting the highest Stage Evolution card on it into {own} "
+                    "hand")
+        case ir.KnockedOutToHand():
+            return "put it into your hand instead of the discard pile"
         case ir.NoPoints():
             return "your opponent can't get any points for it"
         case ir.DrawUntil(size=None):
@@ -525,6 +535,11 @@ def _if(s: ir.If, c: Ctx) -> str:
     else:
         head = "If you do" if isinstance(s.condition, ir.Done) else f"If {cond(s.condition, c)}"
     then = list(s.then)
+    if isinstance(s.condition, ir.Matches):
+        t = s.condition.target
+        owner = "opponent" if isinstance(t, (ir.Defending, ir.Attacking)) else "you" if isinstance(
+            t, (ir.ThisPokemon, ir.ToolHolder)) else _owner_of(t)
+        c = replace(c, devolve_owner=owner)
     if then == [ir.AttackDoesNothing()]:
         return f"{head}, this attack does nothing."
     if len(then) == 1 and isinstance(then[0], ir.Lasting):

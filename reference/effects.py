@@ -48,7 +48,8 @@ STEP_OPS = {"attack_damage", "attack_does_nothing", "damage", "heal", "apply_con
             "move_energy_one_of",
             "alternative_cost"}
 V6_OPS = {"condition_damage", "top_deck_count", "milled", "damage_flip", "survive", "has_tool_named",
-          "choose_any", "has_tag", "damage_dealt_by", "points_of"}
+          "choose_any", "has_tag", "damage_dealt_by", "points_of",
+          "ko_to_hand", "devolve"}
 """Ops added in IR v6 (docs/ir.md change log) that are neither steps nor top-level nodes."""
 TOP_OPS = {"attack", "activated", "passive", "triggered", "trainer", "tool", "fossil"}
 OTHER_OPS = {"type_is", "stage_is", "is_ex", "name_is", "evolves_from", "damaged", "has_energy",
@@ -1791,6 +1792,23 @@ class Interpreter:
     def do_no_points(self, ctx: Ctx, st, path) -> None:
         if ctx.this is not None:
             ctx.g.no_points.add(ctx.this.uid)
+
+    def do_devolve(self, ctx: Ctx, st, path) -> None:
+        g = ctx.g
+        for pk in self.targets(ctx, st.target, path):
+            w = g.where(pk)
+            if w is None or len(pk.cards) < 2 or self.effects_prevented(ctx, pk):
+                continue
+            inst = pk.cards.pop()
+            g.pl(w[0]).hand.append(inst)
+            g.log(f"{g.card(inst).name} is put into player {w[0]}'s hand: {g.who(w[0], pk)} devolves", kind="cards")
+            pk.clear_conditions()
+            g.drop_durations(pk.uid)
+
+    def do_ko_to_hand(self, ctx: Ctx, st, path) -> None:
+        pk = ctx.holder or ctx.this
+        if pk is not None:
+            ctx.g.ko_to_hand.add(pk.uid)
 
     def do_end_turn(self, ctx: Ctx, st, path) -> None:
         ctx.end_turn = True

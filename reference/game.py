@@ -55,6 +55,8 @@ class Game:
         self.choices = choices
         self.ci = 0
         self.no_points: set[int] = set()
+        self.ko_to_hand: set[int] = set()
+        """uids of knocked-out Pokémon whose cards go to the hand instead of the discard pile (KnockedOutToHand)."""
         """uids of knocked-out Pokémon whose knockout scores nothing (NoPoints)."""
 
     # --- helpers ----------------------------------------------------------------------------------------------------
@@ -328,16 +330,17 @@ class Game:
                          f"({self.pl(1 - p).points} in all)", kind="points")
             else:
                 self.log("this knockout scores no points", kind="points")
-            self.discard_pokemon(p, slot)
+            self.discard_pokemon(p, slot, to_hand=pk.uid in self.ko_to_hand)
         self.check_winner()
         self.promote_all()
 
-    def discard_pokemon(self, p: int, slot: int) -> None:
-        """Remove a Pokémon from play: its cards and tools to the discard pile, its Energy to the discarded Energy."""
+    def discard_pokemon(self, p: int, slot: int, to_hand: bool = False) -> None:
+        """Remove a Pokémon from play: its cards (into the hand with `to_hand`) and tools to the discard pile, its
+        Energy to the discarded Energy."""
         pl = self.pl(p)
         pk = pl.slots[slot]
         assert pk is not None
-        pl.discard.extend(pk.cards)
+        (pl.hand if to_hand else pl.discard).extend(pk.cards)
         pl.discard.extend(pk.tools)
         for t in range(N_ENERGY):
             pl.discard_energy[t] += pk.energy[t]

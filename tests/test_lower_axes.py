@@ -49,6 +49,8 @@ NEW_NODE_ATTACKS = {
                                       then=(MORE,)),)),
     "damage_dealt_by/points_of": ir.Attack(steps=(ir.Lasting(duration="this_turn", modifier=ir.DamageDealtBy(
         attacker=THIS, amount=ir.Per(each=10, count=ir.PointsOf()))),)),
+    "devolve": ir.Attack(steps=(ir.Devolve(target=OPP),)),
+    "ko_to_hand": ir.Attack(steps=(ir.KnockedOutToHand(),)),
 }
 
 

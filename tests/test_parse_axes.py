@@ -163,6 +163,18 @@ CASES = [
      ir.Tool(effects=(ir.Passive(requirement=ir.Matches(target=HOLDER, filters=(ir.HasTag(tag="Ultra Beast"),)),
                                  modifiers=(ir.DamageDealtBy(attacker=HOLDER, amount=ir.Per(
                                      each=20, count=ir.PointsOf(player="opponent")), defender=OPP),)),))),
+    # --- where a knocked-out or devolved Pokémon's cards go
+    ("trainer", "If the [G] Pokémon this card is attached to is Knocked Out by damage from an attack from your "
+                "opponent's Pokémon, put it into your hand instead of the discard pile.",
+     ir.Tool(effects=(ir.Triggered(trigger=ir.Trigger(event="knocked_out_by_attack"), requirement=ir.Matches(
+         target=HOLDER, filters=(ir.TypeIs(types=("Grass",)),)), steps=(ir.KnockedOutToHand(),)),))),
+    ("attack", "If the Defending Pokémon is a Stage 2 Pokémon, devolve it by putting the highest Stage Evolution card "
+               "on it into your opponent's hand.",
+     ir.Attack(steps=(ir.If(condition=ir.Matches(target=ir.Defending(), filters=(ir.StageIs(stage="stage2"),)),
+                            then=(ir.Devolve(target=THAT),)),))),
+    ("attack", "Devolve your opponent's Active Pokémon by putting the highest Stage Evolution card on it into your "
+               "opponent's hand.",
+     ir.Attack(steps=(ir.Devolve(target=OPP),))),
 ]
 
 
@@ -222,6 +234,15 @@ NEAR_MISS = [
     # less damage for each of something
     ("trainer", "Attacks used by the Pokémon this card is attached to do -10 damage to your opponent's Active "
                 "Pokémon for each point you have gotten."),
+    # a knocked-out Pokémon into the hand outside a trigger on that knockout, or into the other player's hand
+    ("attack", "Put it into your hand instead of the discard pile."),
+    ("trainer", "If the Pokémon this card is attached to is damaged by an attack from your opponent's Pokémon, put "
+                "it into your hand instead of the discard pile."),
+    # an Evolution card into the hand of the player who doesn't own it
+    ("attack", "If your opponent's Active Pokémon is an evolved Pokémon, devolve it by putting the highest Stage "
+               "Evolution card on it into your hand."),
+    ("attack", "Devolve your opponent's Active Pokémon by putting the highest Stage Evolution card on it into your "
+               "hand."),
     # switching cards of different kinds
     ("trainer", "Choose a Pokémon in your hand and switch it with a random Supporter card in your deck."),
     # revealing cards of the discard pile (public anyway) is not a wording the cards use

@@ -390,3 +390,38 @@ def test_damage_dealt_by_points_gotten():
     after = attack(eng, side(active=mon("A-001", tools=["H-004"]), points=2), side(active=mon("D-001")))
     assert view(after) == after_turn(eng, side(active=mon("A-001", tools=["H-004"]), points=2),
                                      side(active=mon("D-001", damage=50)))
+
+
+# --- batch 7: a knocked-out Pokémon into the hand, devolving --------------------------------------------------
+
+def test_knocked_out_to_hand_instead_of_the_discard_pile():
+    # "If the Pokémon this card is attached to is Knocked Out by damage from an attack from your opponent's
+    # Pokémon, put it into your hand instead of the discard pile." (the Tool and the Energy are discarded)
+    scarf = trainer("H-005", "Scarf", "tool", ir.Tool(effects=(ir.Triggered(
+        trigger=ir.Trigger(event="knocked_out_by_attack"), steps=(ir.KnockedOutToHand(),)),)))
+    eng = make(scarf, attacker(base=100))
+    s = board(eng, side(active=mon("D-001", tools=["H-005"], energy="G"), bench=[mon("D-003")]),
+              side(active=mon("A-001")), turn_player=1)
+    after = eng.step(s, eng.layout.attack(0), 1)
+    pl = after.players[0]
+    assert [eng.db.cards[after.card_of[i]].id for i in pl.hand] == ["D-001"]
+    assert [eng.db.cards[after.card_of[i]].id for i in pl.discard] == ["H-005"] and after.players[1].points == 1
+
+
+@pytest.mark.parametrize("damage,ko", [(30, False), (70, True)])
+def test_devolve_puts_the_top_card_into_the_owners_hand(damage, ko):
+    # "If your opponent's Active Pokémon is an evolved Pokémon, devolve it by putting the highest Stage Evolution
+    # card on it into your opponent's hand." Bloom (120 HP) on Sprout (60 HP): 70 damage is a knockout once devolved
+    sprout = poke("E-001", "Sprout", hp=60)
+    bloom = poke("E-002", "Bloom", hp=120, stage="stage1", evolves_from="Sprout")
+    eng = make(sprout, bloom, attacker(ir.If(condition=ir.Matches(target=OPP_ACTIVE, filters=(
+        ir.StageIs(stage="evolution"),)), then=(ir.Devolve(target=ir.That()),))))
+    after = attack(eng, side(active=mon("A-001")), side(active=mon("E-001", "E-002", damage=damage,
+                                                                   conditions=("Poisoned",)), bench=[mon("D-001")]))
+    opp = after.players[1]
+    assert [eng.db.cards[after.card_of[i]].id for i in opp.hand] == ["E-002"]
+    if ko:
+        assert after.players[0].points == 1
+    else:
+        pk = opp.slots[0]
+        assert [eng.db.cards[after.card_of[i]].id for i in pk.cards] == ["E-001"] and not pk.poisoned

@@ -15,9 +15,23 @@ TARGETS = (ir.ThisPokemon, ir.ToolHolder, ir.Defending, ir.Attacking, ir.That, i
 
 def check(node) -> None:
     """Run every check on a top-level IR node."""
+    _check_knockout_steps(node)
     _check_revealed(node)
     _check_scopes(node)
     _check_conditions(node)
+
+
+def _check_knockout_steps(node) -> None:
+    """A step about a knockout in progress ("put it into your hand instead of the discard pile") belongs to a
+    trigger on that knockout, about the Pokémon with the text (its own steps, not a nested effect)."""
+    tops = node.effects if isinstance(node, ir.Tool) else (node,)
+    allowed = set()
+    for t in tops:
+        if isinstance(t, ir.Triggered) and t.trigger.event in ("knocked_out", "knocked_out_by_attack"):
+            allowed |= {id(s) for s in t.steps}
+    for n in ir.iter_nodes(node):
+        if isinstance(n, ir.KnockedOutToHand) and id(n) not in allowed:
+            raise Unsupported("a knockout that goes elsewhere, outside a trigger on that knockout")
 
 
 def _check_conditions(node) -> None:

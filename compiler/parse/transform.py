@@ -178,6 +178,13 @@ class FlipInstead:
 
 
 @dataclass(frozen=True)
+class DevolveThat:
+    """"devolve it by putting ... into <player>'s hand": checked against what "it" is (if_sentence)."""
+
+    player: str
+
+
+@dataclass(frozen=True)
 class NeedsEnergy:
     """The sentence "If this Pokémon doesn't have the necessary Energy to use that attack, this attack does nothing."""
 
@@ -597,6 +604,11 @@ class ToIR(Transformer):
     def if_sentence(self, cond, clauses):
         if isinstance(cond, ThatCardIs):
             return IfThatCard(cond, tuple(clauses))
+        if any(isinstance(c, DevolveThat) for c in clauses):
+            owner = _owner_of(cond.target) if isinstance(cond, ir.Matches) else None
+            if owner is None or any(isinstance(c, DevolveThat) and c.player != owner for c in clauses):
+                raise Unsupported("putting an Evolution card into a hand other than its owner's")
+            clauses = [ir.Devolve(target=ir.That()) if isinstance(c, DevolveThat) else c for c in clauses]
         return [ir.If(condition=cond, then=tuple(clauses))]
 
     def per_heads(self, clauses):
@@ -1136,6 +1148,18 @@ class ToIR(Transformer):
         if player != "you" or desc.zone != "bench":
             raise Unsupported("discarding any number of Pokémon other than your Benched Pokémon")
         return ir.DiscardPokemon(target=ir.ChooseAny(among=among(player, desc)))
+
+    def devolve(self, target, player):
+        if isinstance(target, ir.That):
+            return DevolveThat(player)  # if_sentence checks the hand against the Pokémon "it" is
+        if _owner_of(target) != player:
+            raise Unsupported("putting an Evolution card into a hand other than its owner's")
+        return ir.Devolve(target=target)
+
+    def ko_to_hand(self, target, player):
+        if not isinstance(target, ir.That) or player != "you":
+            raise Unsupported("putting a Knocked Out Pokémon into a hand other than its owner's")
+        return ir.KnockedOutToHand()
 
     def lasting_survive(self, duration, target, it, hp):
         if not isinstance(it, ir.That):
