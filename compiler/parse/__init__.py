@@ -29,9 +29,34 @@ POKEMON_POWER = "pokemon_power"
 always Unresolved; coverage counts it with the Abilities."""
 POKEMON_POWER_REASON = "a Pokémon Power (paper TCG): the IR has no node for it"
 
+_LACKS = "the IR has no "
 _REFUSE = [
+    (re.compile(r"\bprovides \d+ \[[A-Z]\] Energy\b"),
+     "an Energy that provides more than one Energy: " + _LACKS + "rule for what attached Energy provides"),
+    (re.compile(r"\bskipping the Stage 1\b"),
+     "evolving a Basic Pokémon straight into a Stage 2 from the hand: " + _LACKS + "evolution step that skips a "
+     "Stage"),
+    (re.compile(r"\bKnocked Out\b.*\bmove \d+ .*Energy from that Pokémon and attach\b"),
+     "moving a Knocked Out Pokémon's Energy to several Pokémon as it is Knocked Out: " + _LACKS + "step that "
+     "splits Energy among several Pokémon from a Pokémon leaving play"),
+    (re.compile(r"\bcan evolve into any Pokémon that evolves from\b"),
+     "evolving into a card that evolves from another name: " + _LACKS + "rule that changes what may evolve"),
+    (re.compile(r"\bUse the effect of that card as the effect of this card\b"),
+     "using another card's effect: " + _LACKS + "step that plays a Trainer card's effect from the deck"),
+    (re.compile(r"\bThe next time you flip any number of coins\b"),
+     "a rule on the next coin flip (it is heads): " + _LACKS + "modifier of future coin flips"),
+    (re.compile(r"\bput them back in any order\b"),
+     "rearranging the top cards of a deck: " + _LACKS + "step that reorders a deck"),
+    (re.compile(r"\bcan use any attack from its previous Evolutions\b"),
+     "attacks of previous Evolutions: " + _LACKS + "way to give a Pokémon other cards' attacks"),
+    (re.compile(r"\bit can evolve during your first turn or the turn you play it\b"),
+     "a change to when a Pokémon may evolve: " + _LACKS + "rule on when evolving is allowed"),
+    (re.compile(r"\bfrom your deck that evolves from that Pokémon onto that Pokémon\b"),
+     "evolving a chosen Pokémon from the deck, with a type filter and a play restriction: " + _LACKS + "such "
+     "step (EvolveFromDeck evolves this Pokémon, with no filter)"),
 ]
-"""Text whose capitalised words would otherwise be read as card names although they are game terms."""
+"""Recognised phrases whose meaning the IR cannot express: the text is Unresolved with a reason that names what
+the IR lacks (checked before parsing; an IR that gains the meaning removes its entry)."""
 
 
 class UnknownWord(LarkError):
