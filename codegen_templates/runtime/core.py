@@ -363,15 +363,15 @@ class Game:
         return jnp.take_along_axis(st, jnp.clip(n - 1, 0, MAX_STACK - 1)[..., None], axis=-1)[..., 0] \
             * (n > 0) + (-1) * (n == 0)
 
-    def _memoized(self, keys, make):
-        """make(), computed once per identity of the traced values `keys` (a state field replaced by `put`, or a
-        loop's carry, is a new value): the card lookups of one board are then shared by every rule that reads
-        them, where XLA would gather them again at each use."""
-        for ks, v in self._memo:
-            if len(ks) == len(keys) and all(a is b for a, b in zip(ks, keys)):
+    def _memoized(self, keys, make, tag=None):
+        """make(), computed once per `tag` and identity of the traced values `keys` (a state field replaced by
+        `put`, or a loop's carry, is a new value): the card lookups of one board are then shared by every rule
+        that reads them, where XLA would compute them again at each use."""
+        for t, ks, v in self._memo:
+            if t == tag and len(ks) == len(keys) and all(a is b for a, b in zip(ks, keys)):
                 return v
         v = make()
-        self._memo = [(keys, v)] + self._memo[:15]
+        self._memo = [(tag, keys, v)] + self._memo[:23]
         return v
 
     def top_card(self):

@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from . import struct
 from .core import (ASLEEP, CONFUSED, I32, K_ITEM, K_POKEMON, K_SUPPORTER, K_TOOL, N_ENERGY, NDUR, PARALYZED,
@@ -370,8 +371,8 @@ class Effects:
     def ordered(self, ctx, mask):
         """The flat codes of a (2, S) mask in the reference's order (your Pokémon first, Active first)."""
         S = self.T.S
-        me = jnp.asarray(ctx.me, I32)
-        order = jnp.concatenate([me * S + jnp.arange(S), (1 - me) * S + jnp.arange(S)]).astype(I32)
+        mine = ctx.me == 0
+        order = jnp.where(mine, jnp.arange(2 * S), (jnp.arange(2 * S) + S) % (2 * S)).astype(I32)
         keep = mask.reshape(-1)[order]
         return compact(order, keep), jnp.sum(keep).astype(I32)
 
@@ -476,8 +477,7 @@ class Effects:
     def target_member(self, g, ctx, tid):
         """(2, S) membership of a non-choice target row (for modifier queries)."""
         codes, n = self.targets(g, ctx, tid, None)
-        flat = jnp.zeros((2 * self.T.S,), bool)
-        flat = flat.at[jnp.clip(codes, 0)].max(codes >= 0)
+        flat = jnp.any(codes[:, None] == jnp.arange(2 * self.T.S)[None, :], axis=0)
         return flat.reshape(2, self.T.S)
 
     def codes_to_uids(self, g, codes):
@@ -657,17 +657,53 @@ class Effects:
         if name not in T.MOD_OP_IDS:
             return None
         s = g.s
-        rows = jnp.asarray(T.MOD)[jnp.clip(s.dur_mod.astype(I32), 0)].astype(I32)
+        rows = g._memoized((s.dur_mod,), lambda: jnp.asarray(T.MOD)[jnp.clip(s.dur_mod.astype(I32), 0)].astype(I32),
+                           "mod rows")
         active = (s.dur_mod >= 0) & (rows[:, 0] == T.MOD_OP_IDS[name])
         return active, rows
 
     def members(self, g, rows, col):
         """(NDUR, 2, S): the Pokémon the target row in column `col` of each duration's modifier selects, in that
-        duration's bound context (a row of -1: every Pokémon)."""
+        duration's bound context (a row of -1: every Pokémon). Computed once per state."""
+        T = self.T
+        mod_tids = np.concatenate([T.MOD[:, 1], T.MOD[:, 4]]) if T.MOD.size else np.zeros(0, np.int64)
+        mod_kinds = set(T.TARGET[np.clip(mod_tids[mod_tids >= 0], 0, len(T.TARGET) - 1), 0].tolist()) \
+            if len(T.TARGET) else set()
+        member = self.target_member if T_RANDOM in mod_kinds else self.member_of
+
         def one(d):
             tid = rows[d, col]
-            return self.target_member(g, self.bound_ctx(g, d), tid) | (tid < 0)
-        return g.vmap(one)(jnp.arange(NDUR))
+            return member(g, self.bound_ctx(g, d), tid) | (tid < 0)
+        return g._memoized((rows,) + tuple(jax.tree.leaves(g.s)), lambda: g.vmap(one)(jnp.arange(NDUR)),
+                           ("members", col))
+
+    def member_of(self, g, ctx, tid):
+        """(2, S) membership of a target row as `target_member` gives it for a row that is not random, without
+        ordering the selection: uids compared, or the candidates' mask (a choice reads as all its candidates)."""
+        T = self.T
+        S = T.S
+        trow = jnp.asarray(T.TARGET)[jnp.clip(tid, 0)].astype(I32)
+        kind = trow[0]
+        u = g.uids()
+        used = T.TARGET_USED
+        out = jnp.zeros((2, S), bool)
+        for k, ref in ((T_THIS, ctx.this), (T_HOLDER, ctx.holder), (T_ATTACKING, ctx.attacking)):
+            if k in used:
+                out = jnp.where(kind == k, (u == ref) & (ref >= 0), out)
+        if T_DEFENDING in used:
+            out = jnp.where(kind == T_DEFENDING, (u == ctx.defending) & (ctx.defending >= 0) &
+                            (jnp.arange(S) == 0)[None, :], out)
+        if T_THAT in used:
+            out = jnp.where(kind == T_THAT, jnp.any((u[..., None] == ctx.that) & (ctx.that >= 0), axis=-1), out)
+        if T_ACTIVE in used:
+            ap = jnp.where(trow[1] == 0, ctx.me, 1 - ctx.me)
+            act = g.occupied() & (jnp.arange(2)[:, None] == ap) & (jnp.arange(S) == 0)[None, :]
+            for i in range(4):
+                act = act & self.filter_mask(g, ctx, trow[8 + i])
+            out = jnp.where(kind == T_ACTIVE, act, out)
+        if used & {T_EACH, T_CHOOSE}:
+            out = jnp.where((kind == T_EACH) | (kind == T_CHOOSE), self.among_mask(g, ctx, trow), out)
+        return out
 
     def attackers_ok(self, g, rows, who_col, f_col, acode, attacker_player):
         """(NDUR,) the attacker passes each duration modifier's attacker filters and attacker_player."""
