@@ -373,7 +373,9 @@ class Effects:
         S = self.T.S
         mine = ctx.me == 0
         order = jnp.where(mine, jnp.arange(2 * S), (jnp.arange(2 * S) + S) % (2 * S)).astype(I32)
-        keep = mask.reshape(-1)[order]
+        # a reverse, not a gather (slow on CPU); the barrier keeps XLA from computing the mask once per use
+        mask = jax.lax.optimization_barrier(mask)
+        keep = jnp.where(mine, mask, mask[::-1]).reshape(-1)
         return compact(order, keep), jnp.sum(keep).astype(I32)
 
     def targets(self, g, ctx, tid, on, addr=None):
@@ -468,7 +470,7 @@ class Effects:
             trow = jnp.asarray(T.TARGET)[jnp.clip(tid, 0)].astype(I32)
             picks = (trow[0] == T_CHOOSE) | (trow[0] == T_RANDOM)
             cands = self.among_mask(g, ctx, trow)[ctx.me]
-            sel = self.target_member(g, ctx, tid)[ctx.me]
+            sel = self.member_of(g, ctx, tid)[ctx.me]  # read only when the row does not pick
             pick_hit = (jnp.sum(mine) <= trow[5]) & jnp.all(~mine | cands)
             hit = jnp.where(picks, pick_hit, jnp.all(~mine | sel))
             out = out | ((tid >= 0) & hit)
