@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from . import struct
 from .core import (CHOICE, I32, K_POKEMON, K_STADIUM, K_SUPPORTER, K_TOOL, MAIN, MAX_STACK, N_ENERGY, NDUR,
@@ -267,12 +268,22 @@ class Env:
 
         def trainer_ok(card):
             ctx = new_ctx(T, p, -1, card, 9, 0, 0, 0)
-            ok = eff.cond(g, ctx, g.tab(T.TR_REQ, card)) & ~g.tab(T.UNPLAYABLE, card)
+            ok = eff.cond(g, ctx, g.tab(T.TR_REQ, card))
             bind = g.tab(T.TR_BIND, card)
             codes, _ = eff.targets(g, ctx, bind, None)
             ctx = ctx.replace(that=jnp.where(bind >= 0, eff.codes_to_uids(g, codes), ctx.that))
             return ok & ~eff.could_leave_no_pokemon(g, ctx, g.tab(T.TR_REMOVE, card))
-        tr_ok = g.vmap(trainer_ok)(hcards)
+        # only Trainers with a requirement need a check: each such card of the pool once when they are few
+        checked = np.flatnonzero((T.TR_REQ >= 0) | (T.TR_BIND >= 0) | np.any(T.TR_REMOVE >= 0, axis=-1))
+        if len(checked) == 0:
+            tr_ok = jnp.ones(hcards.shape, bool)
+        elif len(checked) <= H:
+            oks = jnp.stack([trainer_ok(jnp.asarray(int(c), I32)) for c in checked])
+            hit = hcards[:, None] == jnp.asarray(checked)[None, :]
+            tr_ok = ~jnp.any(hit & ~oks[None, :], axis=1)
+        else:
+            tr_ok = g.vmap(trainer_ok)(hcards)
+        tr_ok = tr_ok & ~g.tab(T.UNPLAYABLE, hcards)
         items = (kind == 1) | ((kind == K_SUPPORTER) & sup_ok)
         stadium_name = jnp.where(core.stadium >= 0, g.tab(T.NAME, g.card(core.stadium.astype(I32))), -2)
         stad_ok = (kind == K_STADIUM) & (g.tab(T.NAME, hcards) != stadium_name)
@@ -308,12 +319,15 @@ class Env:
             typed = g.tab(T.ATK_COST, acard)[k].astype(I32)
             colorless = g.tab(T.ATK_COLORLESS, acard)[k].astype(I32)
             paid = jnp.all(en >= typed) & (jnp.sum(en) >= jnp.sum(typed) + colorless)
-            ctx = new_ctx(T, p, core.stack[p, 0, 0], acard, k, 0, 0, 0)
-            ctx = ctx.replace(atk=jnp.asarray(k, I32), defending=core.stack[1 - p, 0, 0].astype(I32))
-            req = eff.cond(g, ctx, g.tab(T.ATK_REQ, acard)[k])
-            fresh = new_ctx(T, p, core.stack[p, 0, 0], acard, k, 0, 0, 0)
-            leaves = eff.could_leave_no_pokemon(g, fresh, g.tab(T.ATK_REMOVE, acard)[k])
-            return (k < g.tab(T.ATK_N, acard)) & paid & req & ~eff.cant_attack(g, p, k) & ~leaves
+            ok = (k < g.tab(T.ATK_N, acard)) & paid & ~eff.cant_attack(g, p, k)
+            if np.any(T.ATK_REQ >= 0):  # requirements and removals only when the pool has some
+                ctx = new_ctx(T, p, core.stack[p, 0, 0], acard, k, 0, 0, 0)
+                ctx = ctx.replace(atk=jnp.asarray(k, I32), defending=core.stack[1 - p, 0, 0].astype(I32))
+                ok = ok & eff.cond(g, ctx, g.tab(T.ATK_REQ, acard)[k])
+            if np.any(T.ATK_REMOVE >= 0):
+                fresh = new_ctx(T, p, core.stack[p, 0, 0], acard, k, 0, 0, 0)
+                ok = ok & ~eff.could_leave_no_pokemon(g, fresh, g.tab(T.ATK_REMOVE, acard)[k])
+            return ok
         atks = g.vmap(attack_ok)(jnp.arange(T.A))
         m = m.at[o["attack"]:o["attack"] + T.A].set(att_ok & atks)
         ability = occ[p] & g.tab(T.IS_FOSSIL, top) & (jnp.sum(occ[p]) > 1)  # never your only Pokémon
