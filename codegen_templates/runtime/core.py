@@ -674,7 +674,6 @@ class Game:
             arr = getattr(self.s, name)
             va, vb = arr[p, a], arr[p, b]
             self.set_at(name, (p, a), vb, cond)
-            arr = getattr(self.s, name)
             self.set_at(name, (p, b), va, cond)
 
     def clear_conditions(self, p, slot, cond):

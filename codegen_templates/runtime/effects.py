@@ -23,7 +23,8 @@ from .rng import mix32
 
 COND_NAMES = ("Asleep", "Burned", "Confused", "Paralyzed", "Poisoned")
 ADDR_SEED = 0x2545F491
-ATTACK_SLOT_ABILITY, TRAINER_SLOT, TOOL_SLOT = 8, 9, 10
+TRAINER_SLOT = 9
+"""The effect slot of a Trainer's program in its draw-site address (attacks use their index)."""
 # target kinds
 T_THIS, T_HOLDER, T_DEFENDING, T_ATTACKING, T_THAT, T_ACTIVE, T_EACH, T_CHOOSE, T_RANDOM = range(9)
 

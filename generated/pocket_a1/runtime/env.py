@@ -390,7 +390,7 @@ class Env:
         """One int16 vector from `player`'s view, per-player fields with `player` first (layout: T.OBS_LAYOUT)."""
         obs = self.canonical_observation(core, player)
         parts = []
-        for name, per_player in T_OBS_FIELDS(self.T):
+        for name, per_player, _start, _end in self.T.OBS_LAYOUT:
             x = obs[name].astype(jnp.int16)
             if per_player:
                 x = jnp.where(player == 0, x, x[::-1])
@@ -402,7 +402,3 @@ CANON_EMPTY = {"card": -1, "damage": -1, "energy": -1, "poisoned": False, "burne
                "paralysis_left": -1, "paralysis_turn": -1, "entered_turn": -1, "evolved_turn": -1,
                "ability_used": False, "poison_damage": -1, "moved_active_turn": -1, "attack_damaged_turn": -1}
 """Per-slot canonical fields of an empty slot (the reference exports nothing there: padding)."""
-
-
-def T_OBS_FIELDS(T):
-    return [(name, pp) for name, pp, _start, _end in T.OBS_LAYOUT]
