@@ -33,3 +33,9 @@ def test_bench_greedy_bots_finish_games():
 def test_bench_bad_spec_exits_2(tmp_path):
     r = CliRunner().invoke(main, ["bench", str(tmp_path / "missing.yaml")])
     assert r.exit_code == 2
+
+
+def test_bench_counts_read_as_english():
+    r = CliRunner().invoke(main, ["bench", str(EXAMPLE_SPEC), "--engine", "reference", "--games", "1"])
+    assert r.exit_code == 0, r.output
+    assert "engine reference: 1 game, " in r.output and "1 games" not in r.output

@@ -137,7 +137,7 @@ def _report(spec, pool, summary, env, measures, ref, skipped, devices) -> None:
                    + f", {env.num_actions} actions")
     for m in measures:
         if m.engine == "reference":
-            click.echo(f"engine reference: {m.games} games, {m.steps} steps, {m.seconds:.2f} s")
+            click.echo(f"engine reference: {plural(m.games, 'game')}, {plural(m.steps, 'step')}, {m.seconds:.2f} s")
             click.echo(f"{m.games_per_s:.1f} games/s, {m.steps_per_s:.0f} steps/s, {m.steps_per_game:.1f} steps/game, "
                        f"{m.turns_per_game:.1f} turns/game")
     head = f"{'engine':<10} {'batch':>6} {'devices':>7} {'steps/s':>11} {'games/s':>10} {'steps/game':>10} " \
