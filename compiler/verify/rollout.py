@@ -30,6 +30,13 @@ class Divergence:
     fields: dict[str, tuple]
     last_action: str = ""
 
+    def replay_record(self, spec) -> dict:
+        """A recording of the game up to the divergence, for `tcgc play --replay FILE --engine jax|reference`
+        (compiler/cli/play_record.py: decks as card indices, actions as indices)."""
+        return {"format": "tcgc-play-record", "version": 1, "spec": str(Path(spec).resolve()), "seed": self.seed,
+                "decks": self.decks, "actions": list(self.actions),
+                "divergence": {"step": self.step, "fields": sorted(self.fields)}}
+
     def report(self) -> str:
         lines = [f"game {self.game} (seed {self.seed}) diverged after step {self.step}"
                  + (f" (action {self.last_action})" if self.last_action else ""),
@@ -107,12 +114,33 @@ class Lockstep:
         self.canon = jax.jit(jax.vmap(lambda s: env.canonical(s._core)))
 
 
+def start_games(eng, ls, T, seeds, rngs=None):
+    """Random legal decks (drawn with `random.Random(seed)`, or `rngs`) and the first state of each game on both
+    engines: (decks, the batched JAX state, the reference states)."""
+    import jax.numpy as jnp
+
+    from reference.decks import random_deck
+
+    rngs = rngs if rngs is not None else [random.Random(s) for s in seeds]
+    decks = [[random_deck(eng, r, "a"), random_deck(eng, r, "b")] for r in rngs]
+    states = [eng.init(d, s) for d, s in zip(decks, seeds)]
+    n = len(seeds)
+    cards = np.array([[list(d.cards) for d in dd] for dd in decks], np.int16)
+    energy = np.full((n, 2, T.E), -1, np.int8)
+    for i, dd in enumerate(decks):
+        for p, d in enumerate(dd):
+            energy[i, p, :len(d.energy)] = d.energy
+    k0 = np.array([key_words(s)[0] for s in seeds], np.uint32)
+    k1 = np.array([key_words(s)[1] for s in seeds], np.uint32)
+    js = ls.init(jnp.asarray(k0), jnp.asarray(k1), jnp.asarray(cards), jnp.asarray(energy))
+    return decks, js, states
+
+
 def run_rollouts(loaded, pkg, games: int, seed: int = 0, batch: int = 64, max_steps: int = 3000,
                  refused_ids=(), progress=None) -> RolloutResult:
     """Play `games` random games on both engines and compare every step."""
     import jax.numpy as jnp
 
-    from reference.decks import random_deck
     from reference.export import encode_state
     from reference.session import step_key
 
@@ -125,16 +153,7 @@ def run_rollouts(loaded, pkg, games: int, seed: int = 0, batch: int = 64, max_st
         ids = list(range(b0, b0 + n))
         seeds = [seed * 1_000_003 + g for g in ids]
         rngs = [random.Random(s) for s in seeds]
-        decks = [[random_deck(eng, r, "a"), random_deck(eng, r, "b")] for r in rngs]
-        states = [eng.init(d, s) for d, s in zip(decks, seeds)]
-        cards = np.array([[list(d.cards) for d in dd] for dd in decks], np.int16)
-        energy = np.full((n, 2, T.E), -1, np.int8)
-        for i, dd in enumerate(decks):
-            for p, d in enumerate(dd):
-                energy[i, p, :len(d.energy)] = d.energy
-        k0 = np.array([key_words(s)[0] for s in seeds], np.uint32)
-        k1 = np.array([key_words(s)[1] for s in seeds], np.uint32)
-        js = ls.init(jnp.asarray(k0), jnp.asarray(k1), jnp.asarray(cards), jnp.asarray(energy))
+        decks, js, states = start_games(eng, ls, T, seeds, rngs)
         alive = [True] * n
         history: list[list[int]] = [[] for _ in range(n)]
         res.games += n

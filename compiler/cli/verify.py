@@ -1,0 +1,107 @@
+"""`tcgc verify SPEC`: check that the generated JAX engine plays the reference engine's game (DESIGN.md,
+Verification; docs/verify.md). Levels built so far: `property` (invariants on the generated engine's own random
+rollouts) and `rollout` (both engines in lockstep, every step compared). Exit 0: no violation, no divergence; 1: one
+was found (the first divergence's replay file is written); 2: bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from ..diagnostics import plural
+
+LEVELS = ("property", "interaction", "rollout", "policy")
+BUILT = ("property", "rollout")
+
+
+@click.command("verify")
+@click.argument("spec", type=click.Path(dir_okay=False))
+@click.option("--level", "levels", type=click.Choice(LEVELS), multiple=True,
+              help="Level to run, repeatable  [default: property rollout]")
+@click.option("--games", type=click.IntRange(1), default=100, show_default=True, help="Games per level.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Fixes decks, keys and actions.")
+@click.option("--batch", type=click.IntRange(1), default=64, show_default=True, help="Games stepped together.")
+@click.option("--package", type=click.Path(file_okay=False, exists=True),
+              help="Verify this generated package (e.g. generated/pocket_a1) instead of building SPEC's engine.")
+@click.option("--reproducer", type=click.Path(dir_okay=False), default="tcgc-divergence.json", show_default=True,
+              help="Where the first divergence's replay file is written (tcgc play --replay FILE).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--cache", type=click.Path(file_okay=False), default=".tcgc-cache/verify", show_default=True,
+              help="Folder SPEC's engine is built into (CACHE/<spec folder>/).")
+def command(spec: str, levels: tuple[str, ...], games: int, seed: int, batch: int, package: str | None,
+            reproducer: str, as_json: bool, cache: str) -> None:
+    """Check SPEC's generated engine against the reference engine; report per level."""
+    from ..lower import lower
+    from ..spec import load_spec
+    from ..verify.properties import run_properties
+    from ..verify.rollout import load_package, run_rollouts
+
+    levels = tuple(dict.fromkeys(levels or BUILT))
+    missing = [lv for lv in levels if lv not in BUILT]
+    if missing:
+        raise click.UsageError(f"level {', '.join(missing)} is not built yet (built: {', '.join(BUILT)}); "
+                               "see docs/verify.md")
+    loaded = load_spec(spec)
+    report: dict = {"spec": str(spec), "games": games, "seed": seed, "levels": {}}
+    failed = False
+    results = {}
+    with _progress() as prog:
+        task = prog.add_task("building the JAX engine", total=None)
+        if package:
+            pkg = load_package(Path(package))
+        else:
+            from ..bench import build_engine
+
+            dest = Path(cache) / (Path(spec).resolve().parent.name or "spec")
+            loaded, _, pkg = build_engine(spec, dest, echo=lambda m: prog.update(task, description=m))
+        refused = {r.card_id for r in lower(loaded).refused}
+        for lv in levels:
+            prog.update(task, description=f"{lv}: compiling and playing", total=games, completed=0)
+            def advance(n):
+                prog.advance(task, n)
+            if lv == "property":
+                res = run_properties(loaded, pkg, games, seed, batch, refused_ids=refused, progress=advance)
+                report["levels"][lv] = {
+                    "games": res.games, "steps": res.steps, "finished": res.finished,
+                    "states_checked": res.checks["states"], "violations": [v.__dict__ for v in res.violations]}
+                failed |= bool(res.violations)
+                results[lv] = res.violations
+            else:
+                res = run_rollouts(loaded, pkg, games, seed, batch, refused_ids=refused, progress=advance)
+                entry = {"games": res.games, "steps": res.steps, "finished": res.finished,
+                         "divergences": [{"game": d.game, "seed": d.seed, "step": d.step, "last_action": d.last_action,
+                                          "fields": d.fields} for d in res.divergences]}
+                if res.divergences:
+                    Path(reproducer).write_text(json.dumps(res.divergences[0].replay_record(spec), indent=1) + "\n",
+                                                encoding="utf-8")
+                    entry["reproducer"] = str(reproducer)
+                report["levels"][lv] = entry
+                failed |= bool(res.divergences)
+                results[lv] = res.divergences
+    _print(report, results, as_json)
+    raise SystemExit(1 if failed else 0)
+
+
+def _progress():
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+
+
+def _print(report: dict, results: dict, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(report, indent=1, default=str))
+        return
+    for lv, e in report["levels"].items():
+        bad = e.get("violations", e.get("divergences", []))
+        what = "violation" if lv == "property" else "divergence"
+        click.echo(f"{lv}: {plural(e['games'], 'game')}, {e['steps']:,} steps, {e['finished']} finished, "
+                   f"{plural(len(bad), what)}")
+        for item in results[lv][:3]:
+            click.echo("  " + item.report().replace("\n", "\n  "))
+        if e.get("reproducer"):
+            click.echo(f"  replay: tcgc play --replay {e['reproducer']} --engine jax|reference")
