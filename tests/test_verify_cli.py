@@ -96,3 +96,18 @@ def test_a_skipped_weakness_is_caught_with_a_replayable_reproducer(weakless, tmp
     jx = CliRunner().invoke(main, ["play", "--replay", str(repro), "--engine", "jax", "--package", str(weakless)])
     assert jx.exit_code == 1, jx.output[-3000:]
     assert "damage" in jx.output
+
+
+def test_a_leaked_hand_is_caught_by_property(tmp_path):
+    """The engine with the opponent's hand left in the observation: the property level reports it."""
+    dest = tmp_path / "pocket_a1_leaky"
+    shutil.copytree(A1, dest)
+    env = dest / "runtime" / "env.py"
+    src = env.read_text()
+    line = 'out["hand"] = out["hand"].at[opp].set(-1)'
+    assert src.count(line) == 1
+    env.write_text(src.replace(line, "pass"))
+    r = CliRunner().invoke(main, ["verify", str(EXAMPLE_SPEC), "--package", str(dest), "--level", "property",
+                                  "--games", "4", "--batch", "4"])
+    assert r.exit_code == 1, r.output[-3000:]
+    assert "observations hide the opponent's hand" in r.output

@@ -117,12 +117,16 @@ def run_properties(loaded, pkg, games: int, seed: int = 0, batch: int = 64, max_
             mask = np.asarray(js.legal_action_mask)
             rewards = np.asarray(js.rewards)
             trace.append(canon)
+            hidden_ok = _hidden_cards_stay_hidden(ls, js, canon, rng)
             for i in np.flatnonzero(alive):
                 c = {k: v[i] for k, v in canon.items()}
                 if mutate is not None:
                     c = mutate(c, ids[i]) or c
                 broken = check_state(c, mask[i], rewards[i], deck_cards[i], hp, prev[i], points_to_win)
                 res.checks["states"] += 1
+                if not hidden_ok[i]:
+                    broken.append(("observations hide the opponent's hand and both decks' order",
+                                   "the observation changed when hidden cards were shuffled"))
                 for prop, detail in broken:
                     res.violations.append(Violation(ids[i], seeds[i], t, prop, detail, _deck_json(decks[i]),
                                                     list(history[i])))
@@ -146,6 +150,28 @@ def run_properties(loaded, pkg, games: int, seed: int = 0, batch: int = 64, max_
         if progress is not None:
             progress(n)
     return res
+
+
+def _hidden_cards_stay_hidden(ls, js, canon, rng) -> np.ndarray:
+    """Per game: does the current player's observation stay the same when the cards of the opponent's hand and of
+    both decks are shuffled among those places? (Checked where no decision is pending: a search shows the chooser
+    cards of their own deck.)"""
+    import jax.numpy as jnp
+
+    core = js._core
+    card_of, hand, deck = np.asarray(core.card_of), np.asarray(core.hand), np.asarray(core.deck)
+    cur = np.asarray(core.current_player).astype(np.int32)
+    scrambled = card_of.copy()
+    for i in range(card_of.shape[0]):
+        opp = 1 - int(cur[i])
+        for q in range(2):
+            inst = [x for x in deck[i, q] if x >= 0] + ([x for x in hand[i, q] if x >= 0] if q == opp else [])
+            if inst:
+                scrambled[i, inst] = card_of[i, rng.permutation(inst)]
+    before = np.asarray(ls.observe_core(core, jnp.asarray(cur)))
+    after = np.asarray(ls.observe_core(core.replace(card_of=jnp.asarray(scrambled)), jnp.asarray(cur)))
+    same = (before == after).all(axis=1)
+    return same | (canon["pending_kind"] != 0)
 
 
 def _replay_matches(ls, eng, pkg, ids, seeds, history, keys, trace, res, decks) -> int:

@@ -112,6 +112,7 @@ class Lockstep:
         self.init = jax.jit(jax.vmap(env.init_game))
         self.step = jax.jit(jax.vmap(env.step_words))
         self.canon = jax.jit(jax.vmap(lambda s: env.canonical(s._core)))
+        self.observe_core = jax.jit(jax.vmap(env.flat_observation))
 
 
 def start_games(eng, ls, T, seeds, rngs=None):
