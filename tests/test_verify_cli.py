@@ -68,17 +68,21 @@ def test_levels_not_built_and_bad_input_exit_2(tmp_path):
     assert r.exit_code == 2 and "spec.yaml" in r.output and "Traceback" not in r.output
 
 
+def mutant(dest, module: str, line: str, replacement: str):
+    """A copy of the committed A1 engine at `dest` with one line of runtime/`module` replaced (a bug it could have)."""
+    shutil.copytree(A1, dest)
+    path = dest / "runtime" / module
+    src = path.read_text()
+    assert src.count(line) == 1
+    path.write_text(src.replace(line, replacement))
+    return dest
+
+
 @pytest.fixture(scope="module")
 def weakless(tmp_path_factory):
     """The committed engine with Weakness skipped (the runtime's weakness bonus never added)."""
-    dest = tmp_path_factory.mktemp("mut") / "pocket_a1_weakless"
-    shutil.copytree(A1, dest)
-    eff = dest / "runtime" / "effects.py"
-    src = eff.read_text()
-    line = 'dmg = dmg + jnp.where(is_weak, R["weakness_bonus"], 0)'
-    assert src.count(line) == 1
-    eff.write_text(src.replace(line, 'dmg = dmg + jnp.where(is_weak, 0, 0)'))
-    return dest
+    return mutant(tmp_path_factory.mktemp("mut") / "pocket_a1_weakless", "effects.py",
+                  'dmg = dmg + jnp.where(is_weak, R["weakness_bonus"], 0)', "dmg = dmg + jnp.where(is_weak, 0, 0)")
 
 
 def test_a_skipped_weakness_is_caught_with_a_replayable_reproducer(weakless, tmp_path):
@@ -100,13 +104,7 @@ def test_a_skipped_weakness_is_caught_with_a_replayable_reproducer(weakless, tmp
 
 def test_a_leaked_hand_is_caught_by_property(tmp_path):
     """The engine with the opponent's hand left in the observation: the property level reports it."""
-    dest = tmp_path / "pocket_a1_leaky"
-    shutil.copytree(A1, dest)
-    env = dest / "runtime" / "env.py"
-    src = env.read_text()
-    line = 'out["hand"] = out["hand"].at[opp].set(-1)'
-    assert src.count(line) == 1
-    env.write_text(src.replace(line, "pass"))
+    dest = mutant(tmp_path / "pocket_a1_leaky", "env.py", 'out["hand"] = out["hand"].at[opp].set(-1)', "pass")
     r = CliRunner().invoke(main, ["verify", str(EXAMPLE_SPEC), "--package", str(dest), "--level", "property",
                                   "--games", "4", "--batch", "4"])
     assert r.exit_code == 1, r.output[-3000:]
