@@ -177,9 +177,23 @@ class InZone(Node):
     zone: Literal["active", "bench"]
 
 
+class SinceInPlay(Node):
+    """What happened to the Pokémon since it came into play (it was put onto the Bench or into the Active Spot; evolving
+    or moving between the Bench and the Active Spot keeps it, leaving play and coming back starts afresh):
+    event=attacked: it has used an attack (its attack's steps ran; during an attack the one being used is not
+    counted); event=damaged: it has been damaged by an attack from the opponent's Pokémon (counted once per attack,
+    when that attack first puts damage on it). `value`=False: it has not ("If this is the first time this Pokémon
+    has attacked since it came into play" is attacked/False)."""
+
+    op: Literal["since_in_play"] = "since_in_play"
+    event: Literal["attacked", "damaged"]
+    value: bool = True
+
+
 Filter = Annotated[
     Union[TypeIs, StageIs, IsEx, NameIs, EvolvesFrom, Damaged, HasEnergy, EnergyTypesAtLeast, HasTool, HasAbility,
-          HasCondition, HpAtMost, RetreatAtLeast, InZone, HpAtMostHalf, AbilityNamed, HasToolNamed, HasTag],
+          HasCondition, HpAtMost, RetreatAtLeast, InZone, HpAtMostHalf, AbilityNamed, HasToolNamed, HasTag,
+          SinceInPlay],
     Field(discriminator="op"),
 ]
 """A test on one Pokémon. A tuple of filters means all of them must hold."""
@@ -188,10 +202,10 @@ Filter = Annotated[
 class CardFilter(Node):
     """Which cards (in hand, deck or discard pile) qualify: the card `kind` and, for Pokémon, `filters`.
 
-    kind: any card; pokemon; trainer (any Trainer); item; supporter; tool (Pokémon Tool). `filters` apply to Pokémon
-    cards (TypeIs, StageIs, IsEx, NameIs, EvolvesFrom, HpAtMost); NameIs also applies to Trainer cards."""
+    kind: any card; pokemon; trainer (any Trainer); item; supporter; tool (Pokémon Tool); stadium. `filters` apply to
+    Pokémon cards (TypeIs, StageIs, IsEx, NameIs, EvolvesFrom, HpAtMost); NameIs also applies to Trainer cards."""
 
-    kind: Literal["card", "pokemon", "trainer", "item", "supporter", "tool"] = "card"
+    kind: Literal["card", "pokemon", "trainer", "item", "supporter", "tool", "stadium"] = "card"
     filters: tuple[Filter, ...] = ()
 
 
@@ -543,8 +557,19 @@ class All(Node):
     conditions: tuple["Condition", ...]
 
 
+class StadiumInPlay(Node):
+    """A Stadium is in play: played by either player (`player`="both"), or by `player`; with `names`, only a Stadium
+    named one of them ("If a Stadium is in play", "If your opponent has a Stadium in play", "If Mesa Plaza is in
+    play"). The pool check makes a name that is not a Stadium card of the pool Unresolved."""
+
+    op: Literal["stadium_in_play"] = "stadium_in_play"
+    player: Players = "both"
+    names: tuple[str, ...] = ()
+
+
 Condition = Annotated[
-    Union[CoinOutcome, Matches, Exists, CardIn, HandSize, Points, History, CountAtLeast, Done, Compare, Milled, Not, All],
+    Union[CoinOutcome, Matches, Exists, CardIn, HandSize, Points, History, CountAtLeast, Done, Compare, Milled, Not, All,
+          StadiumInPlay],
     Field(discriminator="op"),
 ]
 
@@ -662,11 +687,11 @@ class HpBonus(Node):
 
 
 class CantPlay(Node):
-    """`player` can't play cards of `card` kind from their hand (item, supporter)."""
+    """`player` can't play cards of `card` kind from their hand (item, supporter, stadium)."""
 
     op: Literal["cant_play"] = "cant_play"
     player: Player
-    card: Literal["item", "supporter"]
+    card: Literal["item", "supporter", "stadium"]
 
 
 class ConditionImmunity(Node):
@@ -1214,6 +1239,13 @@ class KnockedOutToHand(Node):
     op: Literal["ko_to_hand"] = "ko_to_hand"
 
 
+class DiscardStadium(Node):
+    """Discard the Stadium in play (it goes to the discard pile of the player who played it); nothing happens when
+    none is in play. It tallies what it did (`Done`: "If you do, ...")."""
+
+    op: Literal["discard_stadium"] = "discard_stadium"
+
+
 class NoPoints(Node):
     """Only in a knocked_out trigger: the opponent gets no points for this Knock Out."""
 
@@ -1236,7 +1268,7 @@ Step = Annotated[
           MoveDamage, Lasting, SetNextEnergy, ChangeEnergyType,
           EndTurn, Optional_, DamageIgnores, AlternativeCost, CopyAttack, DiscardPokemon, SurviveKnockOut,
           ChooseOne, ShuffleDeck, KnockedOutToHand, Devolve,
-          NoPoints],
+          NoPoints, DiscardStadium],
     Field(discriminator="op"),
 ]
 
@@ -1253,17 +1285,22 @@ class Trigger(Node):
     Out (any way); evolved_from_hand: you play it from your hand to evolve 1 of your Pokémon; played_to_bench: you
     put it from your hand onto your Bench; energy_attached: you attach an Energy of `energy_type` (any when None)
     from your Energy Zone to it; opponent_attaches_energy: your opponent attaches an Energy from their Energy Zone
-    to 1 of their Pokémon (That = that Pokémon); end_of_turn: at the end of your turn (`each_turn`: of every turn);
-    end_of_first_turn: at the end of your first turn; checkup: during Pokémon Checkup; opponent_ko_by_holder: the
-    opponent's Pokémon is Knocked Out by damage from an attack of this Pokémon (tool: its holder).
-    `while_active`: only while this Pokémon is in the Active Spot."""
+    to 1 of their Pokémon (That = that Pokémon); end_of_turn: at the end of your turn; start_of_turn: at the
+    beginning of your turn (after its Energy Zone and draw; docs/rules.md); for both, `each_turn`: of every turn,
+    `opponent_turn`: of your opponent's turns; end_of_first_turn: at the end of your first turn; checkup: during
+    Pokémon Checkup; opponent_ko_by_holder: the opponent's Pokémon is Knocked Out by damage from an attack of this
+    Pokémon (tool: its holder). `while_active`: only while this Pokémon is in the Active Spot. `first_time`: only
+    the first time it happens to this Pokémon since it came into play (damaged_by_attack: the attack is the first
+    to damage it; see SinceInPlay)."""
 
     event: Literal["damaged_by_attack", "knocked_out_by_attack", "would_be_knocked_out", "knocked_out",
                    "evolved_from_hand", "played_to_bench", "energy_attached", "opponent_attaches_energy",
-                   "end_of_turn", "end_of_first_turn", "checkup", "opponent_ko_by_holder"]
+                   "end_of_turn", "end_of_first_turn", "checkup", "opponent_ko_by_holder", "start_of_turn"]
     energy_type: EnergyType | None = None
     each_turn: bool = False
     while_active: bool = False
+    opponent_turn: bool = False
+    first_time: bool = False
 
 
 class Attack(Node):
@@ -1323,6 +1360,15 @@ class Tool(Node):
     effects: tuple[Union[Passive, Triggered], ...]
 
 
+class Stadium(Node):
+    """A Stadium card: while it is in play, its `effects` apply to both players. In them "you" is the player who
+    played it; the parser reads only rules written for both players ("Basic Pokémon (both yours and your
+    opponent's) get +10 HP"), so who played it changes nothing."""
+
+    op: Literal["stadium"] = "stadium"
+    effects: tuple[Passive, ...]
+
+
 class Fossil(Node):
     """A fossil Item: played as if it were a `hp`-HP Basic Pokémon of `type` that can't retreat; during your turn you
     may discard it from play."""
@@ -1342,7 +1388,7 @@ class Unresolved(Node):
 
 AttackIR = Union[Attack, Unresolved]
 AbilityIR = Annotated[Union[Activated, Passive, Triggered, Unresolved], Field(discriminator="op")]
-TrainerIR = Annotated[Union[TrainerEffect, Tool, Fossil, Unresolved], Field(discriminator="op")]
+TrainerIR = Annotated[Union[TrainerEffect, Tool, Stadium, Fossil, Unresolved], Field(discriminator="op")]
 
 
 class CardAttack(Node):
@@ -1368,7 +1414,7 @@ for _m in (Not, All, OnDamaged, AtEnd, OnEnergyAttached, Lasting, If, Repeat, Op
     _m.model_rebuild()
 del _m
 
-AnyTop = Annotated[Union[Attack, Activated, Passive, Triggered, TrainerEffect, Tool, Fossil, Unresolved],
+AnyTop = Annotated[Union[Attack, Activated, Passive, Triggered, TrainerEffect, Tool, Stadium, Fossil, Unresolved],
                    Field(discriminator="op")]
 TOP_ADAPTER: TypeAdapter = TypeAdapter(AnyTop)
 """Validates / dumps any top-level effect node (e.g. from JSON or fills.yaml)."""

@@ -9,7 +9,9 @@ Two checks tie an effect's IR to the pool it is played in (docs/ir.md "Names and
   the pool; the spec loader reports one that is not as a located error (file, line, field of the text).
 * `pool_meaning`: a step whose meaning can't hold for the cards it names is Unresolved, never silently weaker:
   putting named cards from the deck or discard pile onto the Bench (`Fetch(to=bench)`) when one of those names is
-  not a Basic Pokémon in the pool (only Basic Pokémon can be put onto the Bench).
+  not a Basic Pokémon in the pool (only Basic Pokémon can be put onto the Bench); a Pokémon in play named by a
+  card that is not a Pokémon ("If you have Mesa Plaza in play", Mesa Plaza a Stadium); a Stadium in play named by
+  a card that is not a Stadium ("If Pikachu is in play").
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ class PoolNames:
 
     cards: set[str] = field(default_factory=set)
     basics: set[str] = field(default_factory=set)
+    pokemon: set[str] = field(default_factory=set)
+    """Names of cards that can be Pokémon in play: Pokémon cards and fossils."""
+    stadiums: set[str] = field(default_factory=set)
     attacks: set[str] = field(default_factory=set)
     abilities: set[str] = field(default_factory=set)
     tags: set[str] = field(default_factory=set)
@@ -36,6 +41,7 @@ class PoolNames:
         for c in cards:
             out.cards.add(c.name)
             if isinstance(c, PokemonCard):
+                out.pokemon.add(c.name)
                 if c.stage == "basic":
                     out.basics.add(c.name)
                 out.attacks.update(a.name for a in c.attacks)
@@ -44,6 +50,9 @@ class PoolNames:
                 out.tags.update(c.tags)
             elif c.is_fossil:
                 out.basics.add(c.name)  # played as a Basic Pokémon
+                out.pokemon.add(c.name)
+            elif c.trainer_kind == "stadium":
+                out.stadiums.add(c.name)
         return out
 
 
@@ -51,7 +60,7 @@ def named(node) -> list[tuple[str, str]]:
     """Every (what, name) an IR tree names: what is "card", "attack" or "Ability"."""
     out = []
     for n in ir.iter_nodes(node):
-        if isinstance(n, (ir.NameIs, ir.HasToolNamed)):
+        if isinstance(n, (ir.NameIs, ir.HasToolNamed, ir.StadiumInPlay)):
             out += [("card", x) for x in n.names]
         elif isinstance(n, ir.EvolvesFrom) and n.name is not None:
             out.append(("card", n.name))
@@ -76,11 +85,34 @@ def unknown_names(node, names: PoolNames) -> list[str]:
     return out
 
 
+def _pokemon_names(node) -> list[str]:
+    """The names an IR tree gives to Pokémon in play (NameIs outside a CardFilter, which is about cards in a zone)."""
+    if isinstance(node, ir.CardFilter):
+        return []
+    if isinstance(node, ir.NameIs):
+        return list(node.names)
+    if isinstance(node, ir.Node):
+        return [x for f in type(node).model_fields for x in _pokemon_names(getattr(node, f))]
+    if isinstance(node, (tuple, list)):
+        return [x for item in node for x in _pokemon_names(item)]
+    return []
+
+
 def pool_meaning(effect, text: str | None, names: PoolNames):
     """`effect`, or Unresolved(text) when one of its steps can't mean what it says for the cards it names."""
     if effect is None or isinstance(effect, ir.Unresolved):
         return effect
+    bad = [x for x in _pokemon_names(effect) if x in names.cards and x not in names.pokemon]
+    if bad:
+        return ir.Unresolved(text=text or "", reason=(
+            f"names {', '.join(dict.fromkeys(bad))} as a Pokémon in play, but no Pokémon card of the pool has that "
+            "name"))
     for n in ir.iter_nodes(effect):
+        if isinstance(n, ir.StadiumInPlay):
+            bad = [x for x in n.names if x in names.cards and x not in names.stadiums]
+            if bad:
+                return ir.Unresolved(text=text or "", reason=(
+                    f"names {', '.join(bad)} as a Stadium in play, but no Stadium card of the pool has that name"))
         if isinstance(n, ir.HasTag) and n.tag not in names.tags:
             return ir.Unresolved(text=text or "", reason=(
                 f"refers to {n.tag!r}, a card attribute no card of the pool carries (PokemonCard.tags): the pool's "

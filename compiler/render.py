@@ -54,7 +54,7 @@ def render(node: ir.Node, kind: str | None = None, base_damage: int = 0) -> str:
         return _attack(node, Ctx("attack", also=main))
     if isinstance(node, (ir.Activated, ir.Passive, ir.Triggered)) and kind != "trainer":
         return _ability(node, Ctx("ability"))
-    if isinstance(node, (ir.TrainerEffect, ir.Tool, ir.Fossil)):
+    if isinstance(node, (ir.TrainerEffect, ir.Tool, ir.Stadium, ir.Fossil)):
         return _trainer(node, Ctx("trainer"))
     raise RenderError(f"not a top-level node: {type(node).__name__}")
 
@@ -170,10 +170,29 @@ def _triggered(node: ir.Triggered, c: Ctx) -> str:
         return f"Once during your turn, when you {what}, you may {_may(node.steps, c)}"
     if node.optional or node.once:
         raise RenderError("an optional trigger other than evolve/bench")
-    if t.event == "end_of_turn" and t.each_turn:
-        if req is None:
-            raise RenderError("an each-turn trigger without a condition")
-        return f"At the end of each turn, if {cond(req, c)}, {low(body)}"
+    if (t.each_turn or t.opponent_turn) and t.event not in ("end_of_turn", "start_of_turn"):
+        raise RenderError(f"no wording for trigger {t}")
+    if t.event in ("end_of_turn", "start_of_turn", "end_of_first_turn", "checkup"):
+        if t.event == "checkup":
+            head = "During Pokémon Checkup"
+        elif t.event == "end_of_first_turn":
+            head = "At the end of your first turn"
+        else:
+            whose = "each turn" if t.each_turn else "your opponent's turn" if t.opponent_turn else "your turn"
+            head = f"At the {'end' if t.event == 'end_of_turn' else 'beginning'} of {whose}"
+        if t.while_active and (req is not None or t.event == "end_of_first_turn"):
+            raise RenderError("a turn-point trigger with both a requirement and while_active")
+        if t.while_active:
+            head += f", if {me} is in the Active Spot"
+        elif req is not None:
+            head += f", if {cond(req, c)}"
+        elif node.steps and isinstance(node.steps[0], ir.If) and not node.steps[0].otherwise:
+            raise RenderError("a turn-point trigger whose first step is an If would read as its requirement")
+        return f"{head}, {low(body)}"
+    if t.first_time:
+        if t.event != "damaged_by_attack" or t.while_active or req is not None:
+            raise RenderError(f"no wording for trigger {t}")
+        return f"The first time {me} is damaged by {_OPP_ATTACK} after coming into play, {low(body)}"
     if req is not None:
         raise RenderError("a trigger with a requirement")
     energy = (f"a {SYMBOL[t.energy_type]} Energy" if t.energy_type else "an Energy")
@@ -188,9 +207,6 @@ def _triggered(node: ir.Triggered, c: Ctx) -> str:
         ("knocked_out", False): f"When {me} is Knocked Out",
         ("energy_attached", False): f"Whenever you attach {energy} from your Energy Zone to {me}",
         ("energy_attached", True): f"{active}whenever you attach {energy} from your Energy Zone to it",
-        ("end_of_turn", True): f"At the end of your turn, if {me} is in the Active Spot",
-        ("end_of_first_turn", False): "At the end of your first turn",
-        ("checkup", True): f"During Pokémon Checkup, if {me} is in the Active Spot",
         ("opponent_attaches_energy", True): f"{active}whenever your opponent attaches an Energy from their "
                                             "Energy Zone to 1 of their Pokémon",
         ("opponent_ko_by_holder", False): "Whenever your opponent's Pokémon is Knocked Out by damage from an attack "
@@ -210,6 +226,10 @@ def _trainer(node, c: Ctx) -> str:
             pass
         return (f"Play this card as if it were a {node.hp}-HP Basic {SYMBOL[node.type]} Pokémon. At any time during "
                 "your turn, you may discard this card from play. This card can't retreat.")
+    if isinstance(node, ir.Stadium):
+        if len(node.effects) != 1 or node.effects[0].requirement is not None:
+            raise RenderError("a Stadium with several effects or a requirement")
+        return _passive(node.effects[0], c)
     if isinstance(node, ir.Tool):
         if len(node.effects) != 1:
             raise RenderError("a Tool with several effects")
@@ -494,6 +514,8 @@ def clause(s, c: Ctx) -> str:
             return f"discard {target(s.target, c)}"
         case ir.SurviveKnockOut():
             return f"it is not Knocked Out and its remaining HP becomes {s.hp}"
+        case ir.DiscardStadium():
+            return "discard the Stadium in play"
     raise RenderError(f"no clause wording for {type(s).__name__}: {s}")
 
 
@@ -505,7 +527,12 @@ def _energy_list(types) -> str:
 
 
 def _plural(t) -> bool:
-    return isinstance(t, ir.Each) and t.among.player == "both" and t.among.zone == "active"
+    """A group of both players' Pokémon ("both Active Pokémon", "Basic Pokémon (both yours and your opponent's)"):
+    the verb is plural."""
+    return isinstance(t, ir.Each) and t.among.player == "both"
+
+
+BOTH = "(both yours and your opponent's)"
 
 
 def _coins(f: ir.Flip) -> str:
@@ -728,7 +755,7 @@ def _card_kind(f: ir.CardFilter, plural: bool) -> str:
     if f.filters:
         raise RenderError("card kind with filters")
     base = {"card": "card", "item": "Item card", "supporter": "Supporter card", "trainer": "Trainer card",
-            "tool": "Pokémon Tool card"}[f.kind]
+            "tool": "Pokémon Tool card", "stadium": "Stadium card"}[f.kind]
     if plural and f.kind == "trainer":
         raise RenderError("plural Trainer cards")
     return base + "s" if plural else base
@@ -736,7 +763,7 @@ def _card_kind(f: ir.CardFilter, plural: bool) -> str:
 
 def _card_desc(f: ir.CardFilter, plural: bool = False) -> str:
     """A card description after "random" / "a" in a fetch (`plural`: after a number above 1)."""
-    if f.kind in ("card", "item", "supporter", "trainer", "tool") and not f.filters:
+    if f.kind in ("card", "item", "supporter", "trainer", "tool", "stadium") and not f.filters:
         return _card_kind(f, plural)
     if f.kind == "card" and len(f.filters) == 1 and isinstance(f.filters[0], ir.NameIs):
         return _names(f.filters[0].names, "or")
@@ -856,15 +883,18 @@ def _from(filters, player) -> str:
 
 def modifier(m, c: Ctx) -> str:
     if isinstance(m, ir.ConditionDamage):
-        return f"{target(m.target, c)} takes {m.delta:+d} damage from being {m.condition}"
+        verb = "take" if _plural(m.target) else "takes"
+        return f"{target(m.target, c)} {verb} {m.delta:+d} damage from being {m.condition}"
     t = target(m.target, c) if hasattr(m, "target") else ""
+    has = "have" if _plural(getattr(m, "target", None)) else "has"
     match m:
         case ir.DamageTaken():
             if isinstance(m.target, ir.Each) and m.target.among.player in ("you", "opponent"):
                 a = m.target.among
                 return (f"all of {_owner(a.player)} {desc(a.zone, a.filters)} take {m.delta:+d} damage from attacks"
                         f"{_from(m.attacker, m.attacker_player)}")
-            return f"{t} takes {m.delta:+d} damage from attacks{_from(m.attacker, m.attacker_player)}"
+            verb = "take" if _plural(m.target) else "takes"
+            return f"{t} {verb} {m.delta:+d} damage from attacks{_from(m.attacker, m.attacker_player)}"
         case ir.DamageDealt(attack_name=str(name)):
             to = f" to {target(m.defender, c)}" if m.defender is not None else ""
             return f"{possessive(m.attacker, c)} {name} attack does {m.delta:+d} damage{to}"
@@ -897,29 +927,33 @@ def modifier(m, c: Ctx) -> str:
         case ir.RetreatCost(none=True):
             if isinstance(m.target, ir.Active) and m.target.player == "you":
                 return f"your Active {desc(None, m.target.filters)} has no Retreat Cost"
-            return f"{t} has no Retreat Cost"
+            return f"{t} {has} no Retreat Cost"
         case ir.RetreatCost(none=False, delta=d) if d != 0:
             word = "more" if d > 0 else "less"
+            if _plural(m.target) and t.endswith(BOTH):
+                t = "each " + t
             return f"the Retreat Cost of {t} is {abs(d)} {word}"
         case ir.NoWeakness():
-            return f"{t} has no Weakness"
+            return f"{t} {has} no Weakness"
         case ir.HpBonus(amount=ir.Const(value=v)):
-            if isinstance(m.target, ir.Each):
+            if isinstance(m.target, ir.Each) and not _plural(m.target):
                 a = m.target.among
                 return f"each of {_owner(a.player)} {desc(a.zone, a.filters)} gets {v:+d} HP"
-            return f"{t} gets {v:+d} HP"
+            return f"{t} {'get' if _plural(m.target) else 'gets'} {v:+d} HP"
         case ir.HpBonus(amount=ir.Per(each=v, count=cnt)):
             return f"{t} gets {v:+d} HP for each {count(cnt, c)}"
         case ir.CantPlay(player="opponent", card="item"):
             return "they can't play any Item cards from their hand"
         case ir.CantPlay(player="opponent", card="supporter"):
             return "your opponent can't use any Supporter cards from their hand"
+        case ir.CantPlay(player="opponent", card="stadium"):
+            return "your opponent can't play any Stadium cards from their hand"
         case ir.ConditionImmunity(conditions=()):
             return f"{t} can't be affected by any Special Conditions"
         case ir.ConditionImmunity(conditions=(one,)):
             return f"{t} can't be {one}"
-        case ir.CantBeHealed(among=ir.Among(player="both", zone="in_play", filters=(), other=False)):
-            return "Pokémon (both yours and your opponent's) can't be healed"
+        case ir.CantBeHealed(among=a) if not a.other:
+            return f"{target(ir.Each(among=a), c)} can't be healed"
         case ir.CantEvolve(player="opponent", target=ir.Active(player="opponent", filters=())):
             return "your opponent can't play any Pokémon from their hand to evolve their Active Pokémon"
         case ir.CantAttachEnergy(player="opponent", target=ir.Active(player="opponent", filters=())):
@@ -982,6 +1016,16 @@ def cond(x, c: Ctx) -> str:
             return HISTORY[e]
         case ir.Compare():
             return _compare(x, c)
+        case ir.StadiumInPlay(player="both", names=()):
+            return "a Stadium is in play"
+        case ir.StadiumInPlay(player="you", names=()):
+            return "you have a Stadium in play"
+        case ir.StadiumInPlay(player="opponent", names=()):
+            return "your opponent has a Stadium in play"
+        case ir.StadiumInPlay(player="both", names=names):
+            return f"{_names(names, 'or')} is in play"
+        case ir.Not(condition=ir.StadiumInPlay(player="both", names=())):
+            return "there is no Stadium in play"
     raise RenderError(f"no wording for condition {x}")
 
 
@@ -1066,6 +1110,13 @@ def _matches(x: ir.Matches, c: Ctx) -> str:
                 return f"{t} is on your Bench"
             case ir.RetreatAtLeast():
                 return f"{t} has a Retreat Cost of {f.count} or more"
+            case ir.SinceInPlay(event="attacked", value=False):
+                return f"this is the first time {t} has attacked since it came into play"
+            case ir.SinceInPlay(event="attacked", value=True):
+                return f"{t} has attacked since it came into play"
+            case ir.SinceInPlay(event="damaged"):
+                verb = "has" if f.value else "hasn't"
+                return f"{t} {verb} been damaged by {_OPP_ATTACK} since it came into play"
     d = _desc_only(fs) and desc(None, fs)
     if d:
         article = "an" if d[0].lower() in "aeiou" else "a"
@@ -1115,7 +1166,7 @@ def target(t, c: Ctx) -> str:
             if a.player == "both":
                 if a.zone == "active" and not a.filters:
                     return "both Active Pokémon"
-                raise RenderError("each of both players' Pokémon")
+                return f"{desc(a.zone, a.filters)} {BOTH}"
             return f"each of {_owner(a.player)} {desc(a.zone, a.filters)}"
         case ir.Choose(chooser="you", up_to=False, among=a) if not a.other and a.player != "both":
             return f"{t.count} of {_owner(a.player)} {desc(a.zone, a.filters)}"

@@ -26,6 +26,7 @@ from .state import ASLEEP, CONFUSED, ENERGY_TYPES, N_ENERGY, PARALYZED, ROT_NONE
 ABILITY_SLOT = 8
 TRAINER_SLOT = 9
 TOOL_SLOT = 10
+STADIUM_SLOT = 11
 MAX_FLIPS = 64
 """Cap on "flip until tails" (documented in docs/rules.md)."""
 COND_NAMES = ("Asleep", "Burned", "Confused", "Paralyzed", "Poisoned")
@@ -51,6 +52,8 @@ V6_OPS = {"condition_damage", "top_deck_count", "milled", "damage_flip", "surviv
           "choose_any", "has_tag", "damage_dealt_by", "points_of",
           "ko_to_hand", "devolve"}
 """Ops added in IR v6 (docs/ir.md change log) that are neither steps nor top-level nodes."""
+V7_OPS = {"stadium", "stadium_in_play", "discard_stadium", "since_in_play"}
+"""Ops added in IR v7 (Stadiums, what happened since a Pokémon came into play)."""
 TOP_OPS = {"attack", "activated", "passive", "triggered", "trainer", "tool", "fossil"}
 OTHER_OPS = {"type_is", "stage_is", "is_ex", "name_is", "evolves_from", "damaged", "has_energy",
              "energy_types_at_least", "has_tool", "has_ability", "has_condition", "hp_at_most", "retreat_at_least",
@@ -63,7 +66,7 @@ OTHER_OPS = {"type_is", "stage_is", "is_ex", "name_is", "evolves_from", "damaged
              "cant_attach_energy", "cant_evolve", "on_energy_attached", "damage_done", "attack_uses",
              "points_to_win", "count_at_least", "done", "compare", "remaining_hp", "hp_at_most_half",
              "ability_named"}
-EXECUTABLE_OPS = STEP_OPS | TOP_OPS | OTHER_OPS | V6_OPS
+EXECUTABLE_OPS = STEP_OPS | TOP_OPS | OTHER_OPS | V6_OPS | V7_OPS
 """Every op the interpreter runs (a test checks this equals the ops of compiler.ir)."""
 
 
@@ -178,7 +181,7 @@ def that_problems(node: Any) -> list[str]:
             for k, m in enumerate(n.modifiers):
                 if hasattr(m, "steps"):
                     walk(m.steps, fresh(), f"{where}modifiers[{k}].steps")
-        elif isinstance(n, ir.Tool):
+        elif isinstance(n, (ir.Tool, ir.Stadium)):
             for k, e in enumerate(n.effects):
                 top(e, f"{where}effects[{k}].")
     top(node, "")
@@ -300,6 +303,7 @@ class Interpreter:
         pl = g.pl(p)
         pl.last_attack, pl.last_attack_turn = atk.name, g.s.turn
         pl.attack_uses[atk.name] = pl.attack_uses.get(atk.name, 0) + 1
+        pk.attacks_in_play += 1  # ir.SinceInPlay(attacked): counted once its steps have run
         self.fire_damaged(g, ctx)
 
     def deal_main(self, ctx: Ctx) -> None:
@@ -559,6 +563,14 @@ class Interpreter:
                                     self.bind_requirement(ctx, passive.requirement)
                                     for m in by_op[op]:
                                         yield m, ctx
+            if s.stadium >= 0:  # ir.Stadium: its rules, for both players, while it is in play
+                ci = s.card_of[s.stadium]
+                for passive, by_op in self.stadium_mods.get(ci, ()):
+                    if op in by_op:
+                        ctx = Ctx(g, s.stadium_owner, None, ci, STADIUM_SLOT, 0)
+                        if passive.requirement is None or self.cond(ctx, passive.requirement):
+                            for m in by_op[op]:
+                                yield m, ctx
         for d in s.durations:
             m = d.data[0]
             if m.op == op:
@@ -568,6 +580,7 @@ class Interpreter:
         """Per card: its passive Ability's and Tools' modifiers by op (so `modifiers` skips most cards)."""
         self.ability_mods: dict[int, tuple[Any, dict[str, list]]] = {}
         self.tool_mods: dict[int, list[tuple[Any, dict[str, list]]]] = {}
+        self.stadium_mods: dict[int, list[tuple[Any, dict[str, list]]]] = {}
         self.passive_ops: set[str] = set()
 
         def by_op(passive) -> dict[str, list]:
@@ -581,6 +594,8 @@ class Interpreter:
                 self.ability_mods[c.index] = (c.ability, by_op(c.ability))
             if isinstance(c.effect, ir.Tool):
                 self.tool_mods[c.index] = [(e, by_op(e)) for e in c.effect.effects if isinstance(e, ir.Passive)]
+            if isinstance(c.effect, ir.Stadium):
+                self.stadium_mods[c.index] = [(e, by_op(e)) for e in c.effect.effects]
 
     def bound_ctx(self, g, d) -> Ctx:
         """The context of a lasting effect: its Pokémon references (stored as uids) found in the current state."""
@@ -659,6 +674,7 @@ class Interpreter:
                 target.attack_damaged_turn = g.s.turn
             if target not in ctx.damaged:
                 ctx.damaged.append(target)
+                target.attack_damaged_times += 1  # ir.SinceInPlay(damaged): once per attack
 
     def no_weakness(self, g, pk: Pokemon) -> bool:
         return any(pk in self.targets(c, m.target, ()) for m, c in self.modifiers(g, "no_weakness"))
@@ -719,6 +735,8 @@ class Interpreter:
                 continue
             if trig.once and pk.ability_used:
                 continue
+            if t.first_time and pk.attack_damaged_times != 1:  # only damaged_by_attack has first_time
+                continue
             ctx = Ctx(g, p, pk, info.index, TOOL_SLOT if is_tool else ABILITY_SLOT, slot)
             if is_tool:
                 ctx.holder = pk
@@ -758,13 +776,28 @@ class Interpreter:
                 c.attacking = a
             self.fire(g, w[0], pk, "damaged_by_attack", setup)
 
+    @staticmethod
+    def whose_turn(t, mine: bool) -> bool:
+        """Whether a turn-point trigger of a Pokémon fires at this turn: each turn, the opponent's turns
+        (`opponent_turn`), or else its owner's (`mine`)."""
+        return t.each_turn or t.opponent_turn != mine
+
     def turn_started(self, g, p: int) -> None:
-        """No Pocket effect triggers at the start of a turn (a hook for the rules)."""
+        """`start_of_turn` triggers, after the turn's Energy Zone and draw (the turn player's Pokémon first), then
+        knockouts. Nothing happens (not even a knockout check) when no Pokémon in play has such a trigger."""
+        fired = False
+        for q in (p, 1 - p):
+            for _, pk in list(g.pl(q).in_play()):
+                if any(tr.trigger.event == "start_of_turn" for tr, _, _ in self.triggered(g, pk)):
+                    fired = True
+                    self.fire(g, q, pk, "start_of_turn", check=lambda t, q=q: self.whose_turn(t, q == p))
+        if fired:
+            g.knockouts()
 
     def turn_ending(self, g, p: int) -> None:
         for q in (p, 1 - p):
             for _, pk in list(g.pl(q).in_play()):
-                self.fire(g, q, pk, "end_of_turn", check=lambda t, q=q: t.each_turn or q == p)
+                self.fire(g, q, pk, "end_of_turn", check=lambda t, q=q: self.whose_turn(t, q == p))
                 if q == p and g.pl(p).turns_taken == 1:
                     self.fire(g, q, pk, "end_of_first_turn")
 
@@ -957,6 +990,9 @@ class Interpreter:
             return self.retreat_cost(ctx.g, p, pk) >= f.count
         if op == "ability_named":
             return info.ability_name is not None and (info.ability_name in f.names) == f.value
+        if op == "since_in_play":
+            n = pk.attacks_in_play if f.event == "attacked" else pk.attack_damaged_times
+            return (n > 0) == f.value
         if op == "hp_at_most_half":
             return 2 * (ctx.g.max_hp(p, pk) - pk.damage) <= ctx.g.max_hp(p, pk)
         if op == "in_zone":
@@ -985,7 +1021,7 @@ class Interpreter:
             return False
         if k == "trainer" and info.is_pokemon:
             return False
-        if k in ("item", "supporter", "tool") and info.kind != k:
+        if k in ("item", "supporter", "tool", "stadium") and info.kind != k:
             return False
         return all(self.passes(ctx, ctx.me, None, info, f) for f in cf.filters)
 
@@ -1069,6 +1105,10 @@ class Interpreter:
         if op == "compare":
             a, b = self.count(ctx, c.left), self.count(ctx, c.right)
             return a > b if c.relation == "more" else a < b if c.relation == "fewer" else a == b
+        if op == "stadium_in_play":
+            s = g.s
+            return s.stadium >= 0 and (c.player == "both" or s.stadium_owner == self.player(ctx, c.player)) and (
+                not c.names or g.card(s.stadium).name in c.names)
         if op == "not":
             return not self.cond(ctx, c.condition)
         if op == "all":
@@ -1788,6 +1828,9 @@ class Interpreter:
 
     def do_shuffle_deck(self, ctx: Ctx, st, path) -> None:
         ctx.g.shuffle_deck(self.player(ctx, st.player), salt=ctx.addr(path) & 0xFFFF)
+
+    def do_discard_stadium(self, ctx: Ctx, st, path) -> None:
+        ctx.done = int(ctx.g.discard_stadium())
 
     def do_no_points(self, ctx: Ctx, st, path) -> None:
         if ctx.this is not None:

@@ -140,7 +140,7 @@ class Engine:
                 if it.can_play_trainer(g, p, info):
                     out.append(L.play(h))
             elif info.kind == "stadium":
-                if s.stadium < 0 or db[s.card_of[s.stadium]].name != info.name:
+                if (s.stadium < 0 or db[s.card_of[s.stadium]].name != info.name) and it.can_play_trainer(g, p, info):
                     out.append(L.play(h))
             elif info.kind == "tool":
                 out += [L.play_on(h, slot) for slot, pk in in_play if len(pk.tools) < r.tools_per_pokemon]

@@ -170,6 +170,16 @@ class Game:
             self.draw(p, r.draw_per_turn)
         self.engine.passives.turn_started(self, p)
 
+    def discard_stadium(self) -> bool:
+        """Discard the Stadium in play into the discard pile of the player who played it (False: none in play)."""
+        s = self.s
+        if s.stadium < 0:
+            return False
+        self.pl(s.stadium_owner).discard.append(s.stadium)
+        self.log(f"{self.card(s.stadium).name} goes to the discard pile", kind="cards")
+        s.stadium, s.stadium_owner = -1, -1
+        return True
+
     def draw(self, p: int, n: int) -> int:
         """Draw up to n cards; stops at an empty deck or a full hand. Returns the number drawn."""
         pl = self.pl(p)
@@ -451,9 +461,7 @@ class Game:
             pl.supporters_played += 1
         self.log(f"player {p} plays {info.name}", kind="action")
         if info.kind == "stadium":
-            if self.s.stadium >= 0:
-                self.pl(self.s.stadium_owner).discard.append(self.s.stadium)
-                self.log(f"{self.card(self.s.stadium).name} goes to the discard pile", kind="cards")
+            self.discard_stadium()
             self.s.stadium, self.s.stadium_owner = inst, p
         else:
             pl.discard.append(inst)

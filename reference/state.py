@@ -46,6 +46,10 @@ class Pokemon:
     moved_active_turn: int = -1
     attack_damaged_turn: int = -1
     """Last turn it was damaged by an opponent's attack while Active."""
+    attacks_in_play: int = 0
+    """Attacks it has used since it came into play (ir.SinceInPlay)."""
+    attack_damaged_times: int = 0
+    """Attacks from the opponent's Pokémon that have damaged it since it came into play (ir.SinceInPlay)."""
 
     @property
     def top(self) -> int:
@@ -61,7 +65,7 @@ class Pokemon:
         return Pokemon(list(self.cards), self.entered_turn, list(self.tools), self.damage, list(self.energy),
                        self.poisoned, self.burned, self.rot, self.paralysis_left, self.paralysis_turn,
                        self.ability_used, self.evolved_turn, self.poison_damage, self.moved_active_turn,
-                       self.attack_damaged_turn)
+                       self.attack_damaged_turn, self.attacks_in_play, self.attack_damaged_times)
 
     def clear_conditions(self) -> None:
         self.poisoned = self.burned = False

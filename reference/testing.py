@@ -84,6 +84,8 @@ class Mon:
     tools: list[str] = field(default_factory=list)
     entered_turn: int = 0
     ability_used: bool = False
+    attacks_in_play: int = 0
+    attack_damaged_times: int = 0
 
 
 def mon(*cards: str, **kw) -> Mon:
@@ -128,7 +130,8 @@ def board(eng: Engine, you: Side, opp: Side, turn: int = 3, turn_player: int = 0
         if m is None:
             return None
         pk = Pokemon([inst(c) for c in m.cards], entered_turn=m.entered_turn, damage=m.damage,
-                     ability_used=m.ability_used)
+                     ability_used=m.ability_used, attacks_in_play=m.attacks_in_play,
+                     attack_damaged_times=m.attack_damaged_times)
         for c in m.energy:
             pk.energy[ENERGY_TYPES.index(ENERGY_SYMBOLS[c])] += 1
         pk.tools = [inst(t) for t in m.tools]

@@ -186,17 +186,16 @@ def _attack_effect(text: str | None, base: int, suffix: str) -> ir.Node:
     return eff
 
 
-_TRAINER_NODE = {"item": ir.TrainerEffect, "supporter": ir.TrainerEffect, "tool": ir.Tool}
+_TRAINER_NODE = {"item": ir.TrainerEffect, "supporter": ir.TrainerEffect, "tool": ir.Tool, "stadium": ir.Stadium}
 
 
 def _trainer_effect(card: TrainerCard) -> ir.Node:
     """A Trainer's text, checked against its kind: a Tool's text must be about the Pokémon it is attached to, a
-    fossil's must be the fossil rule, an Item's or Supporter's must be something done when played."""
+    Stadium's a rule in force for both players, a fossil's the fossil rule, an Item's or Supporter's something done
+    when played."""
     eff = parse_effect(card.text, "trainer")
     if isinstance(eff, ir.Unresolved):
         return eff
-    if card.trainer_kind == "stadium":
-        return ir.Unresolved(text=card.text, reason="Stadium cards have no IR node yet")
     want = ir.Fossil if card.is_fossil else _TRAINER_NODE[card.trainer_kind]
     if not isinstance(eff, want):
         kind = "fossil" if card.is_fossil else card.trainer_kind

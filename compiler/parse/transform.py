@@ -210,7 +210,7 @@ def _one_pokemon(t):
 
 
 DONE_STEPS = (ir.Heal, ir.AttachEnergy, ir.DiscardEnergy, ir.DiscardEnergyAmong, ir.DiscardTools, ir.DiscardCards, ir.Fetch, ir.MoveEnergy,
-              ir.Draw)
+              ir.Draw, ir.DiscardStadium)
 """Steps that tally what they did (`ir.Done`), so that "If you do, ..." after one of them is a condition on it."""
 
 
@@ -289,6 +289,24 @@ def _replace_by_attack(node):
     if isinstance(node, ir.Damage):
         return node.model_copy(update={"by_attack": False})
     return node
+
+
+_ONE_PLAYER_TARGETS = (ir.ThisPokemon, ir.ToolHolder, ir.That, ir.Defending, ir.Attacking, ir.Active, ir.Choose,
+                       ir.ChooseAny, ir.RandomPokemon)
+
+
+def one_player(node) -> str | None:
+    """Why a rule is not written for both players alike, or None: a Stadium's rules apply to both players, so they
+    may name no player ("your", "your opponent's") and no particular Pokémon."""
+    for n in ir.iter_nodes(node):
+        if isinstance(n, _ONE_PLAYER_TARGETS):
+            return f"it names {type(n).__name__}"
+        if isinstance(n, ir.Among) and n.player != "both":
+            return f"it names {n.player!r}'s Pokémon"
+        for f in ("player", "attacker_player", "chooser"):
+            if getattr(n, f, None) in ("you", "opponent"):
+                return f"its {type(n).__name__} names {getattr(n, f)!r}"
+    return None
 
 
 def mentions_that(node) -> bool:
@@ -441,16 +459,55 @@ class ToIR(Transformer):
         self._self(target)
         return ir.Trigger(event="energy_attached", energy_type=etype), None
 
-    def t_end_active(self, target):
-        self._self(target)
-        return ir.Trigger(event="end_of_turn", while_active=True), None
+    # ---------------------------------------------------------------- triggers at a point of the turn
+    def tp_end(self, whose):
+        if whose == "first":
+            return ir.Trigger(event="end_of_first_turn")
+        return self._turn_trigger("end_of_turn", whose)
 
-    def t_first_turn_end(self):
-        return ir.Trigger(event="end_of_first_turn"), None
+    def tp_start(self, whose):
+        if whose == "first":
+            raise Unsupported("the beginning of your first turn: the IR has no such trigger")
+        return self._turn_trigger("start_of_turn", whose)
 
-    def t_checkup_active(self, target):
+    def tp_checkup(self):
+        return ir.Trigger(event="checkup")
+
+    @staticmethod
+    def _turn_trigger(event, whose):
+        return ir.Trigger(event=event, each_turn=whose == "each", opponent_turn=whose == "opponent")
+
+    def w_yours(self):
+        return "yours"
+
+    def w_each(self):
+        return "each"
+
+    def w_opp(self):
+        return "opponent"
+
+    def w_first(self):
+        return "first"
+
+    def triggered_turn(self, trig, body):
+        return ir.Triggered(trigger=trig, requirement=self._holder_req(), steps=tuple(flat(body)))
+
+    def triggered_turn_if(self, trig, cond, body):
+        """"At the end of your turn, if this Pokémon is in the Active Spot, ..." is the trigger's `while_active`;
+        any other condition is its requirement."""
+        me = ir.ToolHolder() if self.kind == "trainer" else ir.ThisPokemon()
+        if cond == ir.Matches(target=me, filters=(ir.InZone(zone="active"),)) and trig.event != "end_of_first_turn":
+            trig, cond = trig.model_copy(update={"while_active": True}), None
+        return ir.Triggered(trigger=trig, requirement=self._merge_req(cond), steps=tuple(flat(body)))
+
+    def t_first_damaged(self, target, _since):
+        """"The first time this Pokémon is damaged by an attack from your opponent's Pokémon after coming into
+        play, ..."."""
         self._self(target)
-        return ir.Trigger(event="checkup", while_active=True), None
+        return ir.Trigger(event="damaged_by_attack", first_time=True), None
+
+    def since_in_play(self):
+        return None
 
     def t_opp_attach(self, cond, one):
         _one(one)
@@ -482,8 +539,16 @@ class ToIR(Transformer):
         return cond
 
     def tool(self, passive):
-        self._needs_holder(passive)
-        return ir.Tool(effects=(passive,))
+        """A Trainer's rule in force: a Tool's when it is about the Pokémon the card is attached to, a Stadium's when
+        it is written for both players (its card's kind decides which it may be: parse_card)."""
+        if self.holder_filters or any(isinstance(n, ir.ToolHolder) for n in ir.iter_nodes(passive)):
+            self._needs_holder(passive)
+            return ir.Tool(effects=(passive,))
+        why = one_player(passive)
+        if why is not None:
+            raise Unsupported("a Trainer text with a rule in force that is neither about the Pokémon it is attached to "
+                              f"(a Tool) nor written for both players (a Stadium: {why})")
+        return ir.Stadium(effects=(passive,))
 
     def tool_passive(self, passive):
         return passive
@@ -771,9 +836,6 @@ class ToIR(Transformer):
         if req != ir.Matches(target=ir.ThisPokemon(), filters=(ir.InZone(zone="active"),)):
             raise Unsupported("unsupported requirement on an energy trigger")
         return ir.Trigger(event="energy_attached", energy_type=etype, while_active=True), None
-
-    def t_end_each_turn(self, cond):
-        return ir.Trigger(event="end_of_turn", each_turn=True), cond
 
     def discard_pokemon(self, target):
         return ir.DiscardPokemon(target=target)
@@ -1072,6 +1134,61 @@ class ToIR(Transformer):
 
     def k_tool(self):
         return ir.CardFilter(kind="tool")
+
+    def k_stadium(self):
+        return ir.CardFilter(kind="stadium")
+
+    # ---------------------------------------------------------------- Stadiums
+    def discard_stadium(self):
+        return ir.DiscardStadium()
+
+    def discard_stadium_one(self, n):
+        if n != 1:
+            raise Unsupported("more than 1 Stadium: only 1 can be in play")
+        return ir.DiscardStadium()
+
+    def a_any(self):
+        return None
+
+    def cond_stadium(self, *_):
+        return ir.StadiumInPlay()
+
+    def cond_no_stadium(self, *_):
+        return ir.Not(condition=ir.StadiumInPlay())
+
+    def cond_your_stadium(self):
+        return ir.StadiumInPlay(player="you")
+
+    def cond_opp_stadium(self):
+        return ir.StadiumInPlay(player="opponent")
+
+    def cond_named_stadium(self, names):
+        """"If Mesa Plaza is in play": only a Stadium is said to be in play by its name alone (a Pokémon is "you have
+        X in play"); the pool check makes a name that is not a Stadium card of the pool Unresolved."""
+        if names.conj != "or":
+            raise Unsupported("several Stadiums in play at once")
+        return ir.StadiumInPlay(names=names.names)
+
+    # ---------------------------------------------------------------- since a Pokémon came into play
+    def cond_first_attack(self, target, *_):
+        return ir.Matches(target=target, filters=(ir.SinceInPlay(event="attacked", value=False),))
+
+    def cond_has_attacked(self, target, _since):
+        return ir.Matches(target=target, filters=(ir.SinceInPlay(event="attacked"),))
+
+    def cond_not_damaged_since(self, target, _since):
+        return self._damaged_since(target, False)
+
+    def cond_damaged_since(self, target, _since):
+        return self._damaged_since(target, True)
+
+    @staticmethod
+    def _damaged_since(target, value):
+        """"... has been damaged by an attack from your opponent's Pokémon since ...": "your opponent's" is the
+        Pokémon's owner's opponent only when the Pokémon is yours."""
+        if _owner_of(target) != "you":
+            raise Unsupported("damage 'from your opponent's Pokémon' to a Pokémon that may not be yours")
+        return ir.Matches(target=target, filters=(ir.SinceInPlay(event="damaged", value=value),))
 
     def mill_one(self, player):
         return ir.DiscardCards(player=player, zone="deck", count=1)
@@ -1469,11 +1586,10 @@ class ToIR(Transformer):
     def m_prevent_effects(self, target):
         return ir.PreventEffects(target=target)
 
-    def m_no_items_they(self):
-        return ir.CantPlay(player="opponent", card="item")
-
-    def m_no_supporters(self):
-        return ir.CantPlay(player="opponent", card="supporter")
+    def m_cant_play(self, kind):
+        if kind.kind not in ("item", "supporter", "stadium") or kind.filters:
+            raise Unsupported(f"a rule against playing {kind.kind} cards: the IR has none")
+        return ir.CantPlay(player="opponent", card=kind.kind)
 
     def m_immune_all(self, target):
         return ir.ConditionImmunity(target=target)
@@ -1494,8 +1610,10 @@ class ToIR(Transformer):
             raise Unsupported(f"damage from being {c}: only Poisoned and Burned do damage")
         return ir.ConditionDamage(target=target, condition=c, delta=signed(n))
 
-    def m_no_heal(self):
-        return ir.CantBeHealed(among=ir.Among(player="both"))
+    def m_cant_be_healed(self, target):
+        if not isinstance(target, ir.Each):
+            raise Unsupported("'can't be healed' about a Pokémon other than a group of them")
+        return ir.CantBeHealed(among=target.among)
 
     # ---------------------------------------------------------------- conditions
     def cond_heads(self):
@@ -1689,6 +1807,21 @@ class ToIR(Transformer):
 
     def t_each(self, player, desc):
         return ir.Each(among=among(player, desc))
+
+    def t_both(self, desc, _both):
+        """"Basic Pokémon (both yours and your opponent's)": every such Pokémon of either player."""
+        if desc.distribute:
+            raise Unsupported("'in any way you like' among both players' Pokémon")
+        return ir.Each(among=among("both", desc))
+
+    def t_each_player(self, desc):
+        """"each player's Active Pokémon": the Pokémon of both players."""
+        if desc.distribute:
+            raise Unsupported("'in any way you like' among both players' Pokémon")
+        return ir.Each(among=among("both", desc))
+
+    def both_players(self):
+        return None
 
     def t_both_active(self):
         return ir.Each(among=ir.Among(player="both", zone="active"))
