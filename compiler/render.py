@@ -227,8 +227,8 @@ def _trainer(node, c: Ctx) -> str:
         return (f"Play this card as if it were a {node.hp}-HP Basic {SYMBOL[node.type]} Pokémon. At any time during "
                 "your turn, you may discard this card from play. This card can't retreat.")
     if isinstance(node, ir.Stadium):
-        if len(node.effects) != 1 or node.effects[0].requirement is not None:
-            raise RenderError("a Stadium with several effects or a requirement")
+        if len(node.effects) != 1:
+            raise RenderError("a Stadium with several effects")
         return _passive(node.effects[0], c)
     if isinstance(node, ir.Tool):
         if len(node.effects) != 1:
@@ -527,12 +527,15 @@ def _energy_list(types) -> str:
 
 
 def _plural(t) -> bool:
-    """A group of both players' Pokémon ("both Active Pokémon", "Basic Pokémon (both yours and your opponent's)"):
-    the verb is plural."""
-    return isinstance(t, ir.Each) and t.among.player == "both"
+    return isinstance(t, ir.Each) and t.among.player == "both" and t.among.zone == "active" and not t.among.filters
 
 
 BOTH = "(both yours and your opponent's)"
+
+
+def _group(a: ir.Among) -> str:
+    """Both players' Pokémon as a group ("Basic Pokémon (both yours and your opponent's)")."""
+    return f"{desc(a.zone, a.filters)} {BOTH}"
 
 
 def _coins(f: ir.Flip) -> str:
@@ -921,22 +924,20 @@ def modifier(m, c: Ctx) -> str:
         case ir.CantRetreat():
             return f"{t} can't retreat"
         case ir.AttackCost(delta=d) if d > 0 and m.energy_type:
-            return f"attacks used by {t} cost {d} {SYMBOL[m.energy_type]} more"
+            return f"attacks used by {_plain(m.target, c)} cost {d} {SYMBOL[m.energy_type]} more"
         case ir.AttackCost(delta=d) if d < 0 and m.energy_type:
-            return f"attacks used by {t} cost {-d} less {SYMBOL[m.energy_type]} Energy"
+            return f"attacks used by {_plain(m.target, c)} cost {-d} less {SYMBOL[m.energy_type]} Energy"
         case ir.RetreatCost(none=True):
             if isinstance(m.target, ir.Active) and m.target.player == "you":
                 return f"your Active {desc(None, m.target.filters)} has no Retreat Cost"
             return f"{t} {has} no Retreat Cost"
         case ir.RetreatCost(none=False, delta=d) if d != 0:
             word = "more" if d > 0 else "less"
-            if _plural(m.target) and t.endswith(BOTH):
-                t = "each " + t
             return f"the Retreat Cost of {t} is {abs(d)} {word}"
         case ir.NoWeakness():
             return f"{t} {has} no Weakness"
         case ir.HpBonus(amount=ir.Const(value=v)):
-            if isinstance(m.target, ir.Each) and not _plural(m.target):
+            if isinstance(m.target, ir.Each) and m.target.among.player != "both":
                 a = m.target.among
                 return f"each of {_owner(a.player)} {desc(a.zone, a.filters)} gets {v:+d} HP"
             return f"{t} {'get' if _plural(m.target) else 'gets'} {v:+d} HP"
@@ -952,6 +953,8 @@ def modifier(m, c: Ctx) -> str:
             return f"{t} can't be affected by any Special Conditions"
         case ir.ConditionImmunity(conditions=(one,)):
             return f"{t} can't be {one}"
+        case ir.CantBeHealed(among=a) if not a.other and a.player == "both":
+            return f"{_group(a)} can't be healed"
         case ir.CantBeHealed(among=a) if not a.other:
             return f"{target(ir.Each(among=a), c)} can't be healed"
         case ir.CantEvolve(player="opponent", target=ir.Active(player="opponent", filters=())):
@@ -1166,7 +1169,7 @@ def target(t, c: Ctx) -> str:
             if a.player == "both":
                 if a.zone == "active" and not a.filters:
                     return "both Active Pokémon"
-                return f"{desc(a.zone, a.filters)} {BOTH}"
+                return f"each {_group(a)}"
             return f"each of {_owner(a.player)} {desc(a.zone, a.filters)}"
         case ir.Choose(chooser="you", up_to=False, among=a) if not a.other and a.player != "both":
             return f"{t.count} of {_owner(a.player)} {desc(a.zone, a.filters)}"
@@ -1178,6 +1181,8 @@ def _plain(t, c: Ctx) -> str:
     a = t.among if isinstance(t, ir.Each) else None
     if a is not None and a.player in ("you", "opponent") and not a.other:
         return f"{_owner(a.player)} {desc(a.zone, a.filters)}"
+    if a is not None and a.player == "both" and not a.other and not _plural(t):
+        return _group(a)
     return target(t, c)
 
 
@@ -1205,6 +1210,8 @@ def _pre(filters) -> str | None:
                 out.append(_PRE_STAGE[f.stage])
             case ir.IsEx(value=True, mega=True):
                 out.append("Mega Evolution ")
+            case ir.HasCondition(conditions=(one,)):
+                out.append(f"{one} ")
             case _:
                 return None
     return "".join(out)

@@ -178,6 +178,104 @@ CASES = [
 ]
 
 
+BOTH = lambda *fs, zone="in_play": ir.Each(among=ir.Among(player="both", zone=zone, filters=fs))  # noqa: E731
+BASIC = ir.StageIs(stage="basic")
+STADIUM = lambda *mods, req=None: ir.Stadium(effects=(ir.Passive(requirement=req, modifiers=mods),))  # noqa: E731
+FIRST_ATTACK = ir.SinceInPlay(event="attacked", value=False)
+
+# IR v7: Stadiums (rules in force for both players, a Stadium in play, discarding and searching one), triggers at the
+# points of a turn, what happened since a Pokémon came into play
+CASES += [
+    # --- a Stadium's text: rules for both players' Pokémon, in the wordings the cards use for both players
+    ("trainer", "Basic Pokémon in play (both yours and your opponent's) get +20 HP.",
+     STADIUM(ir.HpBonus(target=BOTH(BASIC), amount=C(20)))),
+    ("trainer", "Each [W] Pokémon in play (both yours and your opponent's) takes -10 damage from attacks.",
+     STADIUM(ir.DamageTaken(target=BOTH(ir.TypeIs(types=("Water",))), delta=-10))),
+    ("trainer", "The Retreat Cost of each Stage 1 Pokémon (both yours and your opponent's) is 1 less.",
+     STADIUM(ir.RetreatCost(target=BOTH(ir.StageIs(stage="stage1")), delta=-1))),
+    ("trainer", "Attacks used by Pokémon ex (both yours and your opponent's) cost 1 [C] more.",
+     STADIUM(ir.AttackCost(target=BOTH(ir.IsEx()), delta=1, energy_type="Colorless"))),
+    ("trainer", "Attacks used by Evolution Pokémon (both yours and your opponent's) do +10 damage.",
+     STADIUM(ir.DamageDealt(attacker=BOTH(ir.StageIs(stage="evolution")), delta=10))),
+    ("trainer", "Each player's Active Pokémon can't be Confused.",
+     STADIUM(ir.ConditionImmunity(target=BOTH(zone="active"), conditions=("Confused",)))),
+    ("trainer", "Benched Pokémon (both yours and your opponent's) can't be healed.",
+     STADIUM(ir.CantBeHealed(among=ir.Among(player="both", zone="bench")))),
+    ("trainer", "Burned Pokémon (both yours and your opponent's) take +10 damage from being Burned.",
+     STADIUM(ir.ConditionDamage(target=BOTH(ir.HasCondition(conditions=("Burned",))), condition="Burned",
+                                delta=10))),
+    # --- conditions on a Stadium in play, discarding one, searching for one, not playing one
+    ("attack", "If a Stadium is in play, this attack does 40 more damage.",
+     ir.Attack(steps=(ir.If(condition=ir.StadiumInPlay(), then=(ir.AttackDamage(mode="more", amount=C(40)),)),))),
+    ("attack", "If there is no Stadium in play, your opponent's Active Pokémon is now Asleep.",
+     ir.Attack(steps=(ir.If(condition=ir.Not(condition=ir.StadiumInPlay()), then=(
+         ir.ApplyCondition(target=OPP, conditions=("Asleep",)),)),))),
+    ("ability", "If you have a Stadium in play, this Pokémon gets +30 HP.",
+     ir.Passive(requirement=ir.StadiumInPlay(player="you"), modifiers=(ir.HpBonus(target=THIS, amount=C(30)),))),
+    ("attack", "If your opponent has a Stadium in play, this attack does 20 more damage.",
+     ir.Attack(steps=(ir.If(condition=ir.StadiumInPlay(player="opponent"), then=(
+         ir.AttackDamage(mode="more", amount=C(20)),)),))),
+    ("attack", "If Misty Marsh is in play, heal 30 damage from this Pokémon.",
+     ir.Attack(steps=(ir.If(condition=ir.StadiumInPlay(names=("Misty Marsh",)), then=(
+         ir.Heal(amount=C(30), target=THIS),)),))),
+    ("attack", "Discard a Stadium in play. If you do, this attack does 30 more damage.",
+     ir.Attack(steps=(ir.DiscardStadium(), ir.If(condition=DONE, then=(ir.AttackDamage(mode="more", amount=C(30)),))))),
+    ("trainer", "Discard the Stadium in play. Draw a card.",
+     ir.TrainerEffect(steps=(ir.DiscardStadium(), ir.Draw(amount=C(1))))),
+    ("trainer", "Put a random Stadium card from your discard pile into your hand.",
+     ir.TrainerEffect(steps=(ir.Fetch(filter=ir.CardFilter(kind="stadium"), source="discard"),))),
+    ("attack", "This attack does 20 damage for each Stadium card in your hand.",
+     ir.Attack(steps=(ir.AttackDamage(mode="set", amount=ir.Per(each=20, count=ir.CardCount(
+         player="you", zone="hand", filter=ir.CardFilter(kind="stadium")))),))),
+    ("attack", "During your opponent's next turn, they can't play any Stadium cards from their hand.",
+     ir.Attack(steps=(ir.Lasting(duration="opponent_next_turn", modifier=ir.CantPlay(player="opponent",
+                                                                                    card="stadium")),))),
+    # --- both players' Pokémon outside a Stadium
+    ("attack", "Heal 20 damage from each Pokémon (both yours and your opponent's).",
+     ir.Attack(steps=(ir.Heal(amount=C(20), target=BOTH()),))),
+    ("ability", "As long as this Pokémon is in the Active Spot, Basic Pokémon (both yours and your opponent's) have no "
+                "Weakness.",
+     ir.Passive(requirement=ir.Matches(target=THIS, filters=(ir.InZone(zone="active"),)),
+                modifiers=(ir.NoWeakness(target=BOTH(BASIC)),))),
+    # --- triggers at the points of a turn
+    ("ability", "At the beginning of your turn, if this Pokémon is in the Active Spot, heal 20 damage from it.",
+     ir.Triggered(trigger=ir.Trigger(event="start_of_turn", while_active=True),
+                  steps=(ir.Heal(amount=C(20), target=THAT),))),
+    ("ability", "At the start of each turn, draw a card.",
+     ir.Triggered(trigger=ir.Trigger(event="start_of_turn", each_turn=True), steps=(ir.Draw(amount=C(1)),))),
+    ("ability", "At the beginning of your opponent's turn, if this Pokémon is on your Bench, do 10 damage to your "
+                "opponent's Active Pokémon.",
+     ir.Triggered(trigger=ir.Trigger(event="start_of_turn", opponent_turn=True),
+                  requirement=ir.Matches(target=THIS, filters=(ir.InZone(zone="bench"),)),
+                  steps=(ir.Damage(amount=C(10), target=OPP, by_attack=False),))),
+    ("ability", "At the end of your opponent's turn, heal 10 damage from this Pokémon.",
+     ir.Triggered(trigger=ir.Trigger(event="end_of_turn", opponent_turn=True),
+                  steps=(ir.Heal(amount=C(10), target=THIS),))),
+    ("trainer", "At the beginning of your turn, if the Pokémon this card is attached to is in the Active Spot, draw a "
+                "card.",
+     ir.Tool(effects=(ir.Triggered(trigger=ir.Trigger(event="start_of_turn", while_active=True),
+                                   steps=(ir.Draw(amount=C(1)),)),))),
+    ("ability", "During Pokémon Checkup, heal 10 damage from this Pokémon.",
+     ir.Triggered(trigger=ir.Trigger(event="checkup"), steps=(ir.Heal(amount=C(10), target=THIS),))),
+    # --- the first time a Pokémon attacks or is damaged since it came into play
+    ("attack", "If this is the first time this Pokémon has attacked since it came into play, this attack does 60 more "
+               "damage.",
+     ir.Attack(steps=(ir.If(condition=ir.Matches(target=THIS, filters=(FIRST_ATTACK,)),
+                            then=(ir.AttackDamage(mode="more", amount=C(60)),)),))),
+    ("attack", "If this Pokémon hasn't attacked since coming into play, draw 2 cards.",
+     ir.Attack(steps=(ir.If(condition=ir.Matches(target=THIS, filters=(FIRST_ATTACK,)),
+                            then=(ir.Draw(amount=C(2)),)),))),
+    ("ability", "The first time this Pokémon is damaged by an attack from your opponent's Pokémon after it comes into "
+                "play, your opponent's Active Pokémon is now Paralyzed.",
+     ir.Triggered(trigger=ir.Trigger(event="damaged_by_attack", first_time=True),
+                  steps=(ir.ApplyCondition(target=OPP, conditions=("Paralyzed",)),))),
+    ("ability", "If this Pokémon hasn't been damaged by an attack from your opponent's Pokémon since it came into "
+                "play, it takes -40 damage from attacks.",
+     ir.Passive(requirement=ir.Matches(target=THIS, filters=(ir.SinceInPlay(event="damaged", value=False),)),
+                modifiers=(ir.DamageTaken(target=THIS, delta=-40),))),
+]
+
+
 @pytest.mark.parametrize("kind,text,expected", CASES, ids=[c[1][:60] for c in CASES])
 def test_new_axes_parse_to_the_ir_they_mean(kind, text, expected):
     assert parse_effect(text, kind) == expected
@@ -247,6 +345,35 @@ NEAR_MISS = [
     ("trainer", "Choose a Pokémon in your hand and switch it with a random Supporter card in your deck."),
     # revealing cards of the discard pile (public anyway) is not a wording the cards use
     ("trainer", "Your opponent reveals all of the Supporter cards in their discard pile."),
+    # v7: a Trainer's rule about one player's Pokémon is neither a Tool's (about its holder) nor a Stadium's
+    ("trainer", "Your Basic Pokémon get +10 HP."),
+    # a Stadium's rule that names "your opponent's" Pokémon: whose opponent, when it applies to both players?
+    ("trainer", "Attacks used by Basic Pokémon (both yours and your opponent's) do +10 damage to your opponent's "
+                "Active Pokémon."),
+    ("trainer", "[R] Pokémon (both yours and your opponent's) take -10 damage from attacks from your opponent's "
+                "Pokémon."),
+    # "it" after a condition on a Stadium: no Pokémon to refer to
+    ("attack", "If a Stadium is in play, discard it."),
+    # a Stadium effect that each player may use during their turn: the IR has none (nor an action for it)
+    ("trainer", "Once during each player's turn, that player may draw a card."),
+    # the beginning of the first turn: no such trigger
+    ("ability", "At the beginning of your first turn, draw a card."),
+    # a coin result as a turn-point trigger's condition, with no flip
+    ("ability", "At the beginning of your turn, if heads, draw a card."),
+    # "damaged by an attack" without whose attack (your own attacks can damage your Pokémon too)
+    ("ability", "The first time this Pokémon is damaged by an attack after coming into play, draw a card."),
+    # damage "from your opponent's Pokémon" to a Pokémon that may not be yours
+    ("attack", "If the Defending Pokémon hasn't been damaged by an attack from your opponent's Pokémon since it came "
+               "into play, this attack does 30 more damage."),
+    # "the first time ... has been damaged" as a condition: the IR's tally can't tell it
+    ("attack", "If this is the first time this Pokémon has been damaged by an attack since it came into play, draw a "
+               "card."),
+    # a rule against playing Tools: the IR has none
+    ("ability", "Your opponent can't play any Pokémon Tool cards from their hand."),
+    # two Stadiums in play at once
+    ("attack", "If Misty Marsh and Cliff Path is in play, draw a card."),
+    # more than 1 Stadium
+    ("attack", "Discard 2 Stadium in play."),
 ]
 
 

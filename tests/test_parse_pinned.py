@@ -123,6 +123,18 @@ HANDWRITTEN = [
                "discard it.",
      ir.Attack(steps=(ir.Flip(), ir.If(condition=ir.CoinOutcome(outcome="heads"), then=(
          ir.RevealHand(), ir.DiscardCards(player="opponent", filter=ir.CardFilter(kind="supporter"))))))),
+    # IR v7 (no corpus text has a Stadium yet): a Stadium's rule for both players, a Stadium in play, discarding one,
+    # the first attack since coming into play
+    ("trainer", "Basic Pokémon in play (both yours and your opponent's) get +10 HP.",
+     ir.Stadium(effects=(ir.Passive(modifiers=(ir.HpBonus(target=ir.Each(among=ir.Among(
+         player="both", filters=(ir.StageIs(stage="basic"),))), amount=C(10)),)),))),
+    ("attack", "If a Stadium is in play, discard the Stadium in play, and this attack does 30 more damage.",
+     ir.Attack(steps=(ir.If(condition=ir.StadiumInPlay(), then=(
+         ir.DiscardStadium(), ir.AttackDamage(mode="more", amount=C(30)))),))),
+    ("attack", "If this is the first time this Pokémon has attacked since it came into play, this attack does 30 more "
+               "damage.",
+     ir.Attack(steps=(ir.If(condition=ir.Matches(target=T, filters=(ir.SinceInPlay(event="attacked", value=False),)),
+                            then=(ir.AttackDamage(mode="more", amount=C(30)),)),))),
 ]
 HANDWRITTEN_TEXTS = [(k, t) for k, t, _ in HANDWRITTEN]
 

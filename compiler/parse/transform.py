@@ -1914,6 +1914,10 @@ class ToIR(Transformer):
     def pre_active(self):
         return ("zone", "active")
 
+    def pre_condition(self, cond):
+        """"Poisoned Pokémon": affected by that Special Condition."""
+        return ("filter", ir.HasCondition(conditions=(cond_name(cond),)))
+
     def pre_mega(self):
         return ("filter", ir.IsEx(mega=True))
 
