@@ -65,3 +65,47 @@ def test_corpus_records_carry_tags():
            "tags": ["Ultra Beast"]}
     assert corpus_record_to_card(rec)["tags"] == ["Ultra Beast"]
     assert PokemonCard.model_validate(corpus_record_to_card(rec)).tags == ["Ultra Beast"]
+
+
+# --- IR v7: Stadiums and the names of Pokémon and Stadiums in play --------------------------------------------------
+
+def attacker(cid, text):
+    from compiler.spec import AttackSpec
+
+    return mon(cid, "Striker", attacks=[AttackSpec(name="Hit", cost=["Grass"], damage="10+", text=text)])
+
+
+STADIUM = item("S-001", "Mesa Plaza", "Basic Pokémon in play (both yours and your opponent's) get +10 HP.",
+               kind="stadium")
+
+
+def test_a_stadium_named_in_play_must_be_a_stadium_of_the_pool():
+    ok = attacker("X-010", "If Mesa Plaza is in play, this attack does 30 more damage.")
+    bad = attacker("X-011", "If Sprout is in play, this attack does 30 more damage.")
+    cirs = card_irs(POOL + [STADIUM, ok, bad])
+    assert cirs[-2].attacks[0].effect.steps[0].condition == ir.StadiumInPlay(names=("Mesa Plaza",))
+    eff = cirs[-1].attacks[0].effect
+    assert isinstance(eff, ir.Unresolved) and "Sprout as a Stadium in play" in eff.reason
+
+
+def test_a_pokemon_in_play_must_be_named_by_a_pokemon_card():
+    # "If you have Mesa Plaza in play" reads as a Pokémon in play: Mesa Plaza is a Stadium, so it can't hold
+    bad = attacker("X-012", "If you have Mesa Plaza in play, this attack does 30 more damage.")
+    ok = attacker("X-013", "If you have Sprout in play, this attack does 30 more damage.")
+    cirs = card_irs(POOL + [STADIUM, bad, ok])
+    assert isinstance(cirs[-2].attacks[0].effect, ir.Unresolved)
+    assert "Mesa Plaza as a Pokémon in play" in cirs[-2].attacks[0].effect.reason
+    assert isinstance(cirs[-1].attacks[0].effect, ir.Attack)
+
+
+def test_a_stadium_cards_text_must_be_a_rule_for_both_players():
+    from compiler.parse import parse_card
+
+    assert isinstance(parse_card(STADIUM).trainer, ir.Stadium)
+    one_player = item("S-002", "Own Field", "Your Basic Pokémon get +10 HP.", kind="stadium")
+    assert isinstance(parse_card(one_player).trainer, ir.Unresolved)
+    steps = item("S-003", "Odd Field", "Draw a card.", kind="stadium")
+    assert "reads as a TrainerEffect" in parse_card(steps).trainer.reason
+    # the same rule on a Tool or an Item card is not what those cards do
+    for kind in ("tool", "item"):
+        assert isinstance(parse_card(item("S-004", "Misfit", STADIUM.text, kind=kind)).trainer, ir.Unresolved)

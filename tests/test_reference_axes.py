@@ -425,3 +425,225 @@ def test_devolve_puts_the_top_card_into_the_owners_hand(damage, ko):
     else:
         pk = opp.slots[0]
         assert [eng.db.cards[after.card_of[i]].id for i in pk.cards] == ["E-001"] and not pk.poisoned
+
+
+# --- IR v7: Stadiums -----------------------------------------------------------------------------------------------
+
+BOTH = lambda *fs, zone="in_play": ir.Each(among=ir.Among(player="both", zone=zone, filters=fs))  # noqa: E731
+BASIC = ir.StageIs(stage="basic")
+
+
+def stadium(cid, name, *mods, requirement=None):
+    return trainer(cid, name, "stadium", ir.Stadium(effects=(ir.Passive(requirement=requirement, modifiers=mods),)))
+
+
+PLAZA = stadium("S-001", "Plaza", ir.HpBonus(target=BOTH(BASIC), amount=C(value=20)))
+"""'Basic Pokémon in play (both yours and your opponent's) get +20 HP.'"""
+MARSH = stadium("S-002", "Marsh", ir.DamageTaken(target=BOTH(ir.TypeIs(types=("Grass",))), delta=-10))
+"""'Each [G] Pokémon (both yours and your opponent's) takes -10 damage from attacks.'"""
+PATH = stadium("S-003", "Path", ir.RetreatCost(target=BOTH(BASIC), delta=-1))
+"""'The Retreat Cost of each Basic Pokémon (both yours and your opponent's) is 1 less.'"""
+
+
+def test_a_stadium_gives_hp_to_both_players_until_another_replaces_it():
+    # Plaza (played by player 1) is in play: both 110-damage Basic Pokémon live at 120 HP. Player 0 plays Marsh:
+    # Plaza goes to player 1's discard pile, HP is 100 again and both Pokémon are Knocked Out at once.
+    eng = make(PLAZA, MARSH)
+    s = board(eng, side(active=mon("D-001", damage=110), bench=[mon("D-001")], hand=["S-002"]),
+              side(active=mon("D-001", damage=110), bench=[mon("D-003")]), stadium="S-001", stadium_owner=1)
+    assert eng.observe(s, 0)["you"]["slots"][0]["hp"] == 120 == eng.observe(s, 0)["opponent"]["slots"][0]["hp"]
+    after = eng.step(s, eng.layout.play(0), 1)
+    exp = board(eng, side(active=mon("D-001"), discard=["D-001"], points=1),
+                side(active=mon("D-003"), discard=["D-001", "S-001"], points=1), stadium="S-002", stadium_owner=0)
+    assert view(after) == view(exp)
+
+
+@pytest.mark.parametrize("owner", [0, 1])
+def test_a_stadiums_rule_holds_for_both_players_whoever_played_it(owner):
+    # Marsh: [G] Pokémon take -10 damage from attacks; the attacker's 30 damage to a Grass Pokémon is 20
+    eng = make(MARSH, attacker(base=30))
+    s = board(eng, side(active=mon("A-001")), side(active=mon("D-003")), stadium="S-002", stadium_owner=owner)
+    after = eng.step(s, eng.layout.attack(0), 1)
+    assert after.players[1].slots[0].damage == 20
+
+
+def test_a_stadiums_retreat_rule_makes_a_retreat_legal():
+    # Leafy's Retreat Cost is 2; with Path in play it is 1, so 1 Energy pays for it
+    eng = make(PATH)
+    s = board(eng, side(active=mon("D-003", energy="G"), bench=[mon("D-001")]), side(active=mon("D-001")))
+    assert eng.layout.retreat(1) not in eng.legal_actions(s)
+    s = board(eng, side(active=mon("D-003", energy="G"), bench=[mon("D-001")]), side(active=mon("D-001")),
+              stadium="S-003", stadium_owner=1)
+    after = eng.step(s, eng.layout.retreat(1), 1)
+    exp = board(eng, side(active=mon("D-001"), bench=[mon("D-003")], discard_energy="G", retreats=1),
+                side(active=mon("D-001")), stadium="S-003", stadium_owner=1)
+    assert view(after) == view(exp)
+
+
+@pytest.mark.parametrize("blocked", [True, False])
+def test_a_rule_against_playing_stadiums(blocked):
+    # "Your opponent can't play any Stadium cards from their hand." (player 1's Ability)
+    ab = ir.Passive(modifiers=(ir.CantPlay(player="opponent", card="stadium"),))
+    eng = make(PLAZA, poke("B-001", "Blocker", ability=ab))
+    s = board(eng, side(active=mon("D-001"), hand=["S-001"]), side(active=mon("B-001" if blocked else "D-001")))
+    assert (eng.layout.play(0) in eng.legal_actions(s)) == (not blocked)
+
+
+@pytest.mark.parametrize("player,stadium_owner,more", [
+    ("both", None, False), ("both", 0, True), ("both", 1, True),
+    ("you", 0, True), ("you", 1, False), ("opponent", 1, True), ("opponent", 0, False)])
+def test_stadium_in_play_condition(player, stadium_owner, more):
+    # "If a Stadium is in play / If you have a Stadium in play / If your opponent has a Stadium in play, this attack
+    # does 30 more damage."
+    cond = ir.StadiumInPlay(player=player)
+    eng = make(PATH, attacker(ir.If(condition=cond, then=(ir.AttackDamage(mode="more", amount=C(value=30)),)),
+                              base=10))
+    s = board(eng, side(active=mon("A-001")), side(active=mon("D-001")),
+              stadium=None if stadium_owner is None else "S-003", stadium_owner=stadium_owner)
+    after = eng.step(s, eng.layout.attack(0), 1)
+    assert after.players[1].slots[0].damage == (40 if more else 10)
+
+
+@pytest.mark.parametrize("name,more", [("Path", True), ("Plaza", False)])
+def test_a_stadium_named_in_play(name, more):
+    # "If Path is in play, this attack does 30 more damage."
+    eng = make(PATH, PLAZA, attacker(ir.If(condition=ir.StadiumInPlay(names=(name,)), then=(
+        ir.AttackDamage(mode="more", amount=C(value=30)),)), base=10))
+    s = board(eng, side(active=mon("A-001")), side(active=mon("D-001")), stadium="S-003")
+    after = eng.step(s, eng.layout.attack(0), 1)
+    assert after.players[1].slots[0].damage == (40 if more else 10)
+
+
+@pytest.mark.parametrize("in_play", [True, False])
+def test_discard_the_stadium_in_play_then_if_you_do(in_play):
+    # "Discard the Stadium in play. If you do, this attack does 30 more damage." (player 1 played it: it goes to
+    # player 1's discard pile)
+    eng = make(PATH, attacker(ir.DiscardStadium(), ir.If(condition=DONE, then=(
+        ir.AttackDamage(mode="more", amount=C(value=30)),)), base=10))
+    s = board(eng, side(active=mon("A-001")), side(active=mon("D-001")),
+              stadium="S-003" if in_play else None, stadium_owner=1 if in_play else None)
+    after = eng.step(s, eng.layout.attack(0), 1)
+    assert view(after) == after_turn(eng, side(active=mon("A-001")), side(
+        active=mon("D-001", damage=40 if in_play else 10), discard=["S-003"] if in_play else []))
+
+
+def test_search_the_deck_for_a_stadium_card():
+    # "Put a random Stadium card from your deck into your hand."
+    card = trainer("X-001", "Finder", "item", ir.TrainerEffect(steps=(
+        ir.Fetch(filter=ir.CardFilter(kind="stadium")),)))
+    eng = make(card, PATH)
+    s = board(eng, side(active=mon("D-001"), hand=["X-001"], deck=["D-001", "S-003", "X-001"]),
+              side(active=mon("D-001")))
+    after = eng.step(s, eng.layout.play(0), 1)
+    exp = board(eng, side(active=mon("D-001"), hand=["S-003"], deck=["D-001", "X-001"], discard=["X-001"]),
+                side(active=mon("D-001")))
+    assert view(after) == view(exp)
+
+
+# --- IR v7: triggers at the points of a turn -------------------------------------------------------------------------
+
+def turn_trigger(event, *steps, requirement=None, **flags):
+    return ir.Triggered(trigger=ir.Trigger(event=event, **flags), requirement=requirement, steps=steps)
+
+
+@pytest.mark.parametrize("where,heals", [("active", True), ("bench", False)])
+def test_beginning_of_your_turn_while_active(where, heals):
+    # Player 1's "At the beginning of your turn, if this Pokémon is in the Active Spot, heal 20 damage from it."
+    # Player 0 attacks (ending turn 3); player 1's turn 4 begins.
+    eng = make(attacker(base=10), poke("B-001", "Sunny", ability=turn_trigger(
+        "start_of_turn", ir.Heal(amount=C(value=20), target=ir.That()), while_active=True)))
+    sunny = mon("B-001", damage=50)
+    opp = side(active=sunny, bench=[mon("D-001")]) if where == "active" else \
+        side(active=mon("D-001"), bench=[sunny])
+    after = attack(eng, side(active=mon("A-001")), opp)
+    if where == "active":
+        exp = side(active=mon("B-001", damage=50 + 10 - 20), bench=[mon("D-001")])
+    else:
+        exp = side(active=mon("D-001", damage=10), bench=[mon("B-001", damage=50)])
+    assert view(after) == after_turn(eng, side(active=mon("A-001")), exp)
+
+
+def test_beginning_of_your_turn_comes_after_the_draw():
+    # "At the beginning of your turn, if you have exactly 1 card in your hand, heal 30 damage from this Pokémon."
+    # Player 1 has no card in hand before turn 4's draw and 1 after it: the trigger sees the card drawn.
+    eng = make(attacker(base=10), poke("B-001", "Sunny", ability=turn_trigger(
+        "start_of_turn", ir.Heal(amount=C(value=30), target=THIS),
+        requirement=ir.HandSize(player="you", sizes=(1,)))))
+    after = attack(eng, side(active=mon("A-001")), side(active=mon("B-001", damage=40), deck=["D-001"]))
+    assert view(after) == after_turn(eng, side(active=mon("A-001")),
+                                     side(active=mon("B-001", damage=20), hand=["D-001"]))
+
+
+@pytest.mark.parametrize("flags,fires", [({}, False), ({"opponent_turn": True}, True), ({"each_turn": True}, True)])
+def test_beginning_of_your_opponents_turn_and_knockout(flags, fires):
+    # Player 0's "At the beginning of your opponent's turn (of each turn / of your turn), do 30 damage to your
+    # opponent's Active Pokémon": at the beginning of player 1's turn 4, the 80-damage Dummy is Knocked Out
+    eng = make(attacker(base=0), poke("B-001", "Storm", ability=turn_trigger(
+        "start_of_turn", ir.Damage(amount=C(value=30), target=OPP_ACTIVE, by_attack=False), **flags)))
+    s = board(eng, side(active=mon("B-001"), bench=[mon("D-001")]),
+              side(active=mon("D-001", damage=80), bench=[mon("D-003")]))
+    after = eng.step(s, eng.layout.end_turn(), 1)
+    if fires:
+        exp = side(active=mon("D-003"), discard=["D-001"])
+        assert view(after) == after_turn(eng, side(active=mon("B-001"), bench=[mon("D-001")], points=1), exp)
+    else:
+        exp = side(active=mon("D-001", damage=80), bench=[mon("D-003")])
+        assert view(after) == after_turn(eng, side(active=mon("B-001"), bench=[mon("D-001")]), exp)
+
+
+def test_end_of_your_opponents_turn():
+    # Player 1's "At the end of your opponent's turn, heal 10 damage from this Pokémon." Player 0's attack does 30
+    # to it (20 before): 50, then 40 when player 0's turn ends.
+    eng = make(attacker(base=30), poke("B-001", "Moss", ability=turn_trigger(
+        "end_of_turn", ir.Heal(amount=C(value=10), target=THIS), opponent_turn=True)))
+    after = attack(eng, side(active=mon("A-001")), side(active=mon("B-001", damage=20)))
+    assert view(after) == after_turn(eng, side(active=mon("A-001")), side(active=mon("B-001", damage=40)))
+
+
+# --- IR v7: what happened since a Pokémon came into play ---------------------------------------------------------
+
+FIRST_ATTACK = ir.Matches(target=THIS, filters=(ir.SinceInPlay(event="attacked", value=False),))
+
+
+@pytest.mark.parametrize("before,dmg", [(0, 60), (1, 10), (3, 10)])
+def test_first_attack_since_coming_into_play(before, dmg):
+    # "If this is the first time this Pokémon has attacked since it came into play, this attack does 50 more damage."
+    eng = make(attacker(ir.If(condition=FIRST_ATTACK, then=(ir.AttackDamage(mode="more", amount=C(value=50)),)),
+                        base=10))
+    after = attack(eng, side(active=mon("A-001", attacks_in_play=before)), side(active=mon("D-001")))
+    assert after.players[1].slots[0].damage == dmg
+    assert after.players[0].slots[0].attacks_in_play == before + 1
+
+
+def test_evolving_keeps_what_happened_since_coming_into_play():
+    # the Pokémon attacked before it evolved: it is the same Pokémon in play, so its next attack is not its first
+    evo = poke("E-001", "Grown", stage="stage1", evolves_from="Attacker", attacks=[atk(
+        "Test", "", 10, ir.If(condition=FIRST_ATTACK, then=(ir.AttackDamage(mode="more", amount=C(value=50)),)))])
+    eng = make(attacker(base=10), evo)
+    s = board(eng, side(active=mon("A-001", attacks_in_play=1), hand=["E-001"]), side(active=mon("D-001")))
+    s = eng.step(s, eng.layout.play_on(0, 0), 1)
+    after = eng.step(s, eng.layout.attack(0), 1)
+    assert after.players[1].slots[0].damage == 10
+
+
+@pytest.mark.parametrize("before,fires", [(0, True), (1, False)])
+def test_first_time_damaged_trigger(before, fires):
+    # Player 1's "The first time this Pokémon is damaged by an attack from your opponent's Pokémon after coming into
+    # play, your opponent's Active Pokémon is now Paralyzed."
+    ab = ir.Triggered(trigger=ir.Trigger(event="damaged_by_attack", first_time=True), steps=(
+        ir.ApplyCondition(target=OPP_ACTIVE, conditions=("Paralyzed",)),))
+    eng = make(attacker(base=10), poke("B-001", "Spiky", ability=ab))
+    after = attack(eng, side(active=mon("A-001")), side(active=mon("B-001", attack_damaged_times=before)))
+    assert after.players[0].slots[0].conditions() == (["Paralyzed"] if fires else [])
+    assert after.players[1].slots[0].attack_damaged_times == before + 1
+
+
+@pytest.mark.parametrize("before,dmg", [(0, 10), (1, 30)])
+def test_not_damaged_since_coming_into_play_reduces_the_first_attack(before, dmg):
+    # Player 1's "If this Pokémon hasn't been damaged by an attack from your opponent's Pokémon since it came into
+    # play, it takes -20 damage from attacks."
+    ab = ir.Passive(requirement=ir.Matches(target=THIS, filters=(ir.SinceInPlay(event="damaged", value=False),)),
+                    modifiers=(ir.DamageTaken(target=THIS, delta=-20),))
+    eng = make(attacker(base=30), poke("B-001", "Shell", ability=ab))
+    after = attack(eng, side(active=mon("A-001")), side(active=mon("B-001", attack_damaged_times=before)))
+    assert after.players[1].slots[0].damage == dmg
