@@ -403,9 +403,31 @@ class RemainingHp(Node):
     target: Target
 
 
+class ToolCount(Node):
+    """The number of Pokémon Tools attached to the `target` Pokémon (summed)."""
+
+    op: Literal["tool_count"] = "tool_count"
+    target: Target
+
+
+class EnergyTypeCount(Node):
+    """The number of different types of Energy attached to the `target` Pokémon (one Pokémon; summed over several)."""
+
+    op: Literal["energy_type_count"] = "energy_type_count"
+    target: Target
+
+
+class KnockOutCount(Node):
+    """How many of `player`'s Pokémon have been Knocked Out during this game (any way; a Pokémon evolved from
+    another counts once)."""
+
+    op: Literal["knock_out_count"] = "knock_out_count"
+    player: Player = "you"
+
+
 Count = Annotated[
     Union[Heads, EnergyCount, PokemonCount, CardCount, DamageOn, RetreatCostOf, DoneCount, DamageDone, AttackUses,
-          PointsToWin, RemainingHp, TopDeckCount, PointsOf],
+          PointsToWin, RemainingHp, TopDeckCount, PointsOf, ToolCount, EnergyTypeCount, KnockOutCount],
     Field(discriminator="op"),
 ]
 
@@ -517,6 +539,15 @@ class CountAtLeast(Node):
     value: int
 
 
+class CountIn(Node):
+    """The `count` is exactly one of `values` ("If this Pokémon has exactly 2 Energy attached", "If you have exactly 1
+    Benched Pokémon")."""
+
+    op: Literal["count_in"] = "count_in"
+    count: Count
+    values: tuple[int, ...]
+
+
 class Milled(Node):
     """The cards the previous step discarded from the top of a deck exist and all pass `filter` ("Discard the top
     card of your deck. If that card is a [F] Pokémon, ...")."""
@@ -569,7 +600,7 @@ class StadiumInPlay(Node):
 
 Condition = Annotated[
     Union[CoinOutcome, Matches, Exists, CardIn, HandSize, Points, History, CountAtLeast, Done, Compare, Milled, Not, All,
-          StadiumInPlay],
+          StadiumInPlay, CountIn],
     Field(discriminator="op"),
 ]
 

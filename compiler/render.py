@@ -1019,6 +1019,14 @@ def cond(x, c: Ctx) -> str:
             return HISTORY[e]
         case ir.Compare():
             return _compare(x, c)
+        case ir.CountIn(count=ir.EnergyCount(target=t, energy_type=e), values=(n,)):
+            sym = f"{SYMBOL[e]} " if e else ""
+            return f"{target(t, c)} has exactly {n} {sym}Energy attached"
+        case ir.CountIn(count=ir.PokemonCount(among=a), values=(n,)) if a.player in ("you", "opponent") \
+                and not a.other:
+            d = desc(a.zone, a.filters) + (" in play" if a.zone == "in_play" else "")
+            who = "you have" if a.player == "you" else "your opponent has"
+            return f"{who} exactly {n} {d}"
         case ir.StadiumInPlay(player="both", names=()):
             return "a Stadium is in play"
         case ir.StadiumInPlay(player="you", names=()):
@@ -1047,9 +1055,17 @@ def _compare(x: ir.Compare, c: Ctx) -> str:
             rel = "fewer" if x.relation == "fewer" else "more"
             return f"{target(a, c)} has {rel} {sym}Energy attached than {target(b, c)}"
         case ir.CardCount(player="you", zone="hand", filter=ir.CardFilter(kind="card", filters=())), \
-                ir.CardCount(player="opponent", zone="hand", filter=ir.CardFilter(kind="card", filters=())) \
-                if x.relation != "same":
+                ir.CardCount(player="opponent", zone="hand", filter=ir.CardFilter(kind="card", filters=())):
+            if x.relation == "same":
+                return "you have the same number of cards in your hand as your opponent"
             return f"you have {'fewer' if x.relation == 'fewer' else 'more'} cards in your hand than your opponent"
+        case ir.PointsOf(player=a), ir.PointsOf(player=b) if a != b:
+            if x.relation == "same" and a == "you":
+                return "you have the same number of points as your opponent"
+            rel = "fewer" if x.relation == "fewer" else "more"
+            if x.relation != "same":
+                return (f"you have {rel} points than your opponent" if a == "you"
+                        else f"your opponent has {rel} points than you")
     raise RenderError(f"no wording for condition {x}")
 
 
@@ -1293,10 +1309,10 @@ def count(x, c: Ctx) -> str:
         case ir.PokemonCount(among=a):
             if a.other:
                 raise RenderError("count of other")
-            if a == ir.Among(player="both", zone="bench"):
-                return "Benched Pokémon (both yours and your opponent's)"
-            if a == ir.Among(player="you"):
-                return "Pokémon you have in play"
+            if a.player == "both" and _pre(a.filters) is not None:
+                return _group(a)
+            if a.zone == "in_play" and a.player == "you" and _pre(a.filters) is not None:
+                return f"{_pre(a.filters)}Pokémon you have in play"
             if a.player == "both":
                 raise RenderError("count of both players' Pokémon")
             if a.filters and a.filters[-1] == ir.HasAbility():
@@ -1304,10 +1320,15 @@ def count(x, c: Ctx) -> str:
             return f"of {_owner(a.player)} {desc(a.zone, a.filters)}"
         case ir.RetreatCostOf():
             return f"Energy in {possessive(x.target, c)} Retreat Cost"
-        case ir.CardCount(zone="deck"):
-            return f"{_card_kind(x.filter, False)} in {_owner(x.player)} deck"
-        case ir.CardCount(zone="hand"):
-            return f"{_card_kind(x.filter, False)} in {_owner(x.player)} hand"
+        case ir.CardCount():
+            zone = {"deck": "deck", "hand": "hand", "discard": "discard pile"}[x.zone]
+            return f"{_card_desc(x.filter)} in {_owner(x.player)} {zone}"
+        case ir.ToolCount():
+            return f"Pokémon Tool attached to {target(x.target, c)}"
+        case ir.EnergyTypeCount():
+            return f"different type of Energy attached to {target(x.target, c)}"
+        case ir.KnockOutCount():
+            return f"of {_owner(x.player)} Pokémon that was Knocked Out during this game"
         case ir.AttackUses():
             return f"time your Pokémon used {x.name} during this game"
         case ir.DoneCount():

@@ -52,7 +52,8 @@ V6_OPS = {"condition_damage", "top_deck_count", "milled", "damage_flip", "surviv
           "choose_any", "has_tag", "damage_dealt_by", "points_of",
           "ko_to_hand", "devolve"}
 """Ops added in IR v6 (docs/ir.md change log) that are neither steps nor top-level nodes."""
-V7_OPS = {"stadium", "stadium_in_play", "discard_stadium", "since_in_play"}
+V7_OPS = {"stadium", "stadium_in_play", "discard_stadium", "since_in_play", "tool_count", "energy_type_count",
+          "knock_out_count", "count_in"}
 """Ops added in IR v7 (Stadiums, what happened since a Pokémon came into play)."""
 TOP_OPS = {"attack", "activated", "passive", "triggered", "trainer", "tool", "fossil"}
 OTHER_OPS = {"type_is", "stage_is", "is_ex", "name_is", "evolves_from", "damaged", "has_energy",
@@ -1065,6 +1066,12 @@ class Interpreter:
             return sum(1 for i in deck if self.card_ok(ctx, g.card(i), c.filter))
         if op == "points_of":
             return g.pl(self.player(ctx, c.player)).points
+        if op == "tool_count":
+            return sum(len(pk.tools) for pk in self.targets(ctx, c.target, ()))
+        if op == "energy_type_count":
+            return sum(sum(1 for n in pk.energy if n > 0) for pk in self.targets(ctx, c.target, ()))
+        if op == "knock_out_count":
+            return g.pl(self.player(ctx, c.player)).knocked_out
         if op == "remaining_hp":
             return sum(g.max_hp(g.where(pk)[0], pk) - pk.damage for pk in self.targets(ctx, c.target, ()))
         raise ValueError(f"unknown count {op}")
@@ -1098,6 +1105,8 @@ class Interpreter:
             return self.history(ctx, c)
         if op == "count_at_least":
             return self.count(ctx, c.count) >= c.value
+        if op == "count_in":
+            return self.count(ctx, c.count) in c.values
         if op == "done":
             return ctx.done > 0
         if op == "milled":

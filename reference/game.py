@@ -333,6 +333,7 @@ class Game:
             if self.pl(p).slots[slot] is not pk:
                 continue
             info = self.info(pk)
+            self.pl(p).knocked_out += 1
             self.log(f"{self.who(p, pk)} is knocked out", kind="ko")
             if pk.uid not in self.no_points:
                 self.pl(1 - p).points += self.knockout_points(info)

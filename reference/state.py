@@ -105,6 +105,8 @@ class PlayerState:
     last_attack_turn: int = -1
     attack_uses: dict[str, int] = field(default_factory=dict)
     """How many times this player's Pokémon used each attack (by name) this game."""
+    knocked_out: int = 0
+    """How many of this player's Pokémon have been Knocked Out this game (ir.KnockOutCount)."""
 
     @property
     def active(self) -> Pokemon | None:
@@ -122,7 +124,7 @@ class PlayerState:
                            self.energy_types, list(self.discard), self.points, self.energy_current,
                            self.energy_next, list(self.discard_energy), self.supporters_played, self.retreats,
                            self.energy_attached, self.turns_taken, self.ko_by_attack_turn, self.last_attack,
-                           self.last_attack_turn, dict(self.attack_uses))
+                           self.last_attack_turn, dict(self.attack_uses), self.knocked_out)
 
 
 @dataclass(slots=True)

@@ -109,6 +109,8 @@ class Side:
     retreats: int = 0
     energy_attached: int = 0
     turns_taken: int = 2
+    knocked_out: int = 0
+    """Pokémon of this player Knocked Out so far (ir.KnockOutCount)."""
 
 
 def side(**kw) -> Side:
@@ -161,7 +163,8 @@ def board(eng: Engine, you: Side, opp: Side, turn: int = 3, turn_player: int = 0
                          energy_types=tuple(etype(c) for c in sd.energy),
                          discard=[inst(c) for c in sd.discard], points=sd.points, energy_current=etype(sd.current),
                          energy_next=etype(sd.next), discard_energy=de, supporters_played=sd.supporters_played,
-                         retreats=sd.retreats, energy_attached=sd.energy_attached, turns_taken=sd.turns_taken)
+                         retreats=sd.retreats, energy_attached=sd.energy_attached, turns_taken=sd.turns_taken,
+                         knocked_out=sd.knocked_out)
         players.append(pl)
     s = State(players=players, card_of=card_of, turn=turn, turn_player=turn_player, current_player=turn_player,
               first_player=first_player if first_player is not None else (0 if turn % 2 == 1 else 1) ^ turn_player,

@@ -58,6 +58,16 @@ NEW_NODE_ATTACKS = {
     "discard_stadium": ir.Attack(steps=(ir.DiscardStadium(),)),
     "since_in_play": ir.Attack(steps=(ir.If(condition=ir.Matches(target=THIS, filters=(
         ir.SinceInPlay(event="attacked", value=False),)), then=(MORE,)),)),
+    "tool_count": ir.Attack(steps=(ir.AttackDamage(mode="set", amount=ir.Per(each=10, count=ir.ToolCount(
+        target=OPP))),)),
+    "energy_type_count": ir.Attack(steps=(ir.AttackDamage(mode="set", amount=ir.Per(
+        each=10, count=ir.EnergyTypeCount(target=THIS))),)),
+    "knock_out_count": ir.Attack(steps=(ir.AttackDamage(mode="set", amount=ir.Per(each=10, count=ir.KnockOutCount())),)),
+    "count_in": ir.Attack(steps=(ir.If(condition=ir.CountIn(count=ir.EnergyCount(target=THIS), values=(2,)),
+                                       then=(MORE,)),)),
+    "compare points": ir.Attack(steps=(ir.If(condition=ir.Compare(left=ir.PointsOf(), relation="same",
+                                                                  right=ir.PointsOf(player="opponent")),
+                                             then=(MORE,)),)),
     "cant_play stadium": ir.Attack(steps=(ir.Lasting(duration="opponent_next_turn", modifier=ir.CantPlay(
         player="opponent", card="stadium")),)),
 }

@@ -276,6 +276,46 @@ CASES += [
 ]
 
 
+MORE = lambda n: ir.AttackDamage(mode="more", amount=C(n))  # noqa: E731
+PER = lambda n, cnt: ir.AttackDamage(mode="set", amount=ir.Per(each=n, count=cnt))  # noqa: E731
+
+# counting anything: cards of a kind in any zone, Tools, types of Energy, Pokémon in play, points, knockouts; exact
+# values; comparisons of two quantities
+CASES += [
+    ("attack", "This attack does 20 damage for each Item card in your discard pile.",
+     ir.Attack(steps=(PER(20, ir.CardCount(player="you", zone="discard", filter=ir.CardFilter(kind="item"))),))),
+    ("attack", "This attack does 10 damage for each Basic [L] Pokémon in your opponent's discard pile.",
+     ir.Attack(steps=(PER(10, ir.CardCount(player="opponent", zone="discard", filter=ir.CardFilter(
+         kind="pokemon", filters=(BASIC, ir.TypeIs(types=("Lightning",)))))),))),
+    ("attack", "This attack does 30 more damage for each Pokémon Tool attached to your opponent's Active Pokémon.",
+     ir.Attack(steps=(ir.AttackDamage(mode="more", amount=ir.Per(each=30, count=ir.ToolCount(target=OPP))),))),
+    ("attack", "This attack does 40 damage for each different type of Energy attached to this Pokémon.",
+     ir.Attack(steps=(PER(40, ir.EnergyTypeCount(target=THIS)),))),
+    ("attack", "This attack does 20 damage for each Evolution Pokémon your opponent has in play.",
+     ir.Attack(steps=(PER(20, ir.PokemonCount(among=ir.Among(player="opponent", filters=(
+         ir.StageIs(stage="evolution"),)))),))),
+    ("attack", "This attack does 10 damage for each [P] Pokémon on your Bench.",
+     ir.Attack(steps=(PER(10, ir.PokemonCount(among=ir.Among(zone="bench", filters=(ir.TypeIs(types=("Psychic",)),)))),))),
+    ("attack", "This attack does 20 more damage for each of your Pokémon that was Knocked Out during this game.",
+     ir.Attack(steps=(ir.AttackDamage(mode="more", amount=ir.Per(each=20, count=ir.KnockOutCount())),))),
+    ("attack", "If your opponent has more points than you, this attack does 50 more damage.",
+     ir.Attack(steps=(ir.If(condition=ir.Compare(left=ir.PointsOf(player="opponent"), relation="more",
+                                                 right=ir.PointsOf()), then=(MORE(50),)),))),
+    ("trainer", "You can use this card only if you have the same number of cards in your hand as your opponent. Draw "
+                "a card.",
+     ir.TrainerEffect(requirement=ir.Compare(left=ir.CardCount(player="you", zone="hand"), relation="same",
+                                             right=ir.CardCount(player="opponent", zone="hand")),
+                      steps=(ir.Draw(amount=C(1)),))),
+    ("attack", "If this Pokémon has exactly 1 [F] Energy attached, this attack does 30 more damage.",
+     ir.Attack(steps=(ir.If(condition=ir.CountIn(count=ir.EnergyCount(target=THIS, energy_type="Fighting"),
+                                                 values=(1,)), then=(MORE(30),)),))),
+    ("attack", "If your opponent has exactly 2 Benched Pokémon, this attack does 30 more damage.",
+     ir.Attack(steps=(ir.If(condition=ir.CountIn(count=ir.PokemonCount(among=ir.Among(player="opponent",
+                                                                                        zone="bench")), values=(2,)),
+                            then=(MORE(30),)),))),
+]
+
+
 @pytest.mark.parametrize("kind,text,expected", CASES, ids=[c[1][:60] for c in CASES])
 def test_new_axes_parse_to_the_ir_they_mean(kind, text, expected):
     assert parse_effect(text, kind) == expected
@@ -374,6 +414,14 @@ NEAR_MISS = [
     ("attack", "If Misty Marsh and Cliff Path is in play, draw a card."),
     # more than 1 Stadium
     ("attack", "Discard 2 Stadium in play."),
+    # counts: knockouts of a kind (the IR counts them all), knocked-out Pokémon as a target, types of Energy over
+    # several Pokémon (all of them together, or each one's?)
+    ("attack", "This attack does 20 damage for each of your [W] Pokémon that was Knocked Out during this game."),
+    ("attack", "Heal 30 damage from each of your Pokémon that was Knocked Out during this game."),
+    ("attack", "This attack does 20 damage for each different type of Energy attached to all of your Pokémon."),
+    # a Pokémon discarded in this way of a kind other than what was discarded
+    ("attack", "Discard a card from your hand. This attack does 20 damage for each [W] Pokémon you discarded in this "
+               "way."),
 ]
 
 

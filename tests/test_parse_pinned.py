@@ -135,6 +135,17 @@ HANDWRITTEN = [
                "damage.",
      ir.Attack(steps=(ir.If(condition=ir.Matches(target=T, filters=(ir.SinceInPlay(event="attacked", value=False),)),
                             then=(ir.AttackDamage(mode="more", amount=C(30)),)),))),
+    # counts and exact values (IR v7)
+    ("attack", "This attack does 20 damage for each Pokémon Tool attached to your opponent's Active Pokémon.",
+     ir.Attack(steps=(ir.AttackDamage(mode="set", amount=ir.Per(each=20, count=ir.ToolCount(target=OPP_ACTIVE))),))),
+    ("attack", "This attack does 20 damage for each different type of Energy attached to this Pokémon.",
+     ir.Attack(steps=(ir.AttackDamage(mode="set", amount=ir.Per(each=20, count=ir.EnergyTypeCount(target=T))),))),
+    ("attack", "This attack does 20 damage for each of your opponent's Pokémon that was Knocked Out during this game.",
+     ir.Attack(steps=(ir.AttackDamage(mode="set", amount=ir.Per(each=20, count=ir.KnockOutCount(
+         player="opponent"))),))),
+    ("attack", "If this Pokémon has exactly 3 Energy attached, this attack does 30 more damage.",
+     ir.Attack(steps=(ir.If(condition=ir.CountIn(count=ir.EnergyCount(target=T), values=(3,)),
+                            then=(ir.AttackDamage(mode="more", amount=C(30)),)),))),
 ]
 HANDWRITTEN_TEXTS = [(k, t) for k, t, _ in HANDWRITTEN]
 

@@ -647,3 +647,54 @@ def test_not_damaged_since_coming_into_play_reduces_the_first_attack(before, dmg
     eng = make(attacker(base=30), poke("B-001", "Shell", ability=ab))
     after = attack(eng, side(active=mon("A-001")), side(active=mon("B-001", attack_damaged_times=before)))
     assert after.players[1].slots[0].damage == dmg
+
+
+# --- counting anything, exact values, comparisons of points ----------------------------------------------------------
+
+def test_count_cards_of_a_kind_in_the_discard_pile():
+    # "This attack does 20 damage for each Item card in your discard pile." (2 Items, a Pokémon)
+    eng = make(attacker(ir.AttackDamage(mode="set", amount=ir.Per(each=20, count=ir.CardCount(
+        player="you", zone="discard", filter=ir.CardFilter(kind="item"))))), trainer("X-001", "Junk", "item", (
+            ir.TrainerEffect(steps=(ir.Draw(amount=C(value=1)),)))))
+    after = attack(eng, side(active=mon("A-001"), discard=["X-001", "X-001", "D-001"]), side(active=mon("D-001")))
+    assert after.players[1].slots[0].damage == 40
+
+
+def test_count_tools_and_types_of_energy():
+    # "This attack does 30 damage for each Pokémon Tool attached to your opponent's Active Pokémon, and 20 more
+    # for each different type of Energy attached to this Pokémon." (1 Tool; [G], [R] and [W]: 3 types)
+    band = trainer("H-001", "Band", "tool", ir.Tool(effects=(ir.Passive(modifiers=(
+        ir.NoWeakness(target=ir.ToolHolder()),)),)))
+    eng = make(band, attacker(
+        ir.AttackDamage(mode="set", amount=ir.Per(each=30, count=ir.ToolCount(target=OPP_ACTIVE))),
+        ir.AttackDamage(mode="more", amount=ir.Per(each=20, count=ir.EnergyTypeCount(target=THIS)))))
+    after = attack(eng, side(active=mon("A-001", energy="GGRW")), side(active=mon("D-001", tools=["H-001"])))
+    assert after.players[1].slots[0].damage == 30 + 60
+
+
+@pytest.mark.parametrize("energy,more", [("RR", True), ("R", False), ("RRR", False), ("RW", False)])
+def test_exactly_n_energy(energy, more):
+    # "If this Pokémon has exactly 2 [R] Energy attached, this attack does 30 more damage."
+    cond = ir.CountIn(count=ir.EnergyCount(target=THIS, energy_type="Fire"), values=(2,))
+    eng = make(attacker(ir.If(condition=cond, then=(ir.AttackDamage(mode="more", amount=C(value=30)),)), base=10))
+    after = attack(eng, side(active=mon("A-001", energy=energy)), side(active=mon("D-001")))
+    assert after.players[1].slots[0].damage == (40 if more else 10)
+
+
+@pytest.mark.parametrize("mine,theirs,more", [(0, 1, True), (1, 1, False), (2, 1, False)])
+def test_compare_points(mine, theirs, more):
+    # "If your opponent has more points than you, this attack does 50 more damage."
+    cond = ir.Compare(left=ir.PointsOf(player="opponent"), relation="more", right=ir.PointsOf())
+    eng = make(attacker(ir.If(condition=cond, then=(ir.AttackDamage(mode="more", amount=C(value=50)),)), base=10))
+    after = attack(eng, side(active=mon("A-001"), points=mine), side(active=mon("D-001"), points=theirs))
+    assert after.players[1].slots[0].damage == (60 if more else 10)
+
+
+def test_knockouts_so_far_are_counted():
+    # "This attack does 20 more damage for each of your Pokémon that was Knocked Out during this game." Player 0
+    # lost 1 Pokémon before; the attack knocks out player 1's Active, which counts for player 1 only.
+    eng = make(attacker(ir.AttackDamage(mode="more", amount=ir.Per(each=20, count=ir.KnockOutCount())), base=10))
+    after = attack(eng, side(active=mon("A-001"), knocked_out=1), side(active=mon("D-001", damage=70),
+                                                                        bench=[mon("D-001")]))
+    assert after.players[0].points == 1
+    assert [pl.knocked_out for pl in after.players] == [1, 1]

@@ -55,6 +55,12 @@ class CantDiscard:
 
 
 @dataclass(frozen=True)
+class KnockedOutMark:
+    """"(Pokémon) that was Knocked Out during this game": only a count reads it (KnockOutCount); anywhere else it
+    is not an IR filter, so the IR it would go into fails validation and the text is Unresolved."""
+
+
+@dataclass(frozen=True)
 class BareNames:
     """A target written as bare card names ("Golem or Onix"): only attach steps accept it."""
 
@@ -910,25 +916,56 @@ class ToIR(Transformer):
         return ir.EnergyCount(target=args[-1], energy_type=etype)
 
     def c_pokemon(self, player, desc):
+        if any(isinstance(f, KnockedOutMark) for f in desc.filters):
+            if desc.filters != (KnockedOutMark(),) or desc.zone is not None:
+                raise Unsupported("a count of Knocked Out Pokémon of a kind: the IR counts them all")
+            return ir.KnockOutCount(player=player)
         return ir.PokemonCount(among=among(player, desc))
 
-    def c_both_bench(self):
-        return ir.PokemonCount(among=ir.Among(player="both", zone="bench"))
+    def post_knocked_out(self):
+        return KnockedOutMark()
+
+    def _pres_desc(self, pres) -> Desc:
+        filters, zone = self._pre(pres)
+        return Desc(zone=zone, filters=filters)
+
+    def c_both(self, *parts):
+        """"Benched Pokémon (both yours and your opponent's)"."""
+        return ir.PokemonCount(among=among("both", self._pres_desc(parts[:-1])))
+
+    def c_on_bench(self, *parts):
+        """"for each [W] Pokémon on your Bench"."""
+        *pres, player = parts
+        desc = self._pres_desc(pres)
+        if desc.zone is not None:
+            raise Unsupported("a zone word before 'on your Bench'")
+        return ir.PokemonCount(among=ir.Among(player=player, zone="bench", filters=desc.filters))
+
+    def c_in_play(self, *pres):
+        return ir.PokemonCount(among=among("you", self._pres_desc(pres)))
+
+    def c_opp_in_play(self, *pres):
+        return ir.PokemonCount(among=among("opponent", self._pres_desc(pres)))
+
+    def c_done_pokemon(self, *pres):
+        """"for each (Benched) Pokémon you discarded in this way": what the step before discarded."""
+        if list(pres) not in ([], [("zone", "bench")]):
+            raise Unsupported("a count of discarded Pokémon of a kind")
+        return ir.DoneCount()
+
+    def c_cards(self, filt, player, zone):
+        """"for each Supporter card in your discard pile", "for each [G] Pokémon in your deck"."""
+        return ir.CardCount(player=player, zone=zone, filter=filt)
+
+    def c_tools(self, target):
+        return ir.ToolCount(target=target)
+
+    def c_energy_types(self, *args):
+        return ir.EnergyTypeCount(target=_one_pokemon(args[-1]))
 
     def c_retreat(self, target):
         return ir.RetreatCostOf(target=target)
 
-    def c_deck(self, kind, player):
-        return ir.CardCount(player=player, zone="deck", filter=kind)
-
-    def c_hand(self, kind, player):
-        return ir.CardCount(player=player, zone="hand", filter=kind)
-
-    def c_evo_bench(self):
-        return ir.PokemonCount(among=ir.Among(player="you", zone="bench", filters=(ir.StageIs(stage="evolution"),)))
-
-    def c_in_play(self):
-        return ir.PokemonCount(among=ir.Among(player="you"))
 
     def c_done(self, kind=None):
         return ir.DoneCount()
@@ -1253,10 +1290,11 @@ class ToIR(Transformer):
         return ThatCardIs(filt, negated=True)
 
     def c_found(self, *args):
-        etype = next((energy(a) for a in args if isinstance(a, Token) and a.type == "ENERGY"), None)
+        desc = self._pres_desc([a for a in args if isinstance(a, tuple)])
+        if desc.zone is not None:
+            raise Unsupported("a zone word about cards found in the deck")
         ints = [int(a) for a in args if isinstance(a, Token) and a.type == "INT"]
-        filters = ((ir.TypeIs(types=(etype,)),) if etype else ()) + \
-            ((ir.RetreatAtLeast(count=ints[0]),) if ints else ())
+        filters = desc.filters + ((ir.RetreatAtLeast(count=ints[0]),) if ints else ())
         if self.last_top is None:
             raise Unsupported("'you find there' with no cards revealed before it")
         return ir.TopDeckCount(player="you", count=self.last_top, filter=ir.CardFilter(kind="pokemon", filters=filters))
@@ -1780,6 +1818,29 @@ class ToIR(Transformer):
         etype, b = (energy(rest[0]), rest[1]) if len(rest) == 2 else (None, rest[0])
         return self._compare(ir.EnergyCount(target=_one_pokemon(a), energy_type=etype), rel,
                              ir.EnergyCount(target=_one_pokemon(b), energy_type=etype))
+
+    def cond_same_hands(self):
+        return ir.Compare(left=ir.CardCount(player="you", zone="hand"), relation="same",
+                          right=ir.CardCount(player="opponent", zone="hand"))
+
+    def cond_compare_points(self, rel):
+        return self._compare(ir.PointsOf(player="you"), rel, ir.PointsOf(player="opponent"))
+
+    def cond_opp_compare_points(self, rel):
+        return self._compare(ir.PointsOf(player="opponent"), rel, ir.PointsOf(player="you"))
+
+    def cond_same_points(self):
+        return ir.Compare(left=ir.PointsOf(player="you"), relation="same", right=ir.PointsOf(player="opponent"))
+
+    def cond_energy_exactly(self, target, n, etype=None):
+        return ir.CountIn(count=ir.EnergyCount(target=_one_pokemon(target), energy_type=energy(etype)),
+                          values=(int(n),))
+
+    def cond_you_exactly(self, n, desc):
+        return ir.CountIn(count=ir.PokemonCount(among=among("you", desc)), values=(int(n),))
+
+    def cond_opp_exactly(self, n, desc):
+        return ir.CountIn(count=ir.PokemonCount(among=among("opponent", desc)), values=(int(n),))
 
     def cond_compare_hands(self, rel):
         return self._compare(ir.CardCount(player="you", zone="hand"), rel, ir.CardCount(player="opponent", zone="hand"))
