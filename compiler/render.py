@@ -325,6 +325,10 @@ def sentence(s, c: Ctx) -> str:
     if isinstance(s, ir.Select):
         if not isinstance(s.target, ir.Choose):
             raise RenderError("Select of a random Pokémon must be followed by a step")
+        a = s.target.among
+        if a.player == "both" and s.target.chooser == "you" and not s.target.up_to and not a.other and \
+                _pre(a.filters) is not None:
+            return f"Choose {s.target.count} {desc(a.zone, a.filters)} (either yours or your opponent's)."
         return f"Choose {target(s.target, c)}."
     if isinstance(s, ir.Lasting):
         return _lasting(s, c)
@@ -596,6 +600,8 @@ def _repeat(s: ir.Repeat, c: Ctx) -> str:
 def _random(t: ir.RandomPokemon, c: Ctx) -> str:
     if t.among == ir.Among(player="both", other=True):
         return f"{t.count} other Pokémon (either yours or your opponent's) is chosen at random"
+    if t.among.player == "both" and not t.among.other and _pre(t.among.filters) is not None:
+        return f"{t.count} {desc(t.among.zone, t.among.filters)} (either yours or your opponent's) is chosen at random"
     if t.among.other or t.among.player == "both":
         raise RenderError("random pick wording")
     return f"{t.count} of {_owner(t.among.player)} {desc(t.among.zone, t.among.filters)} is chosen at random"
@@ -711,6 +717,13 @@ def _energy_sel(e: ir.EnergySel) -> str:
     return f"{e.count}{sym} Energy"
 
 
+def _several(energy) -> str:
+    """Several Energy from the Energy Zone: "a [R] Energy and a [W] Energy", "a [R], [W], and [L] Energy"."""
+    if len(energy) == 2 and all(e.count is not None and e.energy_type is not None for e in energy):
+        return " and ".join(_energy_sel(e) for e in energy)
+    return _three(energy)
+
+
 def _three(energy) -> str:
     if len(energy) != 3 or any(e.count != 1 or e.energy_type is None for e in energy):
         raise RenderError("energy list wording")
@@ -746,8 +759,10 @@ def _attach(s: ir.AttachEnergy, c: Ctx) -> str:
         if not isinstance(s.target, ir.Each):
             raise RenderError("distribute to a non-set")
         a = s.target.among
-        return (f"take {_three(s.energy)} from your Energy Zone and attach them to {_owner(a.player)} "
+        return (f"take {_several(s.energy)} from your Energy Zone and attach them to {_owner(a.player)} "
                 f"{desc(a.zone, a.filters)} in any way you like")
+    if len(s.energy) > 1:
+        return f"take {_several(s.energy)} from your Energy Zone and attach them to {target(s.target, c)}"
     (e,) = s.energy
     if e.count is None or e.energy_type is None:
         raise RenderError("Energy Zone attach needs count and type")
@@ -1011,6 +1026,16 @@ def cond(x, c: Ctx) -> str:
             return f"you have exactly {join_and([str(n) for n in sizes], 'or')} cards in your hand"
         case ir.Points(player="opponent", at_most=None, at_least=n) if n >= 1:
             return f"your opponent has gotten at least {n} point{'s' if n > 1 else ''}"
+        case ir.Points(player="you", at_most=None, at_least=n) if n >= 1:
+            return f"you have gotten at least {n} point{'s' if n > 1 else ''}"
+        case ir.All(conditions=(ir.History(event="evolved_this_turn"), ir.Matches(
+                target=ir.ThisPokemon(), filters=(ir.EvolvesFrom(name=str(name), this=False),)))):
+            return f"this Pokémon evolved from {name} during this turn"
+        case ir.CountAtLeast(count=ir.EnergyCount(target=t, energy_type=e), value=n) if _owner_of(t) == "you":
+            sym = f"{SYMBOL[e]} " if e else ""
+            where = (f"all of your {desc(t.among.zone, t.among.filters)}" if isinstance(t, ir.Each)
+                     else target(t, c))
+            return f"you have {n} or more {sym}Energy attached to {where}"
         case ir.Points(player="opponent", at_least=0, at_most=0):
             return "your opponent hasn't gotten any points"
         case ir.History(event="used_attack_last_turn", name=str(name)):

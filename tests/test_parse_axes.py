@@ -316,6 +316,35 @@ CASES += [
 ]
 
 
+# what happened this turn, player scope "either yours or your opponent's", several Energy types at once, totals
+CASES += [
+    ("attack", "If this Pokémon evolved from Cubchoo during this turn, this attack does 60 more damage.",
+     ir.Attack(steps=(ir.If(condition=ir.All(conditions=(ir.History(event="evolved_this_turn"), ir.Matches(
+         target=THIS, filters=(ir.EvolvesFrom(name="Cubchoo"),)))), then=(MORE(60),)),))),
+    ("attack", "Heal 20 damage from each of your Benched Pokémon. If you healed any damage in this way, draw a card.",
+     ir.Attack(steps=(ir.Heal(amount=C(20), target=ir.Each(among=ir.Among(zone="bench"))),
+                      ir.If(condition=DONE, then=(ir.Draw(amount=C(1)),))))),
+    ("trainer", "Choose 1 Basic Pokémon (either yours or your opponent's). Heal 40 damage from it.",
+     ir.TrainerEffect(steps=(ir.Select(target=ir.Choose(among=ir.Among(player="both", filters=(BASIC,)))),
+                             ir.Heal(amount=C(40), target=THAT)))),
+    ("attack", "1 Benched Pokémon (either yours or your opponent's) is chosen at random. Do 40 damage to it.",
+     ir.Attack(steps=(ir.Select(target=ir.RandomPokemon(among=ir.Among(player="both", zone="bench"))),
+                      ir.Damage(amount=C(40), target=THAT)))),
+    ("attack", "Take a [L] Energy and a [M] Energy from your Energy Zone and attach them to this Pokémon.",
+     ir.Attack(steps=(ir.AttachEnergy(energy=(ir.EnergySel(energy_type="Lightning"), ir.EnergySel(
+         energy_type="Metal")), target=THIS),))),
+    ("trainer", "Take a [G], [R], and [W] Energy from your Energy Zone and attach them to 1 of your Benched Pokémon.",
+     ir.TrainerEffect(steps=(ir.AttachEnergy(energy=tuple(ir.EnergySel(energy_type=t) for t in (
+         "Grass", "Fire", "Water")), target=ir.Choose(among=ir.Among(zone="bench"))),))),
+    ("attack", "If you have 4 or more [W] Energy attached to all of your Pokémon, this attack does 50 more damage.",
+     ir.Attack(steps=(ir.If(condition=ir.CountAtLeast(count=ir.EnergyCount(target=ir.Each(among=ir.Among()),
+                                                                            energy_type="Water"), value=4),
+                            then=(MORE(50),)),))),
+    ("attack", "If you have 2 or more points, this attack does 30 more damage.",
+     ir.Attack(steps=(ir.If(condition=ir.Points(player="you", at_least=2), then=(MORE(30),)),))),
+]
+
+
 @pytest.mark.parametrize("kind,text,expected", CASES, ids=[c[1][:60] for c in CASES])
 def test_new_axes_parse_to_the_ir_they_mean(kind, text, expected):
     assert parse_effect(text, kind) == expected
@@ -419,6 +448,15 @@ NEAR_MISS = [
     ("attack", "This attack does 20 damage for each of your [W] Pokémon that was Knocked Out during this game."),
     ("attack", "Heal 30 damage from each of your Pokémon that was Knocked Out during this game."),
     ("attack", "This attack does 20 damage for each different type of Energy attached to all of your Pokémon."),
+    # "if you healed" after something other than a heal; the same type twice; several Energy to several Pokémon with
+    # no word on how they are split; Energy "you have" on the opponent's Pokémon
+    ("attack", "Discard a card from your hand. If you healed any damage in this way, draw a card."),
+    ("attack", "Take a [R] Energy and a [R] Energy from your Energy Zone and attach them to this Pokémon."),
+    ("attack", "Take a [G], [R], and [W] Energy from your Energy Zone and attach them to each of your Benched "
+               "Pokémon."),
+    ("attack", "If you have 3 or more Energy attached to your opponent's Active Pokémon, draw a card."),
+    # "evolved from" in a Trainer (no "this Pokémon" there)
+    ("trainer", "You can use this card only if this Pokémon evolved from Eevee during this turn. Draw a card."),
     # a Pokémon discarded in this way of a kind other than what was discarded
     ("attack", "Discard a card from your hand. This attack does 20 damage for each [W] Pokémon you discarded in this "
                "way."),

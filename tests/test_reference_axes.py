@@ -698,3 +698,42 @@ def test_knockouts_so_far_are_counted():
                                                                         bench=[mon("D-001")]))
     assert after.players[0].points == 1
     assert [pl.knocked_out for pl in after.players] == [1, 1]
+
+
+@pytest.mark.parametrize("evolve_first,more", [(True, True), (False, False)])
+def test_evolved_from_a_named_pokemon_this_turn(evolve_first, more):
+    # Grown (evolves from Attacker): "If this Pokémon evolved from Attacker during this turn, this attack does 50
+    # more damage." Evolved this turn, or already in play as Grown
+    cond = ir.All(conditions=(ir.History(event="evolved_this_turn"),
+                              ir.Matches(target=THIS, filters=(ir.EvolvesFrom(name="Attacker"),))))
+    evo = poke("E-001", "Grown", stage="stage1", evolves_from="Attacker", attacks=[atk(
+        "Test", "", 10, ir.If(condition=cond, then=(ir.AttackDamage(mode="more", amount=C(value=50)),)))])
+    eng = make(attacker(base=10), evo)
+    if evolve_first:
+        s = board(eng, side(active=mon("A-001"), hand=["E-001"]), side(active=mon("D-001")))
+        s = eng.step(s, eng.layout.play_on(0, 0), 1)
+    else:
+        s = board(eng, side(active=mon("A-001", "E-001")), side(active=mon("D-001")))
+    after = eng.step(s, eng.layout.attack(0), 1)
+    assert after.players[1].slots[0].damage == (60 if more else 10)
+
+
+def test_choose_a_pokemon_of_either_player():
+    # "Choose 1 Pokémon (either yours or your opponent's). Heal 40 damage from it." (the opponent's is chosen)
+    card = trainer("X-001", "Mend", "item", ir.TrainerEffect(steps=(
+        ir.Select(target=ir.Choose(among=ir.Among(player="both"))), ir.Heal(amount=C(value=40), target=ir.That()))))
+    eng = make(card)
+    s = board(eng, side(active=mon("D-001", damage=50), hand=["X-001"]), side(active=mon("D-001", damage=50)))
+    mid = eng.step(s, eng.layout.play(0), 1)
+    assert mid.pending is not None and len(mid.pending.options) == 2
+    after = eng.step(mid, eng.layout.choose(1), 1)
+    exp = board(eng, side(active=mon("D-001", damage=50), discard=["X-001"]), side(active=mon("D-001", damage=10)))
+    assert view(after) == view(exp)
+
+
+def test_two_types_of_energy_from_the_zone_to_one_pokemon():
+    # "Take a [L] Energy and a [M] Energy from your Energy Zone and attach them to this Pokémon."
+    eng = make(attacker(ir.AttachEnergy(energy=(ir.EnergySel(energy_type="Lightning"),
+                                                ir.EnergySel(energy_type="Metal")), target=THIS)))
+    after = attack(eng, side(active=mon("A-001")), side(active=mon("D-001")))
+    assert view(after) == after_turn(eng, side(active=mon("A-001", energy="LM")), side(active=mon("D-001")))

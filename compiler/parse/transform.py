@@ -110,6 +110,13 @@ class IfYouDo:
 
 
 @dataclass(frozen=True)
+class IfHealed:
+    """"If you healed any damage in this way, ...": conditional on the heal before it (`ir.Done`)."""
+
+    steps: tuple
+
+
+@dataclass(frozen=True)
 class PerFetched:
     """"For each <card> you put into your hand in this way, ...": a Repeat over what the search before it found."""
 
@@ -206,6 +213,12 @@ def _always_happens(step) -> bool:
     """A step that cannot fail to do something, so that "If you do, ..." after it adds no condition: Energy from
     the Energy Zone attached to this Pokémon. (A discard, a heal, an attach from the discard pile may do nothing.)"""
     return isinstance(step, ir.AttachEnergy) and step.source == "zone" and isinstance(step.target, ir.ThisPokemon)
+
+
+def _single(t) -> bool:
+    """A target that selects at most one Pokémon."""
+    return isinstance(t, (ir.ThisPokemon, ir.ToolHolder, ir.Defending, ir.Attacking, ir.That, ir.Active)) or (
+        isinstance(t, (ir.Choose, ir.RandomPokemon)) and t.count == 1)
 
 
 def _one_pokemon(t):
@@ -587,6 +600,12 @@ class ToIR(Transformer):
                     raise Unsupported("'if you can't' after something other than discarding from your hand")
                 have = ir.CardIn(player="you", zone="hand", filter=prev.filter, at_least=prev.count)
                 out[-1:] = [ir.If(condition=ir.Not(condition=have), then=(ir.AttackDoesNothing(),)), prev]
+                continue
+            if isinstance(s, IfHealed):
+                prev = out[-1] if out else None
+                if not isinstance(prev, ir.Heal):
+                    raise Unsupported("'if you healed any damage in this way' not after a heal")
+                out.append(ir.If(condition=ir.Done(), then=s.steps))
                 continue
             if isinstance(s, IfYouDo):
                 prev = out[-1] if out else None
@@ -1061,11 +1080,23 @@ class ToIR(Transformer):
         return ir.AttachEnergy(energy=(sel,), target=self._attach_target(target))
 
     def attach_zone_list(self, a, b, c, target):
-        if not isinstance(target, Distribute):
-            raise Unsupported("several Energy attached without 'in any way you like'")
-        target = target.each
-        return ir.AttachEnergy(energy=tuple(ir.EnergySel(energy_type=energy(e)) for e in (a, b, c)),
-                               target=target, distribute=True)
+        return self._attach_several(tuple(ir.EnergySel(energy_type=energy(e)) for e in (a, b, c)), target)
+
+    def attach_zone_pair(self, a, b, target):
+        """"Take a [R] Energy and a [W] Energy from your Energy Zone and attach them to this Pokémon"."""
+        if any(x.count is None or x.energy_type is None for x in (a, b)) or a.energy_type == b.energy_type:
+            raise Unsupported("Energy from the Energy Zone needs a count and a type (two different types here)")
+        return self._attach_several((a, b), target)
+
+    def _attach_several(self, sels, target):
+        """Several Energy from the Energy Zone: split among a set of Pokémon ("in any way you like"), or all to one
+        Pokémon; "attach them to your Benched Pokémon" (each? one?) is refused."""
+        if isinstance(target, Distribute):
+            return ir.AttachEnergy(energy=sels, target=target.each, distribute=True)
+        target = self._attach_target(target)
+        if not _single(target):
+            raise Unsupported("several Energy attached to several Pokémon without 'in any way you like'")
+        return ir.AttachEnergy(energy=sels, target=target)
 
     def attach_zone_heads(self, etype, target):
         target = target.each if isinstance(target, Distribute) else None
@@ -1776,6 +1807,40 @@ class ToIR(Transformer):
 
     def cond_evolved(self):
         return ir.History(event="evolved_this_turn")
+
+    def cond_evolved_from(self, name):
+        """"this Pokémon evolved from Eevee during this turn": it evolved this turn, and its card evolves from Eevee."""
+        if self.kind == "trainer":
+            raise Unsupported("'this Pokémon' in a Trainer text")
+        return ir.All(conditions=(ir.History(event="evolved_this_turn"), ir.Matches(
+            target=ir.ThisPokemon(), filters=(ir.EvolvesFrom(name=name.names[0]),))))
+
+    def cond_energy_on_group(self, n, *rest):
+        """"If you have 3 or more [G] Energy attached to your Pokémon": the Energy of all of them together."""
+        etype, target = (energy(rest[0]), rest[1]) if len(rest) == 2 else (None, rest[0])
+        if _owner_of(target) != "you":
+            raise Unsupported("'you have ... Energy attached to' Pokémon that may not be yours")
+        return ir.CountAtLeast(count=ir.EnergyCount(target=target, energy_type=etype), value=int(n))
+
+    def cond_your_points_at_least(self, n, *_):
+        return ir.Points(player="you", at_least=int(n))
+
+    def point_s(self):
+        return None
+
+    def either_players(self):
+        return None
+
+    def select_either(self, n, desc, _either):
+        """"Choose 1 Pokémon (either yours or your opponent's)."."""
+        return [ir.Select(target=ir.Choose(count=int(n), among=among("both", desc)))]
+
+    def random_either_then(self, n, desc, _either, clauses):
+        """"1 Pokémon (either yours or your opponent's) is chosen at random. Do 20 damage to it."."""
+        return [ir.Select(target=ir.RandomPokemon(count=int(n), among=among("both", desc))), *clauses]
+
+    def if_healed(self, clauses):
+        return IfHealed(tuple(clauses))
 
     def cond_damaged_last_turn(self):
         return ir.History(event="damaged_last_turn_while_active")
