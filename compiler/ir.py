@@ -1112,6 +1112,16 @@ class TakeTop(Node):
     rest: Literal["shuffle", "bottom"] = "shuffle"
 
 
+class ArrangeTop(Node):
+    """You look at the top `count` cards of `player`'s deck (all of them when it has fewer) and put them back on top
+    in any order you choose: you pick the card to go on top, then the next, and so on ("Look at the top 3 cards of
+    your opponent's deck and put them back in any order")."""
+
+    op: Literal["arrange_top"] = "arrange_top"
+    player: Player = "you"
+    count: Amount
+
+
 class LookTop(Node):
     """Look at the top `count` cards of `player`'s deck (information only; order unchanged)."""
 
@@ -1299,7 +1309,7 @@ Step = Annotated[
           MoveDamage, Lasting, SetNextEnergy, ChangeEnergyType,
           EndTurn, Optional_, DamageIgnores, AlternativeCost, CopyAttack, DiscardPokemon, SurviveKnockOut,
           ChooseOne, ShuffleDeck, KnockedOutToHand, Devolve,
-          NoPoints, DiscardStadium],
+          NoPoints, DiscardStadium, ArrangeTop],
     Field(discriminator="op"),
 ]
 

@@ -332,6 +332,12 @@ def sentence(s, c: Ctx) -> str:
         return f"Choose {target(s.target, c)}."
     if isinstance(s, ir.Lasting):
         return _lasting(s, c)
+    if isinstance(s, ir.ArrangeTop) and isinstance(s.count, ir.Per) and s.count.each == 1 and \
+            isinstance(s.count.count, ir.PokemonCount) and s.count.count.among.player in ("you", "opponent"):
+        a = s.count.count.among
+        d = desc(a.zone, a.filters) + (" in play" if a.zone == "in_play" else "")
+        return (f"For each of {_owner(a.player)} {d}, look at that many cards from the top of {_owner(s.player)} deck "
+                "and put them back in any order.")
     if s == ir.Optional_(steps=(ir.ShuffleDeck(),)):
         return "Then, you may shuffle your deck."
     if isinstance(s, ir.Optional_) and s.then:
@@ -520,6 +526,8 @@ def clause(s, c: Ctx) -> str:
             return f"it is not Knocked Out and its remaining HP becomes {s.hp}"
         case ir.DiscardStadium():
             return "discard the Stadium in play"
+        case ir.ArrangeTop(count=ir.Const(value=n)) if n > 1:
+            return f"look at the top {n} cards of {_owner(s.player)} deck and put them back in any order"
     raise RenderError(f"no clause wording for {type(s).__name__}: {s}")
 
 

@@ -53,7 +53,7 @@ V6_OPS = {"condition_damage", "top_deck_count", "milled", "damage_flip", "surviv
           "ko_to_hand", "devolve"}
 """Ops added in IR v6 (docs/ir.md change log) that are neither steps nor top-level nodes."""
 V7_OPS = {"stadium", "stadium_in_play", "discard_stadium", "since_in_play", "tool_count", "energy_type_count",
-          "knock_out_count", "count_in"}
+          "knock_out_count", "count_in", "arrange_top"}
 """Ops added in IR v7 (Stadiums, what happened since a Pokémon came into play)."""
 TOP_OPS = {"attack", "activated", "passive", "triggered", "trainer", "tool", "fossil"}
 OTHER_OPS = {"type_is", "stage_is", "is_ex", "name_is", "evolves_from", "damaged", "has_energy",
@@ -1642,6 +1642,26 @@ class Interpreter:
         deck = "their" if p == ctx.me else f"player {p}'s"
         g.log(f"player {ctx.me} looks at the top of {deck} deck", private=ctx.me, kind="cards",
               detail=", ".join(g.card(i).name for i in g.pl(p).deck[:st.count]))
+
+    def do_arrange_top(self, ctx: Ctx, st, path) -> None:
+        """Look at the top N cards of a deck and put them back in the order you choose: the card for the top first,
+        then the next (a decision of yours for each position but the last)."""
+        g = ctx.g
+        p = self.player(ctx, st.player)
+        deck = g.pl(p).deck
+        n = min(max(0, self.amount(ctx, st.count)), len(deck))
+        left, order = list(deck[:n]), []
+        who = "their" if p == ctx.me else f"player {p}'s"
+        g.log(f"player {ctx.me} looks at the top {plural(n, 'card')} of {who} deck", private=ctx.me, kind="cards",
+              detail=", ".join(g.card(i).name for i in left))
+        while len(left) > 1:
+            c = g.choose(ctx.me, "card", sorted(left, key=lambda i: (g.s.card_of[i], i)), prompt=f"put a card back on top of the deck ({len(order) + 1} "
+                                                            f"of {n}, from the top)")
+            left.remove(c)
+            order.append(c)
+        deck[:n] = order + left
+        if n > 1:
+            g.log(f"player {ctx.me} puts them back in the order they chose", kind="cards")
 
     def do_hand_to_deck(self, ctx: Ctx, st, path) -> None:
         g = ctx.g

@@ -68,6 +68,7 @@ NEW_NODE_ATTACKS = {
     "compare points": ir.Attack(steps=(ir.If(condition=ir.Compare(left=ir.PointsOf(), relation="same",
                                                                   right=ir.PointsOf(player="opponent")),
                                              then=(MORE,)),)),
+    "arrange_top": ir.Attack(steps=(ir.ArrangeTop(player="opponent", count=C(value=3)),)),
     "cant_play stadium": ir.Attack(steps=(ir.Lasting(duration="opponent_next_turn", modifier=ir.CantPlay(
         player="opponent", card="stadium")),)),
 }

@@ -342,6 +342,13 @@ CASES += [
                             then=(MORE(50),)),))),
     ("attack", "If you have 2 or more points, this attack does 30 more damage.",
      ir.Attack(steps=(ir.If(condition=ir.Points(player="you", at_least=2), then=(MORE(30),)),))),
+    # rearranging the top of a deck
+    ("ability", "Once during your turn, you may look at the top 4 cards of your deck and put them back in any order.",
+     ir.Activated(steps=(ir.ArrangeTop(count=C(4)),))),
+    ("trainer", "For each of your Benched Pokémon, look at that many cards from the top of your opponent's deck and "
+                "put them back in any order.",
+     ir.TrainerEffect(steps=(ir.ArrangeTop(player="opponent", count=ir.Per(each=1, count=ir.PokemonCount(
+         among=ir.Among(zone="bench")))),))),
 ]
 
 
@@ -455,6 +462,9 @@ NEAR_MISS = [
     ("attack", "Take a [G], [R], and [W] Energy from your Energy Zone and attach them to each of your Benched "
                "Pokémon."),
     ("attack", "If you have 3 or more Energy attached to your opponent's Active Pokémon, draw a card."),
+    # "put them back in any order" with no cards looked at, or only 1
+    ("trainer", "Draw 2 cards. Put them back in any order."),
+    ("trainer", "Look at the top card of your deck and put them back in any order."),
     # "evolved from" in a Trainer (no "this Pokémon" there)
     ("trainer", "You can use this card only if this Pokémon evolved from Eevee during this turn. Draw a card."),
     # a Pokémon discarded in this way of a kind other than what was discarded

@@ -737,3 +737,19 @@ def test_two_types_of_energy_from_the_zone_to_one_pokemon():
                                                 ir.EnergySel(energy_type="Metal")), target=THIS)))
     after = attack(eng, side(active=mon("A-001")), side(active=mon("D-001")))
     assert view(after) == after_turn(eng, side(active=mon("A-001", energy="LM")), side(active=mon("D-001")))
+
+
+def test_arrange_the_top_cards_of_the_opponents_deck():
+    # "Look at the top 3 cards of your opponent's deck and put them back in any order." Their deck: Dummy, Leafy,
+    # Weakling, Dummy ex (top first). The options are in card order (Dummy, Leafy, Weakling): Weakling on top, then
+    # Dummy; Leafy is last of the three. The 4th card stays where it was.
+    eng = make(attacker(ir.ArrangeTop(player="opponent", count=C(value=3))))
+    s = board(eng, side(active=mon("A-001")), side(active=mon("D-001"), deck=["D-001", "D-003", "D-004", "D-002"]))
+    s = eng.step(s, eng.layout.attack(0), 1)
+    assert s.pending is not None and s.pending.kind == "card" and len(s.pending.options) == 3
+    s = eng.step(s, eng.layout.choose(2), 1)  # Weakling
+    assert len(s.pending.options) == 2
+    after = eng.step(s, eng.layout.choose(0), 1)  # Dummy
+    # player 1's turn 4 began with drawing the card put on top
+    assert [eng.db[after.card_of[i]].id for i in after.players[1].hand] == ["D-004"]
+    assert [eng.db[after.card_of[i]].id for i in after.players[1].deck] == ["D-001", "D-003", "D-002"]

@@ -45,12 +45,13 @@ _REFUSE = [
      "using another card's effect: " + _LACKS + "step that plays a Trainer card's effect from the deck"),
     (re.compile(r"\bThe next time you flip any number of coins\b"),
      "a rule on the next coin flip (it is heads): " + _LACKS + "modifier of future coin flips"),
-    (re.compile(r"\bput them back in any order\b"),
-     "rearranging the top cards of a deck: " + _LACKS + "step that reorders a deck"),
     (re.compile(r"\bcan use any attack from its previous Evolutions\b"),
      "attacks of previous Evolutions: " + _LACKS + "way to give a Pokémon other cards' attacks"),
     (re.compile(r"\bit can evolve during your first turn or the turn you play it\b"),
      "a change to when a Pokémon may evolve: " + _LACKS + "rule on when evolving is allowed"),
+    (re.compile(r"\bduring each player's turn, that player may\b", re.IGNORECASE),
+     "an effect each player may use during their own turn (a Stadium's): " + _LACKS + "such effect, and the "
+     "action layout has no action that uses it"),
     (re.compile(r"\bfrom your deck that evolves from that Pokémon onto that Pokémon\b"),
      "evolving a chosen Pokémon from the deck, with a type filter and a play restriction: " + _LACKS + "such "
      "step (EvolveFromDeck evolves this Pokémon, with no filter)"),

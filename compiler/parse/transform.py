@@ -110,6 +110,11 @@ class IfYouDo:
 
 
 @dataclass(frozen=True)
+class PutBackAnyOrder:
+    """"put them back in any order": joins the look at the top cards before it (ir.ArrangeTop)."""
+
+
+@dataclass(frozen=True)
 class IfHealed:
     """"If you healed any damage in this way, ...": conditional on the heal before it (`ir.Done`)."""
 
@@ -628,6 +633,13 @@ class ToIR(Transformer):
                 else:
                     out.append(merged)
                 continue
+            if isinstance(s, list) and s and isinstance(s[0], PutBackAnyOrder):
+                prev = out[-1] if out else None
+                if not isinstance(prev, ir.LookTop) or prev.count < 2:
+                    raise Unsupported("'put them back in any order' not after looking at the top cards of a deck")
+                out[-1] = ir.ArrangeTop(player=prev.player, count=ir.Const(value=prev.count))
+                out.extend(s[1:])
+                continue
             if isinstance(s, FlipInstead):
                 at = [k for k, x in enumerate(out) if isinstance(x, ir.Flip)]
                 if not at:
@@ -687,6 +699,11 @@ class ToIR(Transformer):
         for c in flat(cs):
             if isinstance(c, BareDraw):
                 out[-1:] = out[-1:] + _subject_draws(out[-1] if out else None, c)
+            elif isinstance(c, PutBackAnyOrder) and out:  # a sentence of its own: sentences() joins it
+                prev = out[-1]
+                if not isinstance(prev, ir.LookTop) or prev.count < 2:
+                    raise Unsupported("'put them back in any order' not after looking at the top cards of a deck")
+                out[-1] = ir.ArrangeTop(player=prev.player, count=ir.Const(value=prev.count))
             else:
                 out.append(c)
         return out
@@ -1214,6 +1231,11 @@ class ToIR(Transformer):
         if n != 1:
             raise Unsupported("more than 1 Stadium: only 1 can be in play")
         return ir.DiscardStadium()
+
+    def discard_stadium_kind(self, n, kind):
+        if kind != ir.CardFilter(kind="stadium"):
+            raise Unsupported(f"discarding {kind.kind} cards in play")
+        return self.discard_stadium_one(n)
 
     def a_any(self):
         return None
@@ -1838,6 +1860,15 @@ class ToIR(Transformer):
     def random_either_then(self, n, desc, _either, clauses):
         """"1 Pokémon (either yours or your opponent's) is chosen at random. Do 20 damage to it."."""
         return [ir.Select(target=ir.RandomPokemon(count=int(n), among=among("both", desc))), *clauses]
+
+    def put_back_any_order(self):
+        return PutBackAnyOrder()
+
+    def arrange_per(self, player, desc, deck_owner):
+        """"For each of your [F] Pokémon in play, look at that many cards from the top of your deck and put them back
+        in any order."."""
+        return [ir.ArrangeTop(player=deck_owner, count=ir.Per(each=1, count=ir.PokemonCount(
+            among=among(player, desc))))]
 
     def if_healed(self, clauses):
         return IfHealed(tuple(clauses))
