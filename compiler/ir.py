@@ -812,6 +812,25 @@ class CantEvolve(Node):
     target: Target
 
 
+class EvolveEarly(Node):
+    """The `target` Pokémon can evolve during its owner's first turn and on the turn it was put into play (the
+    rules' first-turn and same-turn restrictions don't apply to it: "it can evolve during your first turn or the
+    turn you play it")."""
+
+    op: Literal["evolve_early"] = "evolve_early"
+    target: Target
+
+
+class EvolvesAs(Node):
+    """Its owner may play onto the `target` Pokémon, to evolve it, a card from their hand that evolves from `name`,
+    as if the Pokémon were named `name` ("This Pokémon can evolve into any Pokémon that evolves from Eevee if you play
+    it from your hand onto this Pokémon"); the other rules of evolving still apply."""
+
+    op: Literal["evolves_as"] = "evolves_as"
+    target: Target
+    name: str
+
+
 class OnEnergyAttached(Node):
     """Whenever the owner of the `target` Pokémon attaches Energy from their Energy Zone to it, run `steps`
     (`That` = that Pokémon)."""
@@ -824,7 +843,8 @@ class OnEnergyAttached(Node):
 Modifier = Annotated[
     Union[DamageTaken, DamageDealt, PreventDamage, PreventEffects, CantAttack, CantRetreat, AttackCost, RetreatCost,
           NoWeakness, HpBonus, CantPlay, ConditionImmunity, CantBeHealed, OnDamaged, AttackFlip, AtEnd,
-          CantAttachEnergy, CantEvolve, OnEnergyAttached, ConditionDamage, DamageFlip, Survive, DamageDealtBy],
+          CantAttachEnergy, CantEvolve, OnEnergyAttached, ConditionDamage, DamageFlip, Survive, DamageDealtBy,
+          EvolveEarly, EvolvesAs],
     Field(discriminator="op"),
 ]
 """A rule change that holds while its lasting effect or passive Ability applies."""

@@ -64,6 +64,8 @@ def named(node) -> list[tuple[str, str]]:
             out += [("card", x) for x in n.names]
         elif isinstance(n, ir.EvolvesFrom) and n.name is not None:
             out.append(("card", n.name))
+        elif isinstance(n, ir.EvolvesAs):
+            out.append(("card", n.name))
         elif isinstance(n, ir.AbilityNamed):
             out += [("Ability", x) for x in n.names]
         elif isinstance(n, (ir.CantAttack, ir.DamageDealt)) and n.attack_name is not None:

@@ -980,6 +980,11 @@ def modifier(m, c: Ctx) -> str:
             return f"{_group(a)} can't be healed"
         case ir.CantBeHealed(among=a) if not a.other:
             return f"{target(ir.Each(among=a), c)} can't be healed"
+        case ir.EvolveEarly():
+            return f"{t} can evolve during your first turn or the turn you play it"
+        case ir.EvolvesAs(target=ir.ThisPokemon()):
+            return (f"this Pokémon can evolve into any Pokémon that evolves from {m.name} if you play it from your hand "
+                    "onto this Pokémon")
         case ir.CantEvolve(player="opponent", target=ir.Active(player="opponent", filters=())):
             return "your opponent can't play any Pokémon from their hand to evolve their Active Pokémon"
         case ir.CantAttachEnergy(player="opponent", target=ir.Active(player="opponent", filters=())):

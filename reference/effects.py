@@ -53,7 +53,7 @@ V6_OPS = {"condition_damage", "top_deck_count", "milled", "damage_flip", "surviv
           "ko_to_hand", "devolve"}
 """Ops added in IR v6 (docs/ir.md change log) that are neither steps nor top-level nodes."""
 V7_OPS = {"stadium", "stadium_in_play", "discard_stadium", "since_in_play", "tool_count", "energy_type_count",
-          "knock_out_count", "count_in", "arrange_top"}
+          "knock_out_count", "count_in", "arrange_top", "evolve_early", "evolves_as"}
 """Ops added in IR v7 (Stadiums, what happened since a Pokémon came into play)."""
 TOP_OPS = {"attack", "activated", "passive", "triggered", "trainer", "tool", "fossil"}
 OTHER_OPS = {"type_is", "stage_is", "is_ex", "name_is", "evolves_from", "damaged", "has_energy",
@@ -467,6 +467,14 @@ class Interpreter:
             if self.player(c, m.player) == p and pk in self.targets(c, m.target, ()):
                 return False
         return True
+
+    def evolves_as(self, g, p: int, pk: Pokemon, name: str) -> bool:
+        """Whether a card that evolves from `name` may be played onto pk (ir.EvolvesAs)."""
+        return any(m.name == name and pk in self.targets(c, m.target, ()) for m, c in self.modifiers(g, "evolves_as"))
+
+    def evolves_early(self, g, p: int, pk: Pokemon) -> bool:
+        """Whether pk may evolve on its owner's first turn and the turn it came into play (ir.EvolveEarly)."""
+        return any(pk in self.targets(c, m.target, ()) for m, c in self.modifiers(g, "evolve_early"))
 
     def can_attach_energy(self, g, p: int, pk: Pokemon) -> bool:
         for m, c in self.modifiers(g, "cant_attach_energy"):

@@ -144,10 +144,12 @@ class Engine:
                     out.append(L.play(h))
             elif info.kind == "tool":
                 out += [L.play_on(h, slot) for slot, pk in in_play if len(pk.tools) < r.tools_per_pokemon]
-            elif info.kind == "pokemon" and (not first_turn or r.first_turn.evolve_on_first_turn):
+            elif info.kind == "pokemon" and info.evolves_from is not None:
+                in_time = not first_turn or r.first_turn.evolve_on_first_turn
                 for slot, pk in in_play:
-                    if db[s.card_of[pk.top]].name == info.evolves_from and (
-                            pk.entered_turn < s.turn or r.evolve_same_turn_played) and it.can_evolve(g, p, pk):
+                    if (db[s.card_of[pk.top]].name == info.evolves_from or it.evolves_as(g, p, pk, info.evolves_from)) \
+                            and (in_time and (pk.entered_turn < s.turn or r.evolve_same_turn_played)
+                                 or it.evolves_early(g, p, pk)) and it.can_evolve(g, p, pk):
                         out.append(L.play_on(h, slot))
         act = pl.active
         sc = r.special_conditions

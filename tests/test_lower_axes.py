@@ -69,6 +69,9 @@ NEW_NODE_ATTACKS = {
                                                                   right=ir.PointsOf(player="opponent")),
                                              then=(MORE,)),)),
     "arrange_top": ir.Attack(steps=(ir.ArrangeTop(player="opponent", count=C(value=3)),)),
+    "evolve_early": ir.Attack(steps=(ir.Lasting(duration="this_turn", modifier=ir.EvolveEarly(target=THIS)),)),
+    "evolves_as": ir.Attack(steps=(ir.Lasting(duration="this_turn", modifier=ir.EvolvesAs(target=THIS,
+                                                                                           name="Eevee")),)),
     "cant_play stadium": ir.Attack(steps=(ir.Lasting(duration="opponent_next_turn", modifier=ir.CantPlay(
         player="opponent", card="stadium")),)),
 }

@@ -342,6 +342,14 @@ CASES += [
                             then=(MORE(50),)),))),
     ("attack", "If you have 2 or more points, this attack does 30 more damage.",
      ir.Attack(steps=(ir.If(condition=ir.Points(player="you", at_least=2), then=(MORE(30),)),))),
+    # rules on evolving
+    ("ability", "As long as this Pokémon is on your Bench, it can evolve during your first turn or the turn you play "
+                "it.",
+     ir.Passive(requirement=ir.Matches(target=THIS, filters=(ir.InZone(zone="bench"),)),
+                modifiers=(ir.EvolveEarly(target=THIS),))),
+    ("ability", "This Pokémon can evolve into any Pokémon that evolves from Pichu if you play it from your hand onto "
+                "this Pokémon.",
+     ir.Passive(modifiers=(ir.EvolvesAs(target=THIS, name="Pichu"),))),
     # rearranging the top of a deck
     ("ability", "Once during your turn, you may look at the top 4 cards of your deck and put them back in any order.",
      ir.Activated(steps=(ir.ArrangeTop(count=C(4)),))),
@@ -465,6 +473,10 @@ NEAR_MISS = [
     # "put them back in any order" with no cards looked at, or only 1
     ("trainer", "Draw 2 cards. Put them back in any order."),
     ("trainer", "Look at the top card of your deck and put them back in any order."),
+    # evolving one Pokémon by playing a card onto another; early evolution of one player's Pokémon on a Trainer
+    ("ability", "This Pokémon can evolve into any Pokémon that evolves from Pichu if you play it from your hand onto "
+                "your Active Pokémon."),
+    ("trainer", "Your Basic Pokémon can evolve during your first turn or the turn you play it."),
     # "evolved from" in a Trainer (no "this Pokémon" there)
     ("trainer", "You can use this card only if this Pokémon evolved from Eevee during this turn. Draw a card."),
     # a Pokémon discarded in this way of a kind other than what was discarded

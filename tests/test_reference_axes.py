@@ -753,3 +753,41 @@ def test_arrange_the_top_cards_of_the_opponents_deck():
     # player 1's turn 4 began with drawing the card put on top
     assert [eng.db[after.card_of[i]].id for i in after.players[1].hand] == ["D-004"]
     assert [eng.db[after.card_of[i]].id for i in after.players[1].deck] == ["D-001", "D-003", "D-002"]
+
+
+# --- rules on evolving -----------------------------------------------------------------------------------------------
+
+EEVEE = poke("V-001", "Eevee", ability=ir.Passive(
+    requirement=ir.Matches(target=THIS, filters=(ir.InZone(zone="active"),)),
+    modifiers=(ir.EvolveEarly(target=THIS),)))
+"""'As long as this Pokémon is in the Active Spot, it can evolve during your first turn or the turn you play it.'"""
+VAPOR = poke("V-002", "Vapor", stage="stage1", evolves_from="Eevee")
+
+
+@pytest.mark.parametrize("where,turns_taken,entered,legal", [
+    ("active", 1, 3, True), ("active", 2, 3, True), ("bench", 1, 0, False), ("bench", 2, 3, False),
+    ("bench", 2, 0, True)])
+def test_evolve_early_while_active(where, turns_taken, entered, legal):
+    # first turn (turns_taken 1) or put into play this turn (entered 3): only the Active Eevee may evolve
+    eng = make(EEVEE, VAPOR)
+    eevee = mon("V-001", entered_turn=entered)
+    you = side(active=eevee, hand=["V-002"], turns_taken=turns_taken) if where == "active" else \
+        side(active=mon("D-001"), bench=[eevee], hand=["V-002"], turns_taken=turns_taken)
+    s = board(eng, you, side(active=mon("D-001")))
+    slot = 0 if where == "active" else 1
+    assert (eng.layout.play_on(0, slot) in eng.legal_actions(s)) == legal
+
+
+@pytest.mark.parametrize("ability,legal", [(True, True), (False, False)])
+def test_evolves_as_another_name(ability, legal):
+    # "This Pokémon can evolve into any Pokémon that evolves from Eevee if you play it from your hand onto this
+    # Pokémon." on a Pokémon named Kit
+    kit = poke("K-001", "Kit", ability=ir.Passive(modifiers=(ir.EvolvesAs(target=THIS, name="Eevee"),))
+               if ability else None)
+    eng = make(kit, VAPOR, EEVEE)
+    s = board(eng, side(active=mon("K-001"), hand=["V-002"]), side(active=mon("D-001")))
+    assert (eng.layout.play_on(0, 0) in eng.legal_actions(s)) == legal
+    if legal:
+        after = eng.step(s, eng.layout.play_on(0, 0), 1)
+        assert view(after) == view(board(eng, side(active=mon("K-001", "V-002", entered_turn=3)),
+                                         side(active=mon("D-001"))))

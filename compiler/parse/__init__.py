@@ -39,16 +39,12 @@ _REFUSE = [
     (re.compile(r"\bKnocked Out\b.*\bmove \d+ .*Energy from that Pokémon and attach\b"),
      "moving a Knocked Out Pokémon's Energy to several Pokémon as it is Knocked Out: " + _LACKS + "step that "
      "splits Energy among several Pokémon from a Pokémon leaving play"),
-    (re.compile(r"\bcan evolve into any Pokémon that evolves from\b"),
-     "evolving into a card that evolves from another name: " + _LACKS + "rule that changes what may evolve"),
     (re.compile(r"\bUse the effect of that card as the effect of this card\b"),
      "using another card's effect: " + _LACKS + "step that plays a Trainer card's effect from the deck"),
     (re.compile(r"\bThe next time you flip any number of coins\b"),
      "a rule on the next coin flip (it is heads): " + _LACKS + "modifier of future coin flips"),
     (re.compile(r"\bcan use any attack from its previous Evolutions\b"),
      "attacks of previous Evolutions: " + _LACKS + "way to give a Pokémon other cards' attacks"),
-    (re.compile(r"\bit can evolve during your first turn or the turn you play it\b"),
-     "a change to when a Pokémon may evolve: " + _LACKS + "rule on when evolving is allowed"),
     (re.compile(r"\bduring each player's turn, that player may\b", re.IGNORECASE),
      "an effect each player may use during their own turn (a Stadium's): " + _LACKS + "such effect, and the "
      "action layout has no action that uses it"),

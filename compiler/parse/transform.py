@@ -1701,6 +1701,14 @@ class ToIR(Transformer):
             raise Unsupported(f"damage from being {c}: only Poisoned and Burned do damage")
         return ir.ConditionDamage(target=target, condition=c, delta=signed(n))
 
+    def m_evolve_early(self, target):
+        return ir.EvolveEarly(target=target)
+
+    def m_evolves_as(self, target, name, onto):
+        if onto != target or not isinstance(target, (ir.ThisPokemon, ir.That)):
+            raise Unsupported("evolving one Pokémon by playing a card onto another")
+        return ir.EvolvesAs(target=target, name=name.names[0])
+
     def m_cant_be_healed(self, target):
         if not isinstance(target, ir.Each):
             raise Unsupported("'can't be healed' about a Pokémon other than a group of them")
