@@ -190,10 +190,19 @@ class SinceInPlay(Node):
     value: bool = True
 
 
+class PutIntoPlayThisTurn(Node):
+    """The Pokémon was put into play during this turn (value=True), or was not (value=False: "You can't use this
+    card ... on a Pokémon that was put into play this turn"). A Pokémon that evolved this turn counts as put into
+    play this turn (it can't evolve again this turn)."""
+
+    op: Literal["put_into_play_this_turn"] = "put_into_play_this_turn"
+    value: bool = True
+
+
 Filter = Annotated[
     Union[TypeIs, StageIs, IsEx, NameIs, EvolvesFrom, Damaged, HasEnergy, EnergyTypesAtLeast, HasTool, HasAbility,
           HasCondition, HpAtMost, RetreatAtLeast, InZone, HpAtMostHalf, AbilityNamed, HasToolNamed, HasTag,
-          SinceInPlay],
+          SinceInPlay, PutIntoPlayThisTurn],
     Field(discriminator="op"),
 ]
 """A test on one Pokémon. A tuple of filters means all of them must hold."""
@@ -1050,10 +1059,12 @@ class Fetch(Node):
 
 
 class EvolveFromDeck(Node):
-    """Put a random card from your deck that evolves from the `target` Pokémon onto it to evolve it."""
+    """Put a random card passing `filter` from your deck that evolves from the `target` Pokémon onto it to evolve it
+    (then the deck is shuffled)."""
 
     op: Literal["evolve_from_deck"] = "evolve_from_deck"
     target: Target
+    filter: CardFilter = CardFilter()
 
 
 class ShuffleHand(Node):

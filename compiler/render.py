@@ -247,9 +247,21 @@ def _trainer(node, c: Ctx) -> str:
             return _passive(eff, c)
         return _triggered(eff, c)
     out = []
-    if node.requirement is not None:
+    steps, last = list(node.steps), None
+    if node.requirement == ir.Not(condition=ir.History(event="your_first_turn")):
+        last = "You can't use this card during your first turn."
+        first = steps[0] if steps else None
+        new = ir.PutIntoPlayThisTurn(value=False)
+        if isinstance(first, ir.Select) and isinstance(first.target, ir.Choose) and \
+                first.target.among.filters[-1:] == (new,):
+            among = first.target.among.model_copy(update={"filters": first.target.among.filters[:-1]})
+            steps[0] = first.model_copy(update={"target": first.target.model_copy(update={"among": among})})
+            last = last[:-1] + " or on a Pokémon that was put into play this turn."
+    elif node.requirement is not None:
         out.append(f"You can use this card only if {cond(node.requirement, c)}.")
-    out.extend(sentences(node.steps, c))
+    out.extend(sentences(steps, c))
+    if last:
+        out.append(last)
     return " ".join(out)
 
 
@@ -476,8 +488,9 @@ def clause(s, c: Ctx) -> str:
             return _discard_cards(s, c)
         case ir.Fetch():
             return _fetch(s, c)
-        case ir.EvolveFromDeck(target=ir.ThisPokemon()):
-            return "put a random card from your deck that evolves from this Pokémon onto this Pokémon to evolve it"
+        case ir.EvolveFromDeck(target=ir.ThisPokemon() | ir.That() as t):
+            d, who = _card_desc(s.filter), target(t, c)
+            return f"put a random {d} from your deck that evolves from {who} onto {who} to evolve it"
         case ir.ShuffleHand(player="you"):
             return "shuffle your hand into your deck"
         case ir.ShuffleHand(player="opponent"):
@@ -1315,6 +1328,8 @@ def desc(zone: str | None, filters) -> str:
                 post.append(f"that evolves from {name}")
             case ir.HasAbility():
                 post.append("in play that has an Ability")
+            case ir.PutIntoPlayThisTurn(value=True):
+                post.append("that was put into play this turn")
             case _:
                 raise RenderError(f"no description wording for filter {f}")
     if len(post) > 1:

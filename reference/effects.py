@@ -53,7 +53,8 @@ V6_OPS = {"condition_damage", "top_deck_count", "milled", "damage_flip", "surviv
           "ko_to_hand", "devolve"}
 """Ops added in IR v6 (docs/ir.md change log) that are neither steps nor top-level nodes."""
 V7_OPS = {"stadium", "stadium_in_play", "discard_stadium", "since_in_play", "tool_count", "energy_type_count",
-          "knock_out_count", "count_in", "arrange_top", "evolve_early", "evolves_as"}
+          "knock_out_count", "count_in", "arrange_top", "evolve_early", "evolves_as",
+          "put_into_play_this_turn"}
 """Ops added in IR v7 (Stadiums, what happened since a Pokémon came into play)."""
 TOP_OPS = {"attack", "activated", "passive", "triggered", "trainer", "tool", "fossil"}
 OTHER_OPS = {"type_is", "stage_is", "is_ex", "name_is", "evolves_from", "damaged", "has_energy",
@@ -999,6 +1000,8 @@ class Interpreter:
             return self.retreat_cost(ctx.g, p, pk) >= f.count
         if op == "ability_named":
             return info.ability_name is not None and (info.ability_name in f.names) == f.value
+        if op == "put_into_play_this_turn":
+            return (pk.entered_turn == ctx.g.s.turn) == f.value
         if op == "since_in_play":
             n = pk.attacks_in_play if f.event == "attacked" else pk.attack_damaged_times
             return (n > 0) == f.value
@@ -1554,7 +1557,7 @@ class Interpreter:
             p = g.where(pk)[0]
             pl = g.pl(p)
             name = g.info(pk).name
-            cands = [i for i in pl.deck if g.card(i).evolves_from == name]
+            cands = [i for i in pl.deck if g.card(i).evolves_from == name and self.card_ok(ctx, g.card(i), st.filter)]
             if cands:
                 inst = cands[randint(g.key, ctx.addr(path), len(cands), ctx.rep * 256 + j)]
                 pl.deck.remove(inst)

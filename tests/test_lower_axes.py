@@ -72,6 +72,8 @@ NEW_NODE_ATTACKS = {
     "evolve_early": ir.Attack(steps=(ir.Lasting(duration="this_turn", modifier=ir.EvolveEarly(target=THIS)),)),
     "evolves_as": ir.Attack(steps=(ir.Lasting(duration="this_turn", modifier=ir.EvolvesAs(target=THIS,
                                                                                            name="Eevee")),)),
+    "put_into_play_this_turn": ir.Attack(steps=(ir.Heal(amount=C(value=10), target=ir.Each(among=ir.Among(
+        filters=(ir.PutIntoPlayThisTurn(),)))),)),
     "cant_play stadium": ir.Attack(steps=(ir.Lasting(duration="opponent_next_turn", modifier=ir.CantPlay(
         player="opponent", card="stadium")),)),
 }

@@ -350,6 +350,16 @@ CASES += [
     ("ability", "This Pokémon can evolve into any Pokémon that evolves from Pichu if you play it from your hand onto "
                 "this Pokémon.",
      ir.Passive(modifiers=(ir.EvolvesAs(target=THIS, name="Pichu"),))),
+    ("trainer", "Choose 1 of your Basic [W] Pokémon. Put a random Pokémon ex from your deck that evolves from that "
+                "Pokémon onto that Pokémon to evolve it. You can't use this card during your first turn or on a Basic "
+                "Pokémon that was put into play this turn.",
+     ir.TrainerEffect(requirement=ir.Not(condition=ir.History(event="your_first_turn")), steps=(
+         ir.Select(target=ir.Choose(among=ir.Among(filters=(BASIC, ir.TypeIs(types=("Water",)),
+                                                            ir.PutIntoPlayThisTurn(value=False))))),
+         ir.EvolveFromDeck(target=THAT, filter=ir.CardFilter(kind="pokemon", filters=(ir.IsEx(),)))))),
+    ("trainer", "You can't use this card during your first turn. Draw 3 cards.",
+     ir.TrainerEffect(requirement=ir.Not(condition=ir.History(event="your_first_turn")),
+                      steps=(ir.Draw(amount=C(3)),))),
     # rearranging the top of a deck
     ("ability", "Once during your turn, you may look at the top 4 cards of your deck and put them back in any order.",
      ir.Activated(steps=(ir.ArrangeTop(count=C(4)),))),
@@ -477,6 +487,12 @@ NEAR_MISS = [
     ("ability", "This Pokémon can evolve into any Pokémon that evolves from Pichu if you play it from your hand onto "
                 "your Active Pokémon."),
     ("trainer", "Your Basic Pokémon can evolve during your first turn or the turn you play it."),
+    # "put into play this turn" about a Pokémon the card doesn't choose; evolving a Pokémon with a card that evolves
+    # from another
+    ("trainer", "Heal 30 damage from each of your Pokémon. You can't use this card during your first turn or on a "
+                "Pokémon that was put into play this turn."),
+    ("trainer", "Choose 1 of your Pokémon. Put a random Pokémon from your deck that evolves from your Active Pokémon "
+                "onto that Pokémon to evolve it."),
     # "evolved from" in a Trainer (no "this Pokémon" there)
     ("trainer", "You can use this card only if this Pokémon evolved from Eevee during this turn. Draw a card."),
     # a Pokémon discarded in this way of a kind other than what was discarded

@@ -791,3 +791,28 @@ def test_evolves_as_another_name(ability, legal):
         after = eng.step(s, eng.layout.play_on(0, 0), 1)
         assert view(after) == view(board(eng, side(active=mon("K-001", "V-002", entered_turn=3)),
                                          side(active=mon("D-001"))))
+
+
+@pytest.mark.parametrize("entered,evolves", [(0, True), (3, False)])
+def test_evolve_a_chosen_pokemon_from_the_deck(entered, evolves):
+    # "Choose 1 of your [C] Pokémon in play. Put a random Pokémon ex from your deck that evolves from that Pokémon
+    # onto that Pokémon to evolve it. You can't use this card during your first turn or on a Pokémon that was put
+    # into play this turn." The deck has Vapor (not ex) and Vapor ex: only the ex may come.
+    card = trainer("X-001", "Boost", "item", ir.TrainerEffect(
+        requirement=ir.Not(condition=ir.History(event="your_first_turn")), steps=(
+            ir.Select(target=ir.Choose(among=ir.Among(filters=(ir.TypeIs(types=("Colorless",)),
+                                                               ir.PutIntoPlayThisTurn(value=False))))),
+            ir.EvolveFromDeck(target=ir.That(), filter=ir.CardFilter(kind="pokemon", filters=(ir.IsEx(),))))))
+    vapor_ex = poke("V-003", "Vapor ex", stage="stage1", evolves_from="Eevee", ex=True)
+    eng = make(card, EEVEE, VAPOR, vapor_ex)
+    you = side(active=mon("V-001", entered_turn=entered), hand=["X-001"], deck=["V-002", "V-003"])
+    s = board(eng, you, side(active=mon("D-001")))
+    after = eng.step(s, eng.layout.play(0), 1)
+    active = mon("V-001", "V-003", entered_turn=3) if evolves else mon("V-001", entered_turn=entered)
+    exp = board(eng, side(active=active, discard=["X-001"], deck=["V-002"] if evolves else ["V-002", "V-003"]),
+                side(active=mon("D-001")))
+    assert view(after) == view(exp)
+    # during your first turn it can't be played at all
+    first = board(eng, side(active=mon("V-001"), hand=["X-001"], deck=["V-003"], turns_taken=1),
+                  side(active=mon("D-001")), turn=1)
+    assert eng.layout.play(0) not in eng.legal_actions(first)

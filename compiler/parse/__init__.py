@@ -48,9 +48,6 @@ _REFUSE = [
     (re.compile(r"\bduring each player's turn, that player may\b", re.IGNORECASE),
      "an effect each player may use during their own turn (a Stadium's): " + _LACKS + "such effect, and the "
      "action layout has no action that uses it"),
-    (re.compile(r"\bfrom your deck that evolves from that Pokémon onto that Pokémon\b"),
-     "evolving a chosen Pokémon from the deck, with a type filter and a play restriction: " + _LACKS + "such "
-     "step (EvolveFromDeck evolves this Pokémon, with no filter)"),
 ]
 """Recognised phrases whose meaning the IR cannot express: the text is Unresolved with a reason that names what
 the IR lacks (checked before parsing; an IR that gains the meaning removes its entry)."""

@@ -115,6 +115,14 @@ class PutBackAnyOrder:
 
 
 @dataclass(frozen=True)
+class NotFirstTurn:
+    """"You can't use this card during your first turn (or on a <Pokémon> that was put into play this turn).": the
+    Trainer's requirement, and a filter on the Pokémon it chooses (trainer_effect)."""
+
+    desc: Any
+
+
+@dataclass(frozen=True)
 class IfHealed:
     """"If you healed any damage in this way, ...": conditional on the heal before it (`ir.Done`)."""
 
@@ -218,6 +226,21 @@ def _always_happens(step) -> bool:
     """A step that cannot fail to do something, so that "If you do, ..." after it adds no condition: Energy from
     the Energy Zone attached to this Pokémon. (A discard, a heal, an attach from the discard pile may do nothing.)"""
     return isinstance(step, ir.AttachEnergy) and step.source == "zone" and isinstance(step.target, ir.ThisPokemon)
+
+
+def _not_new(steps, desc) -> list:
+    """"... or on a <Pokémon> that was put into play this turn": the Pokémon the card chooses (its first step, a
+    Select of 1 of your Pokémon that fit the description) must not have been put into play this turn."""
+    first = steps[0] if steps else None
+    new = ir.PutIntoPlayThisTurn()
+    ok = isinstance(first, ir.Select) and isinstance(first.target, ir.Choose) and first.target.count == 1 and \
+        first.target.among.player == "you" and desc.zone is None and desc.filters and desc.filters[-1] == new and \
+        all(f in first.target.among.filters for f in desc.filters[:-1])
+    if not ok:
+        raise Unsupported("'on a Pokémon that was put into play this turn' not about the Pokémon the card chooses")
+    among = first.target.among
+    among = among.model_copy(update={"filters": among.filters + (ir.PutIntoPlayThisTurn(value=False),)})
+    return [first.model_copy(update={"target": first.target.model_copy(update={"among": among})})] + list(steps[1:])
 
 
 def _single(t) -> bool:
@@ -557,7 +580,16 @@ class ToIR(Transformer):
 
     def trainer_effect(self, *args):
         req = args[0] if len(args) == 2 else None
-        return ir.TrainerEffect(requirement=req, steps=tuple(flat(args[-1])))
+        steps = flat(args[-1])
+        marks = [s for s in steps if isinstance(s, NotFirstTurn)]
+        if marks:
+            if len(marks) > 1 or req is not None:
+                raise Unsupported("'you can't use this card during your first turn' with another requirement")
+            steps = [s for s in steps if not isinstance(s, NotFirstTurn)]
+            req = ir.Not(condition=ir.History(event="your_first_turn"))
+            if marks[0].desc is not None:
+                steps = _not_new(steps, marks[0].desc)
+        return ir.TrainerEffect(requirement=req, steps=tuple(steps))
 
     def trainer_req(self, cond):
         return cond
@@ -957,6 +989,9 @@ class ToIR(Transformer):
                 raise Unsupported("a count of Knocked Out Pokémon of a kind: the IR counts them all")
             return ir.KnockOutCount(player=player)
         return ir.PokemonCount(among=among(player, desc))
+
+    def post_new(self):
+        return ir.PutIntoPlayThisTurn()
 
     def post_knocked_out(self):
         return KnockedOutMark()
@@ -1471,10 +1506,21 @@ class ToIR(Transformer):
     def look_n(self, n, player):
         return ir.LookTop(player=player, count=int(n))
 
-    def evolve_from_deck(self, sel, player, zone):
-        if sel != (1, ir.CardFilter(), True) or player != "you" or zone != "deck":
+    def evolve_from_deck(self, sel, player, zone, source, onto):
+        """"Put a random [G] Pokémon from your deck that evolves from that Pokémon onto that Pokémon to evolve it"."""
+        n, filt, rnd = sel
+        if n != 1 or not rnd or player != "you" or zone != "deck" or filt.kind not in ("card", "pokemon"):
             raise Unsupported("evolving from something other than a random card of your deck")
-        return ir.EvolveFromDeck(target=ir.ThisPokemon())
+        if source != onto or not isinstance(source, (ir.ThisPokemon, ir.That)):
+            raise Unsupported("evolving one Pokémon with a card that evolves from another")
+        filt = ir.CardFilter() if filt == ir.CardFilter(kind="pokemon") else filt
+        return ir.EvolveFromDeck(target=source, filter=filt)
+
+    def not_first_turn(self):
+        return NotFirstTurn(None)
+
+    def not_first_turn_nor_new(self, _a, desc):
+        return NotFirstTurn(desc)
 
     # ---------------------------------------------------------------- switching, returning, misc
     def switch_self(self, choose):
