@@ -1067,6 +1067,18 @@ class EvolveFromDeck(Node):
     filter: CardFilter = CardFilter()
 
 
+class EvolveFromHand(Node):
+    """If you have in your hand a card that evolves from the `target` Pokémon (one of yours), you choose one and put
+    it onto that Pokémon to evolve it; nothing happens when you have none. `skip_stage1`: a Stage 2 card whose Stage 1
+    (a card of the pool named as the Stage 2 evolves from) evolves from the target ("If you have a Stage 2 card in
+    your hand that evolves from that Pokémon, put that card onto the Basic Pokémon to evolve it, skipping the Stage
+    1")."""
+
+    op: Literal["evolve_from_hand"] = "evolve_from_hand"
+    target: Target
+    skip_stage1: bool = False
+
+
 class ShuffleHand(Node):
     """`player` shuffles their hand into their deck."""
 
@@ -1340,7 +1352,7 @@ Step = Annotated[
           MoveDamage, Lasting, SetNextEnergy, ChangeEnergyType,
           EndTurn, Optional_, DamageIgnores, AlternativeCost, CopyAttack, DiscardPokemon, SurviveKnockOut,
           ChooseOne, ShuffleDeck, KnockedOutToHand, Devolve,
-          NoPoints, DiscardStadium, ArrangeTop],
+          NoPoints, DiscardStadium, ArrangeTop, EvolveFromHand],
     Field(discriminator="op"),
 ]
 

@@ -488,6 +488,9 @@ def clause(s, c: Ctx) -> str:
             return _discard_cards(s, c)
         case ir.Fetch():
             return _fetch(s, c)
+        case ir.EvolveFromHand(target=ir.That(), skip_stage1=True):
+            return ("if you have a Stage 2 card in your hand that evolves from that Pokémon, put that card onto that "
+                    "Pokémon to evolve it, skipping the Stage 1")
         case ir.EvolveFromDeck(target=ir.ThisPokemon() | ir.That() as t):
             d, who = _card_desc(s.filter), target(t, c)
             return f"put a random {d} from your deck that evolves from {who} onto {who} to evolve it"

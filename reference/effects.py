@@ -54,7 +54,7 @@ V6_OPS = {"condition_damage", "top_deck_count", "milled", "damage_flip", "surviv
 """Ops added in IR v6 (docs/ir.md change log) that are neither steps nor top-level nodes."""
 V7_OPS = {"stadium", "stadium_in_play", "discard_stadium", "since_in_play", "tool_count", "energy_type_count",
           "knock_out_count", "count_in", "arrange_top", "evolve_early", "evolves_as",
-          "put_into_play_this_turn"}
+          "put_into_play_this_turn", "evolve_from_hand"}
 """Ops added in IR v7 (Stadiums, what happened since a Pokémon came into play)."""
 TOP_OPS = {"attack", "activated", "passive", "triggered", "trainer", "tool", "fossil"}
 OTHER_OPS = {"type_is", "stage_is", "is_ex", "name_is", "evolves_from", "damaged", "has_energy",
@@ -1564,6 +1564,28 @@ class Interpreter:
                 pl.hand.append(inst)
                 g.evolve(p, len(pl.hand) - 1, g.slot_of(p, pk))
             g.shuffle_deck(p, salt=ctx.addr(path) & 0xFFFF)
+
+    def do_evolve_from_hand(self, ctx: Ctx, st, path) -> None:
+        """Evolve each of your target Pokémon with a card you choose from your hand that evolves from it (with
+        skip_stage1: a Stage 2 card whose Stage 1, by name, evolves from it); nothing happens without one."""
+        g = ctx.g
+        pl = g.pl(ctx.me)
+        ctx.done = 0
+        for pk in self.targets(ctx, st.target, path):
+            w = g.where(pk)
+            if w is None or w[0] != ctx.me:
+                continue
+            name = g.info(pk).name
+            if st.skip_stage1:
+                mids = {c.name for c in self.db.cards if c.kind == "pokemon" and c.stage == 1 and c.evolves_from == name}
+                cands = [i for i in pl.hand if g.card(i).stage == 2 and g.card(i).evolves_from in mids]
+            else:
+                cands = [i for i in pl.hand if g.card(i).kind == "pokemon" and g.card(i).evolves_from == name]
+            inst = g.choose(ctx.me, "card", sorted(cands, key=lambda i: (g.s.card_of[i], i)),
+                            prompt=f"choose a card from your hand to evolve {name} into")
+            if inst is not None:
+                g.evolve(ctx.me, pl.hand.index(inst), w[1])
+                ctx.done += 1
 
     def do_shuffle_hand(self, ctx: Ctx, st, path) -> None:
         g = ctx.g

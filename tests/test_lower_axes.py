@@ -74,6 +74,8 @@ NEW_NODE_ATTACKS = {
                                                                                            name="Eevee")),)),
     "put_into_play_this_turn": ir.Attack(steps=(ir.Heal(amount=C(value=10), target=ir.Each(among=ir.Among(
         filters=(ir.PutIntoPlayThisTurn(),)))),)),
+    "evolve_from_hand": ir.Attack(steps=(ir.Select(target=ir.Choose(among=ir.Among())),
+                                         ir.EvolveFromHand(target=ir.That(), skip_stage1=True))),
     "cant_play stadium": ir.Attack(steps=(ir.Lasting(duration="opponent_next_turn", modifier=ir.CantPlay(
         player="opponent", card="stadium")),)),
 }

@@ -360,6 +360,10 @@ CASES += [
     ("trainer", "You can't use this card during your first turn. Draw 3 cards.",
      ir.TrainerEffect(requirement=ir.Not(condition=ir.History(event="your_first_turn")),
                       steps=(ir.Draw(amount=C(3)),))),
+    ("trainer", "Choose 1 of your Basic [F] Pokémon. If you have a Stage 2 card in your hand that evolves from that "
+                "Pokémon, put that card onto that Pokémon to evolve it, skipping the Stage 1.",
+     ir.TrainerEffect(steps=(ir.Select(target=ir.Choose(among=ir.Among(filters=(BASIC, ir.TypeIs(types=("Fighting",)))))),
+                             ir.EvolveFromHand(target=THAT, skip_stage1=True)))),
     # rearranging the top of a deck
     ("ability", "Once during your turn, you may look at the top 4 cards of your deck and put them back in any order.",
      ir.Activated(steps=(ir.ArrangeTop(count=C(4)),))),
@@ -493,6 +497,14 @@ NEAR_MISS = [
                 "Pokémon that was put into play this turn."),
     ("trainer", "Choose 1 of your Pokémon. Put a random Pokémon from your deck that evolves from your Active Pokémon "
                 "onto that Pokémon to evolve it."),
+    # evolving from the hand into a Stage 1 (no stage filter on the step), into a Stage 2 without skipping, or a
+    # Pokémon not chosen before
+    ("trainer", "Choose 1 of your Pokémon. If you have a Stage 1 card in your hand that evolves from that Pokémon, put "
+                "that card onto that Pokémon to evolve it."),
+    ("trainer", "Choose 1 of your Basic Pokémon. If you have a Stage 2 card in your hand that evolves from that "
+                "Pokémon, put that card onto that Pokémon to evolve it."),
+    ("trainer", "If you have a Stage 2 card in your hand that evolves from that Pokémon, put that card onto the Basic "
+                "Pokémon to evolve it, skipping the Stage 1."),
     # "evolved from" in a Trainer (no "this Pokémon" there)
     ("trainer", "You can use this card only if this Pokémon evolved from Eevee during this turn. Draw a card."),
     # a Pokémon discarded in this way of a kind other than what was discarded

@@ -816,3 +816,28 @@ def test_evolve_a_chosen_pokemon_from_the_deck(entered, evolves):
     first = board(eng, side(active=mon("V-001"), hand=["X-001"], deck=["V-003"], turns_taken=1),
                   side(active=mon("D-001")), turn=1)
     assert eng.layout.play(0) not in eng.legal_actions(first)
+
+
+@pytest.mark.parametrize("hand,evolves_into", [(["F-003", "X-001"], "F-003"), (["F-004", "X-001"], None)])
+def test_evolve_from_the_hand_skipping_the_stage_1(hand, evolves_into):
+    # Rare Candy: "Choose 1 of your Basic Pokémon in play. If you have a Stage 2 card in your hand that evolves from
+    # that Pokémon, put that card onto the Basic Pokémon to evolve it, skipping the Stage 1. You can't use this card
+    # during your first turn or on a Basic Pokémon that was put into play this turn." Seed -> Sprout -> Bloom; Other
+    # is a Stage 2 of another line.
+    candy = trainer("X-001", "Candy", "item", ir.TrainerEffect(
+        requirement=ir.Not(condition=ir.History(event="your_first_turn")), steps=(
+            ir.Select(target=ir.Choose(among=ir.Among(filters=(ir.StageIs(stage="basic"),
+                                                               ir.PutIntoPlayThisTurn(value=False))))),
+            ir.EvolveFromHand(target=ir.That(), skip_stage1=True))))
+    seed = poke("F-001", "Seed")
+    sprout = poke("F-002", "Sprout", stage="stage1", evolves_from="Seed")
+    bloom = poke("F-003", "Bloom", stage="stage2", evolves_from="Sprout")
+    other = poke("F-004", "Other", stage="stage2", evolves_from="Elsewhere")
+    eng = make(candy, seed, sprout, bloom, other)
+    s = board(eng, side(active=mon("F-001", damage=30), hand=list(reversed(hand))), side(active=mon("D-001")))
+    after = eng.step(s, eng.layout.play(0), 1)
+    if evolves_into:
+        exp = side(active=mon("F-001", evolves_into, damage=30, entered_turn=3), discard=["X-001"])
+    else:
+        exp = side(active=mon("F-001", damage=30), hand=["F-004"], discard=["X-001"])
+    assert view(after) == view(board(eng, exp, side(active=mon("D-001"))))

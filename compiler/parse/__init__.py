@@ -33,9 +33,6 @@ _LACKS = "the IR has no "
 _REFUSE = [
     (re.compile(r"\bprovides \d+ \[[A-Z]\] Energy\b"),
      "an Energy that provides more than one Energy: " + _LACKS + "rule for what attached Energy provides"),
-    (re.compile(r"\bskipping the Stage 1\b"),
-     "evolving a Basic Pokémon straight into a Stage 2 from the hand: " + _LACKS + "evolution step that skips a "
-     "Stage"),
     (re.compile(r"\bKnocked Out\b.*\bmove \d+ .*Energy from that Pokémon and attach\b"),
      "moving a Knocked Out Pokémon's Energy to several Pokémon as it is Knocked Out: " + _LACKS + "step that "
      "splits Energy among several Pokémon from a Pokémon leaving play"),

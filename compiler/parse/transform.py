@@ -123,6 +123,15 @@ class NotFirstTurn:
 
 
 @dataclass(frozen=True)
+class EvolveHandMark:
+    """An EvolveFromHand sentence, checked against the Select before it (sentences): `the_basic` when the text says
+    "onto the Basic Pokémon"."""
+
+    step: Any
+    the_basic: bool
+
+
+@dataclass(frozen=True)
 class IfHealed:
     """"If you healed any damage in this way, ...": conditional on the heal before it (`ir.Done`)."""
 
@@ -637,6 +646,14 @@ class ToIR(Transformer):
                     raise Unsupported("'if you can't' after something other than discarding from your hand")
                 have = ir.CardIn(player="you", zone="hand", filter=prev.filter, at_least=prev.count)
                 out[-1:] = [ir.If(condition=ir.Not(condition=have), then=(ir.AttackDoesNothing(),)), prev]
+                continue
+            if isinstance(s, EvolveHandMark):
+                prev = out[-1] if out else None
+                chosen = prev.target if isinstance(prev, ir.Select) else None
+                if not (isinstance(chosen, ir.Choose) and chosen.count == 1 and chosen.among.player == "you") or (
+                        s.the_basic and ir.StageIs(stage="basic") not in chosen.among.filters):
+                    raise Unsupported("evolving from the hand a Pokémon other than 1 of yours chosen before")
+                out.append(s.step)
                 continue
             if isinstance(s, IfHealed):
                 prev = out[-1] if out else None
@@ -1914,6 +1931,30 @@ class ToIR(Transformer):
     def random_either_then(self, n, desc, _either, clauses):
         """"1 Pokémon (either yours or your opponent's) is chosen at random. Do 20 damage to it."."""
         return [ir.Select(target=ir.RandomPokemon(count=int(n), among=among("both", desc))), *clauses]
+
+    def evolve_from_hand(self, stage, source, onto, skip=None):
+        """"If you have a Stage 2 card in your hand that evolves from that Pokémon, put that card onto the Basic
+        Pokémon to evolve it, skipping the Stage 1.": the Stage 2 with "skipping the Stage 1", a Stage 1 without."""
+        stage = int(stage)
+        if (stage, skip) != (2, 1):
+            raise Unsupported(f"evolving into a Stage {stage} card from the hand, skipping {skip or 'nothing'}: the IR "
+                              "has only the Stage 2 that skips the Stage 1")
+        if source != ir.That() or onto not in (ir.That(), "the basic"):
+            raise Unsupported("evolving from the hand a Pokémon other than the one chosen before")
+        return EvolveHandMark(ir.EvolveFromHand(target=ir.That(), skip_stage1=stage == 2), onto == "the basic")
+
+    def onto_target(self, t):
+        return t
+
+    def the_basic(self, *pres):
+        if list(pres) != [("filter", ir.StageIs(stage="basic"))]:
+            raise Unsupported("'onto the ... Pokémon' other than the Basic Pokémon chosen")
+        return "the basic"
+
+    def skipping(self, n):
+        if int(n) != 1:
+            raise Unsupported(f"skipping the Stage {n}")
+        return 1
 
     def put_back_any_order(self):
         return PutBackAnyOrder()
