@@ -151,6 +151,8 @@ def _passive(node: ir.Passive, c: Ctx) -> str:
     if isinstance(req, ir.Matches) and isinstance(req.target, ir.ThisPokemon) and req.filters in (
             (ir.InZone(zone="active"),), (ir.InZone(zone="bench"),)):
         where = "in the Active Spot" if req.filters[0].zone == "active" else "on your Bench"
+        if mods.startswith("this Pokémon "):  # "As long as this Pokémon is ..., it ..."
+            mods = "it " + mods[len("this Pokémon "):]
         return f"As long as this Pokémon is {where}, {mods}."
     if any(isinstance(n, ir.AbilityNamed) for n in ir.iter_nodes(req)):
         return f"This Ability works if {cond(req, c)}. {cap(mods)}."
@@ -256,7 +258,8 @@ def _trainer(node, c: Ctx) -> str:
                 first.target.among.filters[-1:] == (new,):
             among = first.target.among.model_copy(update={"filters": first.target.among.filters[:-1]})
             steps[0] = first.model_copy(update={"target": first.target.model_copy(update={"among": among})})
-            last = last[:-1] + " or on a Pokémon that was put into play this turn."
+            stage = _pre(tuple(f for f in among.filters if isinstance(f, ir.StageIs))) or ""
+            last = last[:-1] + f" or on a {stage}Pokémon that was put into play this turn."
     elif node.requirement is not None:
         out.append(f"You can use this card only if {cond(node.requirement, c)}.")
     out.extend(sentences(steps, c))
@@ -278,6 +281,14 @@ def sentences(steps, c: Ctx) -> list[str]:
             if nxt is None:
                 raise RenderError("a random pick with nothing done to it")
             out.append(f"{cap(_random(s.target, c))}. {cap(clause(nxt, c))}.")
+            i += 2
+            continue
+        if isinstance(s, ir.Select) and isinstance(s.target, ir.Choose) and \
+                ir.StageIs(stage="basic") in s.target.among.filters and \
+                nxt == ir.EvolveFromHand(target=ir.That(), skip_stage1=True):
+            out.append(sentence(s, c))
+            out.append("If you have a Stage 2 card in your hand that evolves from that Pokémon, put that card onto the "
+                       "Basic Pokémon to evolve it, skipping the Stage 1.")
             i += 2
             continue
         if isinstance(s, ir.Heal) and nxt == ir.Recover(target=ir.That(), random=True):
@@ -341,6 +352,9 @@ def sentence(s, c: Ctx) -> str:
         if a.player == "both" and s.target.chooser == "you" and not s.target.up_to and not a.other and \
                 _pre(a.filters) is not None:
             return f"Choose {s.target.count} {desc(a.zone, a.filters)} (either yours or your opponent's)."
+        if a.zone == "in_play" and a.filters and _pre(a.filters) is not None and isinstance(s.target, ir.Choose) \
+                and target(s.target, c).endswith(" Pokémon"):
+            return f"Choose {target(s.target, c)} in play."
         return f"Choose {target(s.target, c)}."
     if isinstance(s, ir.Lasting):
         return _lasting(s, c)
