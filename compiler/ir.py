@@ -426,6 +426,15 @@ class EnergyTypeCount(Node):
     target: Target
 
 
+class DiscardedEnergyCount(Node):
+    """The number of Energy of `energy_type` (any when None) in `player`'s discard pile (Energy discarded from their
+    Pokémon: "for each [R] Energy in your discard pile")."""
+
+    op: Literal["discarded_energy_count"] = "discarded_energy_count"
+    player: Player = "you"
+    energy_type: EnergyType | None = None
+
+
 class KnockOutCount(Node):
     """How many of `player`'s Pokémon have been Knocked Out during this game (any way; a Pokémon evolved from
     another counts once)."""
@@ -436,7 +445,8 @@ class KnockOutCount(Node):
 
 Count = Annotated[
     Union[Heads, EnergyCount, PokemonCount, CardCount, DamageOn, RetreatCostOf, DoneCount, DamageDone, AttackUses,
-          PointsToWin, RemainingHp, TopDeckCount, PointsOf, ToolCount, EnergyTypeCount, KnockOutCount],
+          PointsToWin, RemainingHp, TopDeckCount, PointsOf, ToolCount, EnergyTypeCount, KnockOutCount,
+          DiscardedEnergyCount],
     Field(discriminator="op"),
 ]
 

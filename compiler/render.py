@@ -1393,6 +1393,9 @@ def count(x, c: Ctx) -> str:
         case ir.CardCount():
             zone = {"deck": "deck", "hand": "hand", "discard": "discard pile"}[x.zone]
             return f"{_card_desc(x.filter)} in {_owner(x.player)} {zone}"
+        case ir.DiscardedEnergyCount():
+            sym = f"{SYMBOL[x.energy_type]} " if x.energy_type else ""
+            return f"{sym}Energy in {_owner(x.player)} discard pile"
         case ir.ToolCount():
             return f"Pokémon Tool attached to {target(x.target, c)}"
         case ir.EnergyTypeCount():

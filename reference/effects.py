@@ -54,7 +54,8 @@ V6_OPS = {"condition_damage", "top_deck_count", "milled", "damage_flip", "surviv
 """Ops added in IR v6 (docs/ir.md change log) that are neither steps nor top-level nodes."""
 V7_OPS = {"stadium", "stadium_in_play", "discard_stadium", "since_in_play", "tool_count", "energy_type_count",
           "knock_out_count", "count_in", "arrange_top", "evolve_early", "evolves_as",
-          "put_into_play_this_turn", "evolve_from_hand"}
+          "put_into_play_this_turn", "evolve_from_hand",
+          "discarded_energy_count"}
 """Ops added in IR v7 (Stadiums, what happened since a Pokémon came into play)."""
 TOP_OPS = {"attack", "activated", "passive", "triggered", "trainer", "tool", "fossil"}
 OTHER_OPS = {"type_is", "stage_is", "is_ex", "name_is", "evolves_from", "damaged", "has_energy",
@@ -1081,6 +1082,10 @@ class Interpreter:
             return sum(len(pk.tools) for pk in self.targets(ctx, c.target, ()))
         if op == "energy_type_count":
             return sum(sum(1 for n in pk.energy if n > 0) for pk in self.targets(ctx, c.target, ()))
+        if op == "discarded_energy_count":
+            t = energy_index(c.energy_type)
+            de = g.pl(self.player(ctx, c.player)).discard_energy
+            return sum(de) if t is None else de[t]
         if op == "knock_out_count":
             return g.pl(self.player(ctx, c.player)).knocked_out
         if op == "remaining_hp":

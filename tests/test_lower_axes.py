@@ -76,6 +76,8 @@ NEW_NODE_ATTACKS = {
         filters=(ir.PutIntoPlayThisTurn(),)))),)),
     "evolve_from_hand": ir.Attack(steps=(ir.Select(target=ir.Choose(among=ir.Among())),
                                          ir.EvolveFromHand(target=ir.That(), skip_stage1=True))),
+    "discarded_energy_count": ir.Attack(steps=(ir.AttackDamage(mode="set", amount=ir.Per(
+        each=10, count=ir.DiscardedEnergyCount())),)),
     "cant_play stadium": ir.Attack(steps=(ir.Lasting(duration="opponent_next_turn", modifier=ir.CantPlay(
         player="opponent", card="stadium")),)),
 }

@@ -287,6 +287,9 @@ CASES += [
     ("attack", "This attack does 10 damage for each Basic [L] Pokémon in your opponent's discard pile.",
      ir.Attack(steps=(PER(10, ir.CardCount(player="opponent", zone="discard", filter=ir.CardFilter(
          kind="pokemon", filters=(BASIC, ir.TypeIs(types=("Lightning",)))))),))),
+    ("attack", "This attack does 10 more damage for each [L] Energy in your discard pile.",
+     ir.Attack(steps=(ir.AttackDamage(mode="more", amount=ir.Per(each=10, count=ir.DiscardedEnergyCount(
+         energy_type="Lightning"))),))),
     ("attack", "This attack does 30 more damage for each Pokémon Tool attached to your opponent's Active Pokémon.",
      ir.Attack(steps=(ir.AttackDamage(mode="more", amount=ir.Per(each=30, count=ir.ToolCount(target=OPP))),))),
     ("attack", "This attack does 40 damage for each different type of Energy attached to this Pokémon.",

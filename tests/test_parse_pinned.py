@@ -143,6 +143,9 @@ HANDWRITTEN = [
     ("attack", "This attack does 20 damage for each of your opponent's Pokémon that was Knocked Out during this game.",
      ir.Attack(steps=(ir.AttackDamage(mode="set", amount=ir.Per(each=20, count=ir.KnockOutCount(
          player="opponent"))),))),
+    ("attack", "This attack does 20 damage for each Energy in your opponent's discard pile.",
+     ir.Attack(steps=(ir.AttackDamage(mode="set", amount=ir.Per(each=20, count=ir.DiscardedEnergyCount(
+         player="opponent"))),))),
     ("attack", "If this Pokémon has exactly 3 Energy attached, this attack does 30 more damage.",
      ir.Attack(steps=(ir.If(condition=ir.CountIn(count=ir.EnergyCount(target=T), values=(3,)),
                             then=(ir.AttackDamage(mode="more", amount=C(30)),)),))),

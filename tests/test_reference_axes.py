@@ -841,3 +841,11 @@ def test_evolve_from_the_hand_skipping_the_stage_1(hand, evolves_into):
     else:
         exp = side(active=mon("F-001", damage=30), hand=["F-004"], discard=["X-001"])
     assert view(after) == view(board(eng, exp, side(active=mon("D-001"))))
+
+
+def test_count_energy_in_the_discard_pile():
+    # "This attack does 20 damage for each [R] Energy in your discard pile." (2 [R] and a [W] discarded)
+    eng = make(attacker(ir.AttackDamage(mode="set", amount=ir.Per(each=20, count=ir.DiscardedEnergyCount(
+        energy_type="Fire")))))
+    after = attack(eng, side(active=mon("A-001"), discard_energy="RRW"), side(active=mon("D-001")))
+    assert after.players[1].slots[0].damage == 40

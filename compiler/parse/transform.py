@@ -1045,6 +1045,10 @@ class ToIR(Transformer):
         """"for each Supporter card in your discard pile", "for each [G] Pokémon in your deck"."""
         return ir.CardCount(player=player, zone=zone, filter=filt)
 
+    def c_discarded_energy(self, *args):
+        etype = energy(args[0]) if len(args) == 2 else None
+        return ir.DiscardedEnergyCount(player=args[-1], energy_type=etype)
+
     def c_tools(self, target):
         return ir.ToolCount(target=target)
 
