@@ -37,9 +37,11 @@ class ProviderError(Exception):
     """No answer: the reason (redacted). `fatal`: asking again can't help (a command that does not exist, an API
     key the server refuses), so `tcgc fill` stops."""
 
-    def __init__(self, message: str, fatal: bool = False):
+    def __init__(self, message: str, fatal: bool = False, exhausted: bool = False):
         super().__init__(message)
         self.fatal = fatal
+        self.exhausted = exhausted
+        """No more answers for this text (a replay file): the next text may still have some."""
 
 
 @dataclass
@@ -309,10 +311,10 @@ class ReplayProvider:
     def ask(self, request: Request) -> Reply:
         key = (request.kind, request.text)
         if key not in self.answers:
-            raise ProviderError(f"the replay file has no answers for this {request.kind} text")
+            raise ProviderError(f"the replay file has no answers for this {request.kind} text", exhausted=True)
         n = self.used.get(key, 0)
         if n >= len(self.answers[key]):
-            raise ProviderError(f"the replay file has no answer left for this text ({n} used)")
+            raise ProviderError(f"the replay file has no answer left for this text ({n} used)", exhausted=True)
         self.used[key] = n + 1
         return Reply(self.answers[key][n])
 

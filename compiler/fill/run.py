@@ -139,6 +139,8 @@ def fill_pool(loaded, provider: Provider, fills: FillSet, fills_path: Path, atte
                     res.outcome = "error"
                     summary.stopped = reason
                     break
+                if e.exhausted:
+                    break
                 continue
             summary.prompt_tokens += reply.prompt_tokens
             summary.completion_tokens += reply.completion_tokens
