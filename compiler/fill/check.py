@@ -159,6 +159,10 @@ def static_checks(cand: Candidate, target: Target, loaded, rep: Report) -> ir.No
         rep.fail("schema", "a fill can't contain an Unresolved node")
         return None
     rep.node = node
+    why = fill_problem(target.kind, node)
+    if why:
+        rep.fail("card", why)
+        return None
     base = next((a.base_damage for c in target.cards for a in getattr(c, "attacks", []) if a.text == target.text),
                 0) if target.kind == "attack" else 0
     try:
@@ -173,7 +177,6 @@ def static_checks(cand: Candidate, target: Target, loaded, rep: Report) -> ir.No
         return None
     rep.rendering = rendering
     rep.passed("render", rendering)
-    why = fill_problem(target.kind, node)
     for card in target.cards:
         if why:
             break

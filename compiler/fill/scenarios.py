@@ -7,7 +7,8 @@ Its fills file holds the candidate fill (and the accepted fills of the other car
 engines through the same loader and `compiler.pool.card_irs` as any fill.
 
 Scenarios are constructed boards (reference/testing.py) where the card is in the Active Spot, hurt on a crowded
-board, on the Bench with empty hands and decks, in the hand, and facing the opponent's turn. In each, every legal
+board (with the Basic Pokémon the fill names on the Bench), on the Bench with empty hands and decks, in the hand,
+and facing the opponent's turn. In each, every legal
 action of the player to act is taken, with step keys chosen until every coin flip it makes has come out both heads
 and tails (or `MAX_KEYS` keys were tried), and every option of every decision that follows is taken (breadth-first
 over the decision tree, at most `MAX_PATHS` complete paths per action). Any exception fails the check, and so does
@@ -203,6 +204,7 @@ def scenario_boards(eng, target, loaded_check) -> list[tuple[str, object, str]]:
         return mon(fill[name], **kw)
 
     item, sup, tool = fill["Filler Item"], fill["Filler Supporter"], fill["Filler Tool"]
+    H = eng.rules.hand_limit
     main = _main_type(target)
     zl = LETTER[main]
     weak_to_me = next((f"Filler {t}" for t in ZONE_TYPES
@@ -228,15 +230,18 @@ def scenario_boards(eng, target, loaded_check) -> list[tuple[str, object, str]]:
         you = side(active=chain(target, energy=e),
                    bench=[fmon(f"Filler {main}" if f"Filler {main}" in fill else "Filler Colorless"),
                           fmon("Filler ex", energy=zl)],
-                   hand=hand + [c.id for c in others if isinstance(c, PokemonCard) and c.evolves_from == target.name],
+                   hand=(hand + [c.id for c in others
+                                 if isinstance(c, PokemonCard) and c.evolves_from == target.name])[:H],
                    deck=mixed_deck + [c.id for c in line], discard=[item, fill["Filler Grass"], sup] + named_other[:2],
                    discard_energy=zl * 2, energy=zl, current=zl, next=zl)
         out.append(("in the Active Spot", board(eng, you, opp_plain()), "active"))
         hurt = min(30, (target.hp - 10) // 10 * 10)
+        bench = [mon(c, energy=zl) for c in named_basics[:2]] + [fmon("Filler Evolved", energy="GG"),
+                                                                  fmon("Filler ex", energy=zl),
+                                                                  fmon("Filler Metal", damage=20)]
         you = side(active=chain(target, energy=e + zl, damage=max(hurt, 0), conditions=("Poisoned",)),
-                   bench=[fmon("Filler Evolved", energy="GG"), fmon("Filler ex", energy=zl),
-                          fmon("Filler Metal", damage=20)],
-                   hand=hand + [item, sup, fill["Filler Fire"]], deck=[fill["Filler Water"], item], points=2,
+                   bench=bench[:3],
+                   hand=(hand + [item, sup, fill["Filler Fire"]])[:H], deck=[fill["Filler Water"], item], points=2,
                    discard=[fill["Filler Final"], tool], energy=zl, current=zl, next=zl)
         opp = side(active=fmon("Filler ex", damage=50, energy="GGG", conditions=("Asleep",)),
                    bench=[fmon("Filler Grass", damage=10), fmon("Filler Evolved", energy="G", tools=[tool]),
@@ -281,6 +286,25 @@ def scenario_boards(eng, target, loaded_check) -> list[tuple[str, object, str]]:
     return out
 
 
+def _damage_problems(s) -> list[tuple[str, str]]:
+    """Damage on a Pokémon in play that is negative, not a multiple of 10, or (outside a decision) at least its HP
+    with every bonus counted."""
+    from reference.game import Game
+
+    g = Game(s.engine, s, 0, [])
+    out = []
+    for p, pl in enumerate(s.players):
+        for i, pk in enumerate(pl.slots):
+            if pk is None:
+                continue
+            if pk.damage < 0 or pk.damage % 10:
+                out.append(("damage within HP", f"player {p} slot {i}: damage {pk.damage}"))
+            elif s.pending is None and not (s.terminated or s.truncated) and pk.damage >= g.max_hp(p, pk):
+                out.append(("damage within HP", f"player {p} slot {i}: damage {pk.damage} >= HP "
+                            f"{g.max_hp(p, pk)} and still in play"))
+    return out
+
+
 def _coin_lines(s) -> list[tuple[str, bool]]:
     """(which coin, heads?) for each coin flip logged by the step that led to `s`."""
     out = []
@@ -313,8 +337,6 @@ def run_scenarios(eng, target, loaded_check, kind: str, node: ir.Node) -> Scenar
     rep = ScenarioReport()
     L = eng.layout
     hp = np.array([info.hp for info in eng.db.cards], np.int32)
-    hp_bonus = any(isinstance(n, ir.HpBonus) for c in eng.db.cards
-                   for n in ir.iter_nodes((c.ability, c.effect, *[a.effect for a in c.attacks])))
     pts = int(eng.rules.points_to_win)
     tindex = eng.db.by_id[target.id]
     try:
@@ -346,7 +368,7 @@ def run_scenarios(eng, target, loaded_check, kind: str, node: ir.Node) -> Scenar
             np.ones(L.size, bool)
         bad = check_state(c, mask, np.array(s.rewards, np.float32), own, hp, np.array([p.points for p in s0.players]),
                           pts)
-        bad = [b for b in bad if not (hp_bonus and b[0] == "damage within HP")]
+        bad = [b for b in bad if b[0] != "damage within HP"] + _damage_problems(s)  # HP with its bonuses
         return f"{where}: broke '{bad[0][0]}': {bad[0][1]}" if bad else None
 
     for name, s0, _where in boards:
