@@ -59,8 +59,9 @@ def _open_fills(loaded, path: Path):
 @click.option("--price", metavar="P[,Q]", help="Price per million prompt (and completion) tokens: the summary "
                                                "shows the cost.")
 @click.option("--only", multiple=True, metavar="TEXT", help="Only the texts that contain TEXT (repeatable).")
-@click.option("--engines", type=click.Choice(["both", "reference"]), default="both", show_default=True,
-              help="reference: skip the lowering and the lockstep games on the JAX engine (recorded as skipped).")
+@click.option("--jax", "jax_level", type=click.Choice(["games", "lowering", "off"]), default="games",
+              show_default=True, help="The JAX side of the check: the lowering and lockstep games on both engines; "
+                                      "the lowering only; or neither (what is not run is recorded as skipped).")
 @click.option("--games", type=click.IntRange(1, 256), default=8, show_default=True,
               help="Lockstep games per checked fill.")
 @click.option("--fills", "fills_opt", type=click.Path(dir_okay=False),
@@ -72,7 +73,7 @@ def _open_fills(loaded, path: Path):
 @click.option("--review", is_flag=True, help="Show each unreviewed fill beside its card text and mark it reviewed.")
 @click.option("--accept-all", is_flag=True, help="Mark every unreviewed fill as reviewed without asking.")
 def command(spec: str, agent: str | None, attempts: int, model: str | None, api_key: str | None, timeout: float,
-            retries: int, price: str | None, only: tuple[str, ...], engines: str, games: int, fills_opt: str | None,
+            retries: int, price: str | None, only: tuple[str, ...], jax_level: str, games: int, fills_opt: str | None,
             log_opt: str | None, record: str | None, dry_run: bool, review: bool, accept_all: bool) -> None:
     """Fill SPEC's unresolved effect texts with checked IR from an agent (or review the fills)."""
     from ..spec import load_spec
@@ -92,7 +93,7 @@ def command(spec: str, agent: str | None, attempts: int, model: str | None, api_
         return
     if not agent:
         raise click.UsageError("--agent PROVIDER is needed (command:ARGV, openai:BASE_URL or replay:FILE)")
-    _ask(loaded, fills, path, agent, attempts, model, api_key, timeout, retries, prices, list(only), engines, games,
+    _ask(loaded, fills, path, agent, attempts, model, api_key, timeout, retries, prices, list(only), jax_level, games,
          log_opt, record)
 
 
@@ -116,7 +117,7 @@ def _dry_run(loaded) -> None:
 
 
 def _ask(loaded, fills, path: Path, agent: str, attempts: int, model, api_key, timeout, retries, prices, only,
-         engines, games, log_opt, record) -> None:
+         jax_level, games, log_opt, record) -> None:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -132,7 +133,7 @@ def _ask(loaded, fills, path: Path, agent: str, attempts: int, model, api_key, t
         provider = Recorder(provider)
     log_path = Path(log_opt) if log_opt else path.with_name(path.stem + ".log.jsonl")
     log = Log(log_path, provider.secrets)
-    opts = Options(lowering=engines == "both", lockstep=engines == "both", games=games)
+    opts = Options(lowering=jax_level != "off", lockstep=jax_level == "games", games=games)
     progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                         TimeElapsedColumn(), console=Console(stderr=True), transient=True)
     try:
