@@ -2,10 +2,11 @@
 
 1. schema: the IR validates against the IR union (compiler.ir.TOP_ADAPTER).
 2. text: canonical effect text, when the answer gives text, parses (the grammar, no Unresolved).
-3. render: the IR has canonical English, and that English parses back to the same IR (what a reviewer reads is
+3. card (first half): the top-level op fits the text's kind; the front end's checks on coins and "it" pass.
+4. render: the IR has canonical English, and that English parses back to the same IR (what a reviewer reads is
    exactly what the engines run).
-4. card: the IR fits the text's kind and every card that prints the text (an attack's printed damage: "50+" needs
-   more damage, "20x" sets it; a Tool's text is a Tool; the front end's checks on coins and "it").
+   card (second half): the IR fits every card that prints the text (an attack's printed damage: "50+" needs more
+   damage, "20x" sets it; a Tool's text is a Tool).
 5. names: every card, attack and Ability it names is in the pool; its steps can mean what they say for those cards.
 6. meaning: every number (2 and up) and Energy symbol printed in the text appears in the rendering and the other
    way round (on the corpus's 543 parsed texts this holds for all of them; "1" is left out, as it reads "a").
