@@ -46,7 +46,8 @@ ANSWERS = {  # per text, one answer per attempt (--attempts 3)
              ("answer", SMUGGLE)],  # code
     LUCKY: [("answer", '{"text": "Once during your turn, you may draw 2 cards."}'),  # a changed number
             ("answer", '{"text": "Once during your turn, you may draw a card."}'),  # right, but the JAX back end
-            ("answer", '{"text": "Once during your turn, you may draw a card."}')],  # compiles no Ability yet
+                                                                                     # compiles no Ability yet
+            ("answer", '{"text": "Once during your turn, you may draw a ' + KEY + '."}')],  # the key, echoed
 }
 REASONS = {
     TOSS: ["answer: malformed JSON: Expecting value (line 1, column 35)",
@@ -57,7 +58,7 @@ REASONS = {
              "answer: a string of the answer looks like code ('__import__')"],
     LUCKY: ["meaning: the fill's English says 2, which the card does not print",
             "lowering: the JAX back end refuses it: FT-004 Meowth: Ability 'Lucky Charm': Ability (activated) not "
-            "lowered yet", "lowering: the JAX back end refuses it"],
+            "lowered yet", "text: the canonical text does not parse: the word '***' is not in the grammar"],
 }
 
 

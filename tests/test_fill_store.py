@@ -72,7 +72,8 @@ def test_a_written_fills_file_loads_back_equal(tmp_path):
     ("format_version: 1\nfills:\n  - kind: attack\n    text: x\n    ir: {op: attack, steps: [{op: attack_damage, "
      "mode: set, amount: {op: per, each: 10, count: {op: heads}}}]}\n",
      "[fills[0].ir] the IR is refused by the front end's checks: a coin result without a coin flip before it"),
-    ("format_version: 2\nfills: []\n", "fills.yaml:1:1: [format_version] Input should be less than or equal to 1 (got 2)"),
+    ("format_version: 2\nfills: []\n",
+     "fills.yaml:1:1: [format_version] Input should be less than or equal to 1 (got 2)"),
     ("- kind: attack\n", "a fills file must be a mapping"),
     ("format_version: 1\nfills: [\n", "YAML syntax error"),
 ])
@@ -135,7 +136,8 @@ def test_a_fill_that_does_not_fit_a_card_leaves_it_unresolved_with_the_reason(tm
     spec = spec_with(tmp_path, good_fills())
     cards = (tmp_path / "cards.yaml").read_text(encoding="utf-8")
     cards += ("  - id: FT-006\n    name: Zapdos\n    category: pokemon\n    stage: basic\n    hp: 100\n    type: "
-              "Lightning\n    attacks:\n      - {name: Bolt, cost: [Lightning], damage: \"30\", text: \"" + TOSS + "\"}\n")
+              "Lightning\n    attacks:\n      - {name: Bolt, cost: [Lightning], damage: \"30\", text: \""
+              + TOSS + "\"}\n")
     (tmp_path / "cards.yaml").write_text(cards, encoding="utf-8")
     loaded = load_spec(spec)
     irs = dict(zip(loaded.cards, card_irs(list(loaded.cards.values()))))

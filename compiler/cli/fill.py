@@ -210,14 +210,16 @@ def _review(loaded, fills, path: Path, accept_all: bool) -> None:
             if a.text}
     for i, f in enumerate(pending, 1):
         if not accept_all:
-            click.echo(f"\n[{i}/{len(pending)}] {f.kind} text on {', '.join(printed.get(f.key, ['no card of the pool']))}")
+            on = ", ".join(printed.get(f.key, ["no card of the pool"]))
+            click.echo(f"\n[{i}/{len(pending)}] {f.kind} text on {on}")
             click.echo(f"  printed:   {f.text}")
             try:
                 english = render(f.ir, f.kind, base.get(f.key, 0))
             except Exception as e:  # a hand-written fill with no canonical wording
                 english = f"(no canonical English: {e})"
             click.echo(f"  canonical: {english}")
-            click.echo(f"  from {f.provider}" + (f" ({f.model})" if f.model else "") + (f", {f.time}" if f.time else ""))
+            click.echo(f"  from {f.provider}" + (f" ({f.model})" if f.model else "")
+                       + (f", {f.time}" if f.time else ""))
             for step, result in f.checks.items():
                 click.echo(f"    {step}: {result}")
             choice = click.prompt("  mark reviewed? [y]es / [n]o, remove the fill / [s]kip / [q]uit",

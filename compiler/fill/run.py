@@ -19,7 +19,7 @@ from .answer import AnswerError, Declined, decode
 from .check import Options, Target, check_candidate
 from .prompt import build_prompt, parsed_texts, prompt_hash, repair_message
 from .providers import Provider, ProviderError, Request, Secrets
-from .store import Fill, FillSet, Tokens, save_fills
+from .store import Fill, FillSet, Tokens, dump_fills, save_fills
 
 LOG_EXCERPT = 2_000
 """Characters of each answer kept in the log."""
@@ -114,6 +114,7 @@ def fill_pool(loaded, provider: Provider, fills: FillSet, fills_path: Path, atte
     secrets = getattr(provider, "secrets", None) or Secrets()
     log = log or Log(None, secrets)
     say = progress or (lambda msg, done, total: None)
+    _reloaded(loaded, fills)  # the texts `fills` covers are not asked for again
     todo = targets(loaded, only)
     parsed = parsed_texts(loaded.cards.values())
     summary = Summary()
@@ -154,7 +155,7 @@ def fill_pool(loaded, provider: Provider, fills: FillSet, fills_path: Path, atte
             try:
                 cand = decode(reply.content)
             except AnswerError as e:
-                reason = f"answer: {e}"
+                reason = secrets.redact(f"answer: {e}")
                 res.reasons.append(f"attempt {attempt}: {reason}")
                 log.write(**entry, outcome="rejected", reason=reason)
                 messages = messages + [{"role": "assistant", "content": reply.content[:LOG_EXCERPT]},
@@ -162,16 +163,20 @@ def fill_pool(loaded, provider: Provider, fills: FillSet, fills_path: Path, atte
                 continue
             if isinstance(cand, Declined):
                 res.outcome = "declined"
-                res.reasons.append(f"attempt {attempt}: the agent says the IR can't express it: {cand.reason}")
+                res.reasons.append(secrets.redact(f"attempt {attempt}: the agent says the IR can't express it: "
+                                                  f"{cand.reason}"))
                 log.write(**entry, outcome="declined", reason=cand.reason)
                 break
             say(f"[{target.kind}] {short}: checking attempt {attempt}", n, len(todo))
             rep = check_candidate(cand, target, loaded, opts)
+            if rep.ok and any(secrets.redact(x) != x for x in (dump_fills(FillSet([_fill(target, rep)])),)):
+                rep.fail("names", "the fill contains a secret (the API key)")
             if not rep.ok:
-                res.reasons.append(f"attempt {attempt}: {rep.reason}")
-                log.write(**entry, outcome="rejected", reason=rep.reason, checks=rep.results)
+                reason = secrets.redact(rep.reason)
+                res.reasons.append(f"attempt {attempt}: {reason}")
+                log.write(**entry, outcome="rejected", reason=reason, checks=rep.results)
                 messages = messages + [{"role": "assistant", "content": reply.content[:LOG_EXCERPT]},
-                                       repair_message(rep.reason)]
+                                       repair_message(reason)]
                 continue
             fill = Fill(kind=target.kind, text=target.text, ir=rep.node, rendering=rep.rendering,
                         provider=provider.label, model=reply.model or provider.model, time=_now(),
@@ -190,6 +195,10 @@ def fill_pool(loaded, provider: Provider, fills: FillSet, fills_path: Path, atte
     summary.still_unresolved = len(targets(_reloaded(loaded, fills)))
     summary.seconds = time.perf_counter() - t0
     return summary
+
+
+def _fill(target: Target, rep) -> Fill:
+    return Fill(kind=target.kind, text=target.text, ir=rep.node, rendering=rep.rendering, checks=rep.results)
 
 
 def _reloaded(loaded, fills: FillSet):
