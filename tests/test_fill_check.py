@@ -192,7 +192,7 @@ def test_the_prompt_has_every_part(pool):
     assert "Raichu (FT-002): Stage 1 Pokémon, evolves from Pikachu; 100 HP, Lightning type" in s
     assert "Attack Double Zap, cost [L][C], damage 30x" in s
     assert "- flip (count, until_tails): " in s  # the language: every node with its fields and documentation
-    assert "[attack] Put 1 random Rattata" not in s  # the example texts are texts that parse
+    assert "## Texts of this pool that the grammar reads, with their IR\n\n(none)" in s  # none parses here
     assert compact_schema() in s and "{{" not in s
     assert '"ir"' in s and '"cannot"' in s
     assert json.loads(user["content"][len("Write the attack text "):-len(" as one JSON object.")]) == TOSS
@@ -213,3 +213,19 @@ def test_the_compact_schema_resolves_every_reference():
     assert refs <= set(schema["$defs"])
     assert {"Step", "Condition", "Target", "Modifier"} <= set(schema["$defs"])
     assert len(json.dumps(schema)) < len(json.dumps(ir.TOP_ADAPTER.json_schema())) / 3
+
+
+def test_the_examples_are_the_most_similar_parsed_texts_of_the_pool():
+    from compiler.fill.check import Target
+    from compiler.fill.prompt import parsed_texts, similar
+    from tests.conftest import EXAMPLE_SPEC
+
+    loaded = load_spec(EXAMPLE_SPEC)
+    parsed = parsed_texts(loaded.cards.values())
+    top = similar("attack", TOSS, parsed)
+    assert len(top) == 6 and all(kind == "attack" for kind, _, _ in top)
+    assert any(t.startswith("Flip 2 coins. This attack does") and t.endswith("damage for each heads.")
+               for _, t, _ in top[:3]), [t for _, t, _ in top]
+    system, _ = build_prompt(Target("attack", TOSS, [loaded.cards["A1-001"]]), loaded, parsed)
+    example = system["content"].split("with their IR\n\n")[1]
+    assert example.startswith("[attack] " + top[0][1] + "\n" + json.dumps(ir_data(top[0][2]), separators=(",", ":")))

@@ -254,3 +254,10 @@ def test_review_and_accept_all(spec):
     assert all(f.reviewed for f in load_fills(spec.parent / "fills.yaml").fills)
     res = CliRunner().invoke(main, ["fill", str(spec), "--review"])
     assert "no unreviewed fill" in res.output
+
+
+def test_bad_options_are_usage_errors(spec):
+    res = CliRunner().invoke(main, ["fill", str(spec), "--agent", "replay:x.yaml", "--price", "cheap"])
+    assert res.exit_code == 2 and "price per million tokens" in res.output
+    res = CliRunner().invoke(main, ["fill", str(spec), "--agent", "replay:x.yaml", "--review"])
+    assert res.exit_code == 2 and "--review / --accept-all don't ask an agent" in res.output

@@ -144,11 +144,15 @@ def parsed_texts(cards) -> list[tuple[str, str, ir.Node]]:
 
 
 def similar(kind: str, text: str, parsed: list[tuple[str, str, ir.Node]], k: int = EXAMPLES) -> list:
-    """The `k` parsed texts most like `text` (word overlap, then character similarity), same kind first."""
-    words = set(re.findall(r"\w+", text.lower()))
+    """The `k` parsed texts most like `text` (overlap of words, a final s dropped; then character similarity), same
+    kind first."""
+    def stems(t: str) -> set[str]:
+        return {w.rstrip("s") for w in re.findall(r"\w+", t.lower())}
+
+    words = stems(text)
 
     def score(item) -> tuple:
-        other = set(re.findall(r"\w+", item[1].lower()))
+        other = stems(item[1])
         jac = len(words & other) / max(1, len(words | other))
         return (item[0] == kind, round(jac, 3), SequenceMatcher(None, text, item[1]).ratio())
 
