@@ -1,5 +1,6 @@
 """Parse coverage of effect texts: how many distinct (kind, text) pairs the grammar turns into IR with no
-Unresolved node, per set and per kind, and which texts remain unresolved, grouped by reason.
+Unresolved node, per set and per kind, how many of the others a spec's fills.yaml fills, and which texts remain
+unresolved, grouped by reason.
 
 Inputs are specs (spec.yaml), card-set YAML files and corpus JSONL files (cards, or `effect_texts.jsonl`-style
 lines with `kind` and `text`). The CLI (`tcgc coverage`) is a thin layer over `collect` and `report`.
@@ -28,6 +29,8 @@ class Source:
     texts: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     cards: list[PokemonCard | TrainerCard] = field(default_factory=list)
     note: str | None = None
+    fills: object = None
+    """The spec's fills (compiler.fill.store.FillSet) when the set was read through a spec that has them."""
 
 
 def card_texts(card: PokemonCard | TrainerCard) -> list[tuple[str, str]]:
@@ -97,7 +100,10 @@ def collect(paths: list[str | Path]) -> list[Source]:
             sources.append(_from_cards(card_set.set, card_set.cards))
         else:
             loaded = load_spec(path)
-            sources.extend(_from_cards(s.set, s.cards) for s in loaded.sets)
+            for s in loaded.sets:
+                src = _from_cards(s.set, [loaded.cards.get(c.id, c) for c in s.cards])
+                src.fills = loaded.fills
+                sources.append(src)
     return sources
 
 
@@ -126,16 +132,18 @@ def reason_group(reason: str) -> str:
     return reason
 
 
-def _counts(results: dict[tuple[str, str], ir.Node], pairs) -> dict:
-    by_kind = {k: {"total": 0, "parsed": 0, "unresolved": 0} for k in KINDS}
+def _counts(results: dict[tuple[str, str], ir.Node], pairs, filled: set) -> dict:
+    by_kind = {k: {"total": 0, "parsed": 0, "filled": 0, "unresolved": 0} for k in KINDS}
     for pair in pairs:
         ok = not ir.has_unresolved(results[pair])
         d = by_kind["ability" if pair[0] == POKEMON_POWER else pair[0]]
         d["total"] += 1
-        d["parsed" if ok else "unresolved"] += 1
+        d["parsed" if ok else "filled" if pair in filled else "unresolved"] += 1
     total = sum(d["total"] for d in by_kind.values())
     parsed = sum(d["parsed"] for d in by_kind.values())
-    return {"total": total, "parsed": parsed, "unresolved": total - parsed, "by_kind": by_kind}
+    n_filled = sum(d["filled"] for d in by_kind.values())
+    return {"total": total, "parsed": parsed, "filled": n_filled, "unresolved": total - parsed - n_filled,
+            "by_kind": by_kind}
 
 
 def report(sources: list[Source]) -> dict:
@@ -147,21 +155,25 @@ def report(sources: list[Source]) -> dict:
     start = time.perf_counter()
     results = {pair: parse_effect(pair[1], pair[0]) for pair in owners}
     seconds = time.perf_counter() - start
-    overall = _counts(results, owners)
+    filled = {pair for s in sources if s.fills is not None for pair in s.texts
+              if ir.has_unresolved(results[pair]) and s.fills.get(*pair) is not None}
+    overall = _counts(results, owners, filled)
     sets = {}
     cards_total = cards_covered = 0
     for s in sources:
         if s.note:
             sets[s.name] = {"note": s.note}
             continue
-        entry = _counts(results, s.texts)
-        covered = sum(1 for c in s.cards if not ir.has_unresolved(parse_card(c)))
+        entry = _counts(results, s.texts, filled)
+        covered = sum(1 for c in s.cards if not ir.has_unresolved(_card_ir(c, s.fills)))
         entry.update(cards=len(s.cards), cards_covered=covered)
         cards_total += len(s.cards)
         cards_covered += covered
         sets[s.name] = entry
     unresolved = []
     for pair, node in results.items():
+        if pair in filled:
+            continue
         for u in ir.unresolved_nodes(node)[:1]:
             unresolved.append({"kind": pair[0], "text": pair[1], "reason": u.reason, "cards": owners[pair]})
     groups = Counter(reason_group(u["reason"]) for u in unresolved)
@@ -178,5 +190,30 @@ def report(sources: list[Source]) -> dict:
         "parse_seconds": round(seconds, 3),
         "sets": sets,
         "unresolved_texts": unresolved,
+        "filled_texts": [{"kind": k, "text": t, "cards": owners[(k, t)]} for k, t in sorted(filled)],
+        "stale_fills": _stale(sources),
         "by_reason": [{"reason": r, "count": n} for r, n in groups.most_common()],
     }
+
+
+def _card_ir(card, fills) -> ir.CardIR:
+    """A card's IR with the fills of its spec applied (compiler.pool), or as parsed."""
+    if fills is None:
+        return parse_card(card)
+    from .pool import card_ir
+
+    return card_ir(card, None, fills)
+
+
+def _stale(sources: list[Source]) -> list[dict]:
+    """The stale fills of each spec read (compiler.fill.usage), as {kind, text, why, where}."""
+    from .fill.usage import usage
+
+    out, seen = [], set()
+    for fills in {id(s.fills): s.fills for s in sources if s.fills is not None}.values():
+        cards = [c for s in sources if s.fills is fills for c in s.cards]
+        for st in usage(cards, fills).stale:
+            if (st.kind, st.text) not in seen:
+                seen.add((st.kind, st.text))
+                out.append(st.__dict__)
+    return out

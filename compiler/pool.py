@@ -1,7 +1,10 @@
 """The pool's IR: the one function both engines take every card's effects from.
 
 The reference engine (`reference.cards.CardDB`) and the lowering (`compiler.lower`) both call `card_irs`, so the two
-engines can never read different IR. Fills (agent or human, `fills.yaml`) will join here.
+engines can never read different IR. Fills (agent or human, `fills.yaml`, compiler/fill/) join here: a fill replaces
+the Unresolved node of its (kind, text), when it fits the card (an attack's printed damage, a Trainer's kind);
+one that does not fit leaves an Unresolved node that says why. `load_spec` attaches the spec's fills to its cards
+(`attach_fills`), so every consumer of a loaded spec's cards gets them without passing them along.
 
 Two checks tie an effect's IR to the pool it is played in (docs/ir.md "Names and the pool"):
 
@@ -130,13 +133,58 @@ def pool_meaning(effect, text: str | None, names: PoolNames):
     return effect
 
 
-def card_ir(card: PokemonCard | TrainerCard, names: PoolNames | None = None) -> ir.CardIR:
-    """The IR of one card's effects (its printed damage taken into account), checked against the pool's names."""
+def attach_fills(cards, fills) -> None:
+    """Make `fills` (a compiler.fill.store.FillSet, or None) the fills `card_irs` applies to these cards."""
+    for c in cards:
+        c._fills = fills
+
+
+def fills_of(cards):
+    """The fills attached to the cards (attach_fills), or None."""
+    return next((c._fills for c in cards if getattr(c, "_fills", None) is not None), None)
+
+
+def apply_fills(card: PokemonCard | TrainerCard, cir: ir.CardIR, fills) -> ir.CardIR:
+    """`cir` with each top-level Unresolved effect replaced by the fill of its text, where one fits the card."""
+    from .parse import attack_misfit, trainer_misfit
+
+    def filled(eff, kind: str, text: str | None, misfit):
+        f = fills.get(kind, text) if isinstance(eff, ir.Unresolved) else None
+        if f is None:
+            return eff
+        why = misfit(f.ir)
+        return ir.Unresolved(text=text, reason=f"the fill of this text does not fit this card: {why}") if why else f.ir
+
+    if isinstance(card, TrainerCard):
+        return cir.model_copy(update={"trainer": filled(cir.trainer, "trainer", card.text,
+                                                         lambda e: trainer_misfit(e, card))})
+    attacks = tuple(a.model_copy(update={"effect": filled(a.effect, "attack", spec.text,
+                                                          lambda e, a=a, spec=spec: attack_misfit(
+                                                              e, spec.base_damage, spec.damage_suffix))})
+                    for a, spec in zip(cir.attacks, card.attacks))
+    ability = cir.ability
+    if card.ability is not None and card.pokemon_power is None:
+        ability = filled(ability, "ability", card.ability.text, lambda e: None)
+    return cir.model_copy(update={"attacks": attacks, "ability": ability})
+
+
+def card_ir(card: PokemonCard | TrainerCard, names: PoolNames | None = None, fills=None) -> ir.CardIR:
+    """The IR of one card's effects (its printed damage taken into account), checked against the pool's names, with
+    the fills of its Unresolved texts applied (and checked against the pool's names in turn)."""
     from .parse import parse_card
 
     cir = parse_card(card)
-    if names is None:
-        return cir
+    if names is not None:
+        cir = _pool_meanings(card, cir, names)
+    if fills is not None:
+        filled = apply_fills(card, cir, fills)
+        if filled != cir and names is not None:
+            filled = _pool_meanings(card, filled, names)
+        cir = filled
+    return cir
+
+
+def _pool_meanings(card: PokemonCard | TrainerCard, cir: ir.CardIR, names: PoolNames) -> ir.CardIR:
     if isinstance(card, TrainerCard):
         return cir.model_copy(update={"trainer": pool_meaning(cir.trainer, card.text, names)})
     attacks = tuple(a.model_copy(update={"effect": pool_meaning(a.effect, spec.text, names)})
@@ -145,13 +193,41 @@ def card_ir(card: PokemonCard | TrainerCard, names: PoolNames | None = None) -> 
     return cir.model_copy(update={"attacks": attacks, "ability": pool_meaning(cir.ability, ab_text, names)})
 
 
-def card_irs(cards: list[PokemonCard | TrainerCard]) -> list[ir.CardIR | Exception]:
-    """The IR of every card, in pool order; a front-end failure is returned as the exception, never raised."""
+def unresolved_texts(cards) -> dict[tuple[str, str], list]:
+    """The (kind, text) pairs the grammar (and the pool checks) leave Unresolved, without fills: what fills are
+    for. Each with the cards that print it, in pool order, and the first reason."""
     names = PoolNames.of(cards)
+    out: dict[tuple[str, str], list] = {}
+    for card in cards:
+        try:
+            cir = card_ir(card, names)
+        except Exception:  # a front-end bug: card_irs reports it
+            continue
+        for kind, text, eff in effects_of(card, cir):
+            if isinstance(eff, ir.Unresolved) and text:
+                out.setdefault((kind, text), []).append(card)
+    return out
+
+
+def effects_of(card: PokemonCard | TrainerCard, cir: ir.CardIR) -> list[tuple[str, str | None, ir.Node]]:
+    """(kind, printed text, IR) of each effect of a card that a fill can stand for."""
+    if isinstance(card, TrainerCard):
+        return [("trainer", card.text, cir.trainer)]
+    out = [("attack", spec.text, a.effect) for a, spec in zip(cir.attacks, card.attacks) if spec.text]
+    if card.ability is not None and card.pokemon_power is None:
+        out.append(("ability", card.ability.text, cir.ability))
+    return out
+
+
+def card_irs(cards: list[PokemonCard | TrainerCard], fills=None) -> list[ir.CardIR | Exception]:
+    """The IR of every card, in pool order, with `fills` (default: the fills attached to the cards) applied; a
+    front-end failure is returned as the exception, never raised."""
+    names = PoolNames.of(cards)
+    fills = fills if fills is not None else fills_of(cards)
     out: list[ir.CardIR | Exception] = []
     for card in cards:
         try:
-            out.append(card_ir(card, names))
+            out.append(card_ir(card, names, fills))
         except Exception as e:  # a front-end bug must not stop an engine: the card becomes unplayable
             out.append(e)
     return out

@@ -143,7 +143,7 @@ def test_a_pokemon_power_counts_as_an_unresolved_text(tmp_path):
     (tmp_path / "BS.yaml").write_text(ALAKAZAM, encoding="utf-8")
     r = report(collect([tmp_path / "BS.yaml"]))
     assert (r["total"], r["parsed"], r["unresolved"]) == (2, 1, 1)
-    assert r["by_kind"]["ability"] == {"total": 1, "parsed": 0, "unresolved": 1}
+    assert r["by_kind"]["ability"] == {"total": 1, "parsed": 0, "filled": 0, "unresolved": 1}
     assert (r["cards"], r["cards_covered"]) == (1, 0)
     [u] = r["unresolved_texts"]
     assert u["kind"] == "pokemon_power" and u["text"].startswith("As often as you like")

@@ -8,7 +8,7 @@ import zipfile
 
 from .conftest import ROOT
 
-DATA_PATTERNS = {"grammar": "*.lark", "codegen_templates": "**/*.j2"}
+DATA_PATTERNS = {"grammar": "*.lark", "codegen_templates": "**/*.j2", "compiler": "fill/*.md"}
 
 
 def test_wheel_contains_code_and_package_data(tmp_path):

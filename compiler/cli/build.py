@@ -24,6 +24,9 @@ def build(spec: str | Path, out: str | Path | None = None, allow_unresolved: boo
     loaded = load_spec(spec)
     say(f"lowering {plural(len(loaded.cards), 'card')}")
     low = lower(loaded)
+    from ..fill.usage import usage
+
+    texts = usage(loaded.cards.values(), loaded.fills)
     if low.refused and not allow_unresolved:
         diags = [Diagnostic(str(spec), f"{r.card_id} {r.name}: {why}") for r in low.refused for why in r.reasons]
         diags.append(Diagnostic(str(spec), f"{plural(len(low.refused), 'card')} can't be compiled; "
@@ -37,7 +40,7 @@ def build(spec: str | Path, out: str | Path | None = None, allow_unresolved: boo
     n_programs = len(low.programs)
     return {"name": low.name, "cards": len(low.card_ids), "effects": n_programs, "refused": low.refused,
             "primitives": [o for o in low.consts["OPS"] if o != "nop"], "decks": [d["name"] for d in low.decks],
-            "dropped_decks": low.dropped_decks, "files": written, "package": pkg,
+            "dropped_decks": low.dropped_decks, "files": written, "package": pkg, "texts": texts.as_json(),
             "seconds": time.perf_counter() - t0}
 
 
@@ -53,6 +56,11 @@ def command(spec: str, out: str, allow_unresolved: bool) -> None:
     click.echo(f"built {s['name']} in {s['seconds']:.2f} s: {s['package']}")
     click.echo(f"  {plural(s['cards'], 'card')}, {plural(s['effects'], 'effect program')}, "
                f"{plural(len(s['primitives']), 'primitive')} ({', '.join(s['primitives'])})")
+    t = s["texts"]
+    click.echo(f"  {plural(t['texts'], 'distinct effect text')}: {t['parsed']} parsed, {t['filled']} filled "
+               f"(fills.yaml), {t['unresolved']} unresolved")
+    for st in t["stale_fills"]:
+        click.echo(f"  warning: {st['where']}: stale fill of the {st['kind']} text {st['text']!r}: {st['why']}")
     click.echo(f"  decks: {', '.join(s['decks']) or '(none)'}")
     if s["refused"]:
         click.echo(f"  {plural(len(s['refused']), 'card')} left out (in no deck; listed in MANIFEST.json):")

@@ -28,23 +28,29 @@ def command(paths: tuple[str, ...], as_json: bool) -> None:
         click.echo(json.dumps(r, ensure_ascii=False, indent=2))
         return
     out = Console(width=160)
-    t = Table("set", "texts", "parsed", "unresolved", "attack", "ability", "trainer", "cards covered",
+    t = Table("set", "texts", "parsed", "filled", "unresolved", "attack", "ability", "trainer", "cards covered",
               title="Effect text coverage (distinct kind+text pairs)")
     for name, s in r["sets"].items():
         if "note" in s:
-            t.add_row(name, "", "", "", "", "", "", s["note"])
+            t.add_row(name, "", "", "", "", "", "", "", s["note"])
             continue
         kinds = [f"{k['parsed']}/{k['total']}" for k in s["by_kind"].values()]
-        t.add_row(name, str(s["total"]), str(s["parsed"]), str(s["unresolved"]), *kinds,
+        t.add_row(name, str(s["total"]), str(s["parsed"]), str(s["filled"]), str(s["unresolved"]), *kinds,
                   f"{s['cards_covered']}/{s['cards']}")
     kinds = [f"{k['parsed']}/{k['total']} ({_pct(k['parsed'], k['total'])})" for k in r["by_kind"].values()]
     t.add_row("[bold]all (distinct)[/]", str(r["total"]), f"{r['parsed']} ({_pct(r['parsed'], r['total'])})",
-              str(r["unresolved"]), *kinds, f"{r['cards_covered']}/{r['cards']}")
+              str(r["filled"]), str(r["unresolved"]), *kinds, f"{r['cards_covered']}/{r['cards']}")
     out.print(t)
     out.print(f"parsed {plural(r['total'], 'distinct text')} in {r['parse_seconds']:.2f} s "
               "(one core, grammar load included)")
     out.print(f"canonical English equals the printed text (after normalisation) for {r['renders_as_printed']} of "
               f"the {r['parsed']} parsed texts ({_pct(r['renders_as_printed'], r['parsed'])})")
+    if r["filled_texts"]:
+        out.print(f"{plural(len(r['filled_texts']), 'text')} filled by the spec's fills file (parsed / filled / "
+                  "unresolved counted apart)")
+    for st in r["stale_fills"]:
+        out.print(f"[yellow]warning:[/] {escape(st['where'])}: stale fill of the {st['kind']} text "
+                  f"{escape(repr(st['text']))}: {escape(st['why'])}", highlight=False)
     groups = defaultdict(list)
     for u in r["unresolved_texts"]:
         groups[reason_group(u["reason"])].append(u)

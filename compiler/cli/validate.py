@@ -41,8 +41,14 @@ def summarize(loaded: LoadedSpec) -> dict:
 @click.argument("spec", type=click.Path(dir_okay=False))
 def command(spec: str) -> None:
     """Load SPEC with its card sets and decks, check everything, print a summary."""
-    s = summarize(load_spec(spec))
+    loaded = load_spec(spec)
+    s = summarize(loaded)
     out = Console()
+    if loaded.fills is not None:
+        from ..fill.usage import usage
+
+        for st in usage(loaded.cards.values(), loaded.fills).stale:
+            click.echo(f"warning: {st}", err=True)
     out.print(f"[bold green]ok[/] {spec}: game [bold]{s['name']}[/], {plural(s['cards'], 'card')} in "
               f"{plural(len(s['sets']), 'set')}, {plural(s['effect_texts'], 'distinct effect text')}")
     t = Table("cards by kind", "count")

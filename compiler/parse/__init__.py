@@ -167,14 +167,23 @@ def _attack_effect(text: str | None, base: int, suffix: str) -> ir.Node:
     eff = parse_effect(text, "attack")
     if isinstance(eff, ir.Unresolved):
         return eff
+    why = attack_misfit(eff, base, suffix)
+    return ir.Unresolved(text=text, reason=why) if why else eff
+
+
+def attack_misfit(eff: ir.Node, base: int, suffix: str) -> str | None:
+    """Why an attack's effect IR does not fit its printed damage ("50+" needs "more damage", "20x" sets it), or
+    None when it fits (also used on fills: compiler.pool)."""
+    if not isinstance(eff, ir.Attack):
+        return f"an attack's effect must be an Attack node, not {type(eff).__name__}"
     modes = {n.mode for n in ir.iter_nodes(eff) if isinstance(n, ir.AttackDamage)}
     if suffix == "x" and "set" not in modes:
-        return ir.Unresolved(text=text, reason=f"printed damage {base}x but the text sets no damage")
+        return f"printed damage {base}x but the text sets no damage"
     if suffix == "+" and "more" not in modes:
-        return ir.Unresolved(text=text, reason=f"printed damage {base}+ but the text adds no damage")
+        return f"printed damage {base}+ but the text adds no damage"
     if suffix == "" and base and "set" in modes:
-        return ir.Unresolved(text=text, reason=f"printed damage {base} but the text sets the damage")
-    return eff
+        return f"printed damage {base} but the text sets the damage"
+    return None
 
 
 _TRAINER_NODE = {"item": ir.TrainerEffect, "supporter": ir.TrainerEffect, "tool": ir.Tool, "stadium": ir.Stadium}
@@ -187,11 +196,19 @@ def _trainer_effect(card: TrainerCard) -> ir.Node:
     eff = parse_effect(card.text, "trainer")
     if isinstance(eff, ir.Unresolved):
         return eff
+    why = trainer_misfit(eff, card)
+    return ir.Unresolved(text=card.text, reason=why) if why else eff
+
+
+def trainer_misfit(eff: ir.Node, card: TrainerCard) -> str | None:
+    """Why a Trainer's effect IR does not fit its kind (a Tool's text is about its holder, a Stadium's a rule in
+    force for both players, a fossil's the fossil rule, an Item's or Supporter's is done when played), or None when
+    it fits (also used on fills)."""
     want = ir.Fossil if card.is_fossil else _TRAINER_NODE[card.trainer_kind]
     if not isinstance(eff, want):
         kind = "fossil" if card.is_fossil else card.trainer_kind
-        return ir.Unresolved(text=card.text, reason=f"a {kind} card whose text reads as a {type(eff).__name__}")
-    return eff
+        return f"a {kind} card whose text reads as a {type(eff).__name__}"
+    return None
 
 
 def parse_card(card: PokemonCard | TrainerCard) -> ir.CardIR:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal, Union
 
-from pydantic import Field, model_validator
+from pydantic import Field, PrivateAttr, model_validator
 
 from .base import EnergyType, StrictModel
 
@@ -42,6 +42,9 @@ class AbilitySpec(StrictModel):
 
 
 class _CardBase(StrictModel):
+    _fills: object = PrivateAttr(default=None)
+    """The spec's fills (compiler.fill.store.FillSet), attached by load_spec for compiler.pool.card_irs."""
+
     id: str = Field(pattern=CARD_ID, description="Unique card id, e.g. A1-001.")
     name: str = Field(min_length=1)
     number: int | None = Field(None, ge=0, description="Collector number within its set.")

@@ -37,6 +37,8 @@ class LoadedSpec:
     cards: dict[str, AnyCard]
     origin: dict[str, tuple[str, int]] = field(default_factory=dict)
     """Card id → (card-set file, index in its `cards` list)."""
+    fills: Any = None
+    """The spec's fills file (compiler.fill.store.FillSet), None when it names none; attached to the cards."""
 
     def card_by_name(self) -> dict[str, list[AnyCard]]:
         out: dict[str, list[AnyCard]] = {}
@@ -170,10 +172,18 @@ def load_spec(path: str | Path) -> LoadedSpec:
         diags.extend(rule_diags)
 
     fills = spec.fills if spec is not None else plain(raw).get("fills")
+    fill_set = None
     if isinstance(fills, str) and not (path.parent / fills).is_file():
         line, col = locate(raw, ("fills",))
         diags.append(Diagnostic(shown, f"fills file not found: {display_path(path.parent / fills)}", line, col,
                                 "fills"))
+    elif isinstance(fills, str):
+        from ..fill.store import load_fills
+
+        try:
+            fill_set = load_fills(path.parent / fills)
+        except SpecError as e:
+            diags.extend(e.diagnostics)
 
     sets: list[CardSetFile] = []
     cards: dict[str, AnyCard] = {}
@@ -213,6 +223,12 @@ def load_spec(path: str | Path) -> LoadedSpec:
 
     if not diags:
         diags.extend(effect_name_diagnostics(cards, where))
+        if fill_set is not None:
+            from ..fill.store import fill_name_diagnostics
+            from ..pool import PoolNames, unresolved_texts
+
+            diags.extend(fill_name_diagnostics(fill_set, PoolNames.of(cards.values()),
+                                                    set(unresolved_texts(list(cards.values())))))
 
     first_deck: dict[str, int] = {}  # deck name -> index of its first definition
     for k, deck in deck_entries:
@@ -231,7 +247,11 @@ def load_spec(path: str | Path) -> LoadedSpec:
         raise SpecError(diags)
     assert spec is not None and rules is not None
     origin = {cid: (f.shown, j) for cid, (f, j) in where.items()}
-    return LoadedSpec(path=path, spec=spec, rules=rules, sets=sets, cards=cards, origin=origin)
+    if fill_set is not None:
+        from ..pool import attach_fills
+
+        attach_fills(cards.values(), fill_set)
+    return LoadedSpec(path=path, spec=spec, rules=rules, sets=sets, cards=cards, origin=origin, fills=fill_set)
 
 
 def effect_name_diagnostics(cards: dict[str, AnyCard], where: dict) -> list[Diagnostic]:

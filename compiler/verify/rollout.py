@@ -115,15 +115,17 @@ class Lockstep:
         self.observe_core = jax.jit(jax.vmap(env.flat_observation))
 
 
-def start_games(eng, ls, T, seeds, rngs=None):
-    """Random legal decks (drawn with `random.Random(seed)`, or `rngs`) and the first state of each game on both
-    engines: (decks, the batched JAX state, the reference states)."""
+def start_games(eng, ls, T, seeds, rngs=None, deck_fn=None):
+    """Random legal decks (drawn with `random.Random(seed)`, or `rngs`; by `deck_fn(eng, rng, name)` instead of
+    `reference.decks.random_deck` when given) and the first state of each game on both engines: (decks, the batched
+    JAX state, the reference states)."""
     import jax.numpy as jnp
 
     from reference.decks import random_deck
 
     rngs = rngs if rngs is not None else [random.Random(s) for s in seeds]
-    decks = [[random_deck(eng, r, "a"), random_deck(eng, r, "b")] for r in rngs]
+    deck_fn = deck_fn or random_deck
+    decks = [[deck_fn(eng, r, "a"), deck_fn(eng, r, "b")] for r in rngs]
     states = [eng.init(d, s) for d, s in zip(decks, seeds)]
     n = len(seeds)
     cards = np.array([[list(d.cards) for d in dd] for dd in decks], np.int16)
@@ -138,8 +140,10 @@ def start_games(eng, ls, T, seeds, rngs=None):
 
 
 def run_rollouts(loaded, pkg, games: int, seed: int = 0, batch: int = 64, max_steps: int = 3000,
-                 refused_ids=(), progress=None) -> RolloutResult:
-    """Play `games` random games on both engines and compare every step."""
+                 refused_ids=(), progress=None, deck_fn=None, choose=None) -> RolloutResult:
+    """Play `games` random games on both engines and compare every step. `deck_fn(eng, rng, name)` draws the decks
+    (default: random legal decks); `choose(eng, state, legal, rng)` picks each action (default: uniformly among the
+    legal ones)."""
     import jax.numpy as jnp
 
     from reference.export import encode_state
@@ -154,7 +158,7 @@ def run_rollouts(loaded, pkg, games: int, seed: int = 0, batch: int = 64, max_st
         ids = list(range(b0, b0 + n))
         seeds = [seed * 1_000_003 + g for g in ids]
         rngs = [random.Random(s) for s in seeds]
-        decks, js, states = start_games(eng, ls, T, seeds, rngs)
+        decks, js, states = start_games(eng, ls, T, seeds, rngs, deck_fn)
         alive = [True] * n
         history: list[list[int]] = [[] for _ in range(n)]
         res.games += n
@@ -188,7 +192,7 @@ def run_rollouts(loaded, pkg, games: int, seed: int = 0, batch: int = 64, max_st
                     res.finished += 1
                     continue
                 legal = eng.legal_actions(s)
-                a = rngs[i].choice(legal)
+                a = choose(eng, s, legal, rngs[i]) if choose is not None else rngs[i].choice(legal)
                 key = step_key(seeds[i], s)
                 states[i] = eng.step(s, a, key)
                 history[i].append(a)
