@@ -14,7 +14,8 @@ import click
 from .. import __version__
 from ..diagnostics import Diagnostic, SpecError
 
-COMMANDS = ["validate", "schema", "import_jsonl", "scrape", "parse", "coverage", "build", "play", "bench", "verify"]
+COMMANDS = ["validate", "schema", "import_jsonl", "scrape", "parse", "coverage", "build", "play", "bench", "verify",
+            "diff"]
 """Subcommand modules, in the order `tcgc --help` lists them."""
 
 
