@@ -14,7 +14,7 @@ from ..diagnostics import Diagnostic, SpecError
 
 
 @click.command("diff")
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path(), metavar="A B | SPEC")
 @click.option("--git", "rev", metavar="REV", help="Compare SPEC as it was at git revision REV (A) with the work tree (B).")
 @click.option("--games", type=click.IntRange(0), default=0, show_default=True,
               help="Games per deck pairing for the behaviour section (reference engines; needs specs).")
@@ -46,7 +46,7 @@ def command(paths: tuple[str, ...], rev: str | None, games: int, seed: int, bots
     else:
         a, b = load_side(paths[0]), load_side(paths[1])
     two = (tuple(bots) * 2)[:2] if bots else ("greedy", "greedy")
-    if games and not quiet:
+    if games and not quiet and sys.stderr.isatty():  # a progress bar on a terminal only
         with _progress() as prog:
             task = prog.add_task("playing games", total=None)
             report = diff(a, b, games, seed=seed, bots=two, decks=decks, confidence=confidence, replay=replay,

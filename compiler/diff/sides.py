@@ -69,8 +69,8 @@ class Side:
         return self._irs
 
     def rules(self) -> dict:
-        """The resolved rules as a JSON-like dict."""
-        return self.loaded.rules.model_dump(mode="json") if self.is_spec else self.manifest["rules"]
+        """The resolved rules as a JSON-like dict shaped like RulesSpec (nested groups nested)."""
+        return self.loaded.rules.model_dump(mode="json") if self.is_spec else manifest_rules(self.manifest["rules"])
 
     def cards(self) -> list[tuple[str, str]]:
         """(id, name) of every card of the pool, in index order."""
@@ -79,11 +79,9 @@ class Side:
         return [(c["id"], c["name"]) for c in sorted(self.manifest["cards"], key=lambda c: c["index"])]
 
     def refused(self) -> dict[str, str]:
-        """Card id -> first reason, for the cards the engine can't play (reference: not executable; build: left
-        out of the package)."""
-        if self.is_spec:
-            return {c.id: c.problems[0] for c in self.engine().db.cards if c.problems}
-        return {r["id"]: (r.get("reasons") or [""])[0] for r in self.manifest.get("refused", [])}
+        """Card id -> first reason, for the cards a build left out of its package."""
+        return {r["id"]: (r.get("reasons") or [""])[0] for r in self.manifest.get("refused", [])
+                if isinstance(r, dict) and "id" in r}
 
     def interface(self) -> Interface:
         return _spec_interface(self) if self.is_spec else _manifest_interface(self)
@@ -133,6 +131,21 @@ def load_manifest(path: Path) -> dict:
     return data
 
 
+def manifest_rules(rules: dict) -> dict:
+    """A build's recorded rules in RulesSpec's shape. MANIFEST.json keeps the runtime's constants, where a nested
+    group's fields may sit at the top level (first_turn) or under the group's name; other keys are left out."""
+    from ..spec import RulesSpec
+
+    out: dict = {}
+    for k, v in RulesSpec().model_dump(mode="json").items():
+        if isinstance(v, dict):
+            group = rules.get(k) if isinstance(rules.get(k), dict) else {}
+            out[k] = {f: group.get(f, rules.get(f)) for f in v if f in group or f in rules}
+        elif k in rules:
+            out[k] = rules[k]
+    return out
+
+
 def _spec_interface(side: Side) -> Interface:
     """The reference engine's interface: the layout a generated engine of this spec has by construction."""
     import numpy as np
@@ -173,7 +186,7 @@ def _manifest_state(m: dict) -> dict | None:
     from ..spec import RulesSpec
 
     try:
-        rules = RulesSpec.model_validate(m["rules"])
+        rules = RulesSpec.model_validate(manifest_rules(m["rules"]))
     except ValidationError:
         return None
     options = sum(1 for a in m["action_layout"] if isinstance(a, str) and a.startswith("choose:"))

@@ -183,17 +183,16 @@ def effects_section(a: Side, b: Side) -> dict:
 
 
 def _refused_moves(a: Side, b: Side) -> dict:
+    note = "a build directory's MANIFEST.json holds no effect texts"
+    if a.kind != b.kind:  # the reference engine and a build refuse for different reasons: not comparable
+        return {"available": False, "changed": [], "moved": [], "note": note + ": effects are not compared"}
     ra, rb = a.refused(), b.refused()
     ids = dict(b.cards())
-    both = [i for i, _ in a.cards() if i in ids]
     moved = [{"card": i, "name": ids[i], "effect": "card", "a": "refused" if i in ra else "compiled",
               "b": "refused" if i in rb else "compiled", "reason": rb.get(i) or ra.get(i)}
-             for i in both if (i in ra) != (i in rb)]
+             for i, _ in a.cards() if i in ids and (i in ra) != (i in rb)]
     return {"available": False, "changed": [], "moved": moved,
-            "note": "a build directory's MANIFEST.json holds no effect texts: only the cards that moved between "
-                    "compiled and refused are compared" + ("" if a.kind == b.kind else
-                                                           " (a spec's cards count as refused where the reference "
-                                                           "engine can't execute them)")}
+            "note": note + ": only the cards that moved between compiled and refused are compared"}
 
 
 # --- 4. engine interface --------------------------------------------------------------------------------------------

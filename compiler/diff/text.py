@@ -114,6 +114,8 @@ def full(report: dict) -> list[Line]:
         played = report["behaviour"]
         out.append(("no differences" + (f" (and the same {plural(played['games'] * len(played['pairings']), 'game')})"
                                          if played else ""), "bold"))
+        if "build" in (report["a"]["kind"], report["b"]["kind"]):
+            out.append((f"({report['effects'].get('note', '')}; cards compared by id and name)", "dim"))
         return out
     for name in TITLES:
         s = report[name]
