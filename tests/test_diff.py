@@ -242,6 +242,19 @@ def test_identical_engines_report_no_significant_difference(specs):
     assert abs(p["a"]["win_rate"] - p["b"]["win_rate"]) < 0.08
 
 
+def test_random_decks_play_the_same_cards_on_both_sides(specs):
+    rep = diff(load_side(specs["a1"]), load_side(specs["a1_a1a"]), games=20, random_decks=2, seed=4)["behaviour"]
+    assert list(rep["decks"]) == ["random-0", "random-1"] and rep["skipped"] == []
+    assert all(len(ids) == 20 and all(c.startswith("A1-") for c in ids) for ids in rep["decks"].values())
+    assert len(rep["pairings"]) == 1 and rep["games_differ"] == 0  # A1a's cards change no game of A1 cards
+    # decks drawn from A1 + A1a hold A1a cards, which A1 lacks: B skips them, named
+    back = diff(load_side(specs["a1_a1a"]), load_side(specs["a1"]), games=2, random_decks=3, seed=4)["behaviour"]
+    assert back["skipped"] and all(k["side"] == "b" and k["reason"].startswith("B has no card A1a-")
+                                   for k in back["skipped"])
+    left = [n for n in back["decks"] if n not in {k["deck"] for k in back["skipped"]}]
+    assert [(p["deck0"], p["deck1"]) for p in back["pairings"]] == pairings(left, ("greedy", "greedy"))
+
+
 def test_pairings():
     assert pairings(["x", "y", "z"], ("greedy", "greedy")) == [("x", "y"), ("x", "z"), ("y", "z")]
     assert pairings(["x"], ("random", "random")) == [("x", "x")]
@@ -351,6 +364,8 @@ def test_manifest_without_the_fields(specs, tmp_path):
 def test_games_need_specs_and_known_decks(specs, builds):
     _bad([builds["a1"], specs["a1"], "--games", "2"], "--games plays games on the reference engine")
     _bad([specs["a1"], specs["a1_copy"], "--games", "2", "--deck", "nope"], "no deck 'nope' in both specs")
+    _bad([specs["a1"], specs["a1_copy"], "--games", "2", "--deck", TWO_DECKS[0], "--random-decks", "2"],
+         "not both")
 
 
 def test_bad_options(specs):

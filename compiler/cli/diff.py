@@ -22,6 +22,8 @@ from ..diagnostics import Diagnostic, SpecError
 @click.option("--bot", "bots", type=click.Choice(["greedy", "random"]), multiple=True,
               help="Policy of player 0, then of player 1 (give one or two)  [default: greedy greedy]")
 @click.option("--deck", "decks", multiple=True, help="Play only these decks (repeatable; default: every deck in both).")
+@click.option("--random-decks", type=click.IntRange(0), default=0, show_default=True, metavar="K",
+              help="Play K random legal decks drawn from A's pool (the same cards on B) instead of the specs' decks.")
 @click.option("--confidence", type=click.FloatRange(0.5, 0.999), default=0.95, show_default=True,
               help="Level of the intervals in the behaviour section.")
 @click.option("--replay", "replay", default="tcgc-diff-game", show_default=True, metavar="PREFIX",
@@ -32,7 +34,7 @@ from ..diagnostics import Diagnostic, SpecError
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour the text report (auto: on a terminal).")
 def command(paths: tuple[str, ...], rev: str | None, games: int, seed: int, bots: tuple[str, ...],
-            decks: tuple[str, ...], confidence: float, replay: str, as_json: bool, stat: bool, quiet: bool,
+            decks: tuple[str, ...], random_decks: int, confidence: float, replay: str, as_json: bool, stat: bool, quiet: bool,
             color: str) -> None:
     """Compare A and B (specs or build directories; with --git REV, one SPEC at REV and now): rules, cards, effects,
     engine interface and, with --games N, behaviour. Exit 0 when they are the same, 1 when they differ."""
@@ -49,10 +51,12 @@ def command(paths: tuple[str, ...], rev: str | None, games: int, seed: int, bots
     if games and not quiet and sys.stderr.isatty():  # a progress bar on a terminal only
         with _progress() as prog:
             task = prog.add_task("playing games", total=None)
-            report = diff(a, b, games, seed=seed, bots=two, decks=decks, confidence=confidence, replay=replay,
+            report = diff(a, b, games, seed=seed, bots=two, decks=decks, random_decks=random_decks,
+                          confidence=confidence, replay=replay,
                           progress=lambda n: prog.advance(task, n))
     else:
-        report = diff(a, b, games, seed=seed, bots=two, decks=decks, confidence=confidence, replay=replay)
+        report = diff(a, b, games, seed=seed, bots=two, decks=decks, random_decks=random_decks,
+                          confidence=confidence, replay=replay)
     if not quiet:
         _print(report, as_json, stat, color)
     sys.exit(0 if report["same"] else 1)

@@ -87,12 +87,12 @@ def wilson(successes: float, n: int, z: float) -> tuple[float, float]:
     return (max(0.0, centre - half), min(1.0, centre + half))
 
 
-def mean_interval(xs: list[float], z: float) -> tuple[float, float, float]:
-    """Mean and its normal-approximation interval (sample standard deviation)."""
+def mean_interval(xs: list[float], z: float) -> tuple[float, float | None, float | None]:
+    """Mean and its normal-approximation interval (sample standard deviation); no interval from one value."""
     n = len(xs)
     m = sum(xs) / n
     if n < 2:
-        return m, m, m
+        return m, None, None
     sd = math.sqrt(sum((x - m) ** 2 for x in xs) / (n - 1))
     h = z * sd / math.sqrt(n)
     return m, m - h, m + h
@@ -112,7 +112,7 @@ def _side_stats(games: list[Game], z: float) -> dict:
 
 def _paired(xs: list[float], ys: list[float], z: float) -> dict:
     d, lo, hi = mean_interval([y - x for x, y in zip(xs, ys)], z)
-    return {"delta": d, "ci": [lo, hi], "significant": lo > 0 or hi < 0}
+    return {"delta": d, "ci": [lo, hi], "significant": lo is not None and (lo > 0 or hi < 0)}
 
 
 # --- the section ----------------------------------------------------------------------------------------------------
@@ -139,32 +139,68 @@ def pairings(decks: list[str], bots: tuple[str, str]) -> list[tuple[str, str]]:
     return [(x, y) for x in decks for y in decks]
 
 
+def _random_decks(a: Side, b: Side, k: int, seed: int) -> tuple[dict, dict, dict]:
+    """`k` random legal decks drawn from A's executable cards (reference.decks.random_deck, seeded `seed + i`), the
+    same card ids on B; a deck holding a card B lacks or can't execute is B's to skip."""
+    import random
+
+    from reference.decks import random_deck
+    from reference.engine import Deck
+
+    ea, eb = a.engine(), b.engine()
+    oka, okb, badb = {}, {}, {}
+    for i in range(k):
+        try:
+            d = random_deck(ea, random.Random(seed + i), f"random-{i}")
+        except ValueError as e:
+            raise SpecError(Diagnostic(a.label, f"--random-decks: {e}")) from None
+        oka[d.name] = d
+        ids = [ea.db[c].id for c in d.cards]
+        missing = sorted({c for c in ids if c not in eb.db.by_id})
+        bad = sorted({c for c in ids if c in eb.db.by_id and eb.db[eb.db.by_id[c]].problems})
+        if missing or bad:
+            badb[d.name] = (f"B has no card {', '.join(missing)}" if missing else
+                            f"B can't execute {', '.join(bad)}")
+        else:
+            okb[d.name] = Deck(d.name, d.energy, tuple(eb.db.by_id[c] for c in ids))
+    return oka, okb, badb
+
+
 def behaviour_section(a: Side, b: Side, games: int, seed: int = 0, bots: tuple[str, str] = ("greedy", "greedy"),
-                      decks: tuple[str, ...] = (), confidence: float = 0.95, seed_b: int | None = None,
-                      replay: str | Path | None = None, progress=None) -> dict:
-    """Play `games` games per deck pairing on both sides and compare them (module docstring). `seed_b`: B's seeds
-    start there instead (independent games: a check of the statistics). `replay`: file prefix of the first
-    diverging game's recordings (PREFIX.a.json, PREFIX.b.json)."""
+                      decks: tuple[str, ...] = (), random_decks: int = 0, confidence: float = 0.95,
+                      seed_b: int | None = None, replay: str | Path | None = None, progress=None) -> dict:
+    """Play `games` games per deck pairing on both sides and compare them (module docstring). The decks: the specs'
+    decks of the same name (`decks` picks some), or `random_decks` random decks. `seed_b`: B's seeds start there
+    instead (independent games: a check of the statistics). `replay`: file prefix of the first diverging game's
+    recordings (PREFIX.a.json, PREFIX.b.json)."""
     for side in (a, b):
         if not side.is_spec:
             raise SpecError(Diagnostic(side.label, "--games plays games on the reference engine, which needs a spec; "
                                                    "this is a build directory"))
-    common = [d.name for d in a.loaded.spec.decks if any(e.name == d.name for e in b.loaded.spec.decks)]
-    for n in decks:
-        if n not in common:
-            raise SpecError(Diagnostic("--deck", f"no deck {n!r} in both specs; decks in both: "
-                                                 + (", ".join(common) or "none")))
-    names = list(decks) or common
-    if not names:
-        raise SpecError(Diagnostic("--games", "no deck has the same name in both specs: the behaviour diff plays "
-                                              "the specs' decks (add decks, or name them alike)"))
-    oka, bada = _decks(a, names)
-    okb, badb = _decks(b, names)
+    if random_decks:
+        if decks:
+            raise SpecError(Diagnostic("--random-decks", "give --deck or --random-decks, not both"))
+        oka, okb, badb = _random_decks(a, b, random_decks, seed)
+        names, bada = list(oka), {}
+    else:
+        common = [d.name for d in a.loaded.spec.decks if any(e.name == d.name for e in b.loaded.spec.decks)]
+        for n in decks:
+            if n not in common:
+                raise SpecError(Diagnostic("--deck", f"no deck {n!r} in both specs; decks in both: "
+                                                     + (", ".join(common) or "none")))
+        names = list(decks) or common
+        if not names:
+            raise SpecError(Diagnostic("--games", "no deck has the same name in both specs: the behaviour diff "
+                                                  "plays the specs' decks (add decks, name them alike, or pass "
+                                                  "--random-decks K)"))
+        oka, bada = _decks(a, names)
+        okb, badb = _decks(b, names)
     skipped = [{"deck": n, "side": s, "reason": why} for s, bad in (("a", bada), ("b", badb)) for n, why in bad.items()]
     playable = [n for n in names if n in oka and n in okb]
     z = z_of(confidence)
     sb = seed if seed_b is None else seed_b
     out: dict = {"games": games, "seed": seed, "seed_b": sb, "bots": list(bots), "confidence": confidence,
+                 "decks": {n: [a.engine().db[c].id for c in oka[n].cards] for n in oka} if random_decks else None,
                  "pairings": [], "skipped": skipped, "games_differ": 0, "first_divergence": None}
     ea, eb = a.engine(), b.engine()
     for x, y in pairings(playable, bots):

@@ -80,7 +80,7 @@ class Side:
 
     def refused(self) -> dict[str, str]:
         """Card id -> first reason, for the cards a build left out of its package."""
-        return {r["id"]: (r.get("reasons") or [""])[0] for r in self.manifest.get("refused", [])
+        return {r["id"]: (r.get("reasons") or [""])[0] for r in self.manifest.get("refused") or []
                 if isinstance(r, dict) and "id" in r}
 
     def interface(self) -> Interface:
@@ -166,9 +166,11 @@ def _spec_interface(side: Side) -> Interface:
 
 def _manifest_interface(side: Side) -> Interface:
     m = side.manifest
-    obs = None
-    if isinstance(m.get("observation_layout"), list):
-        obs = [(f["field"], f["end"] - f["start"]) for f in m["observation_layout"]]
+    obs, layout = None, m.get("observation_layout")
+    if isinstance(layout, list) and all(isinstance(f, dict) and isinstance(f.get("field"), str)
+                                        and isinstance(f.get("start"), int) and isinstance(f.get("end"), int)
+                                        for f in layout):
+        obs = [(f["field"], f["end"] - f["start"]) for f in layout]
     shape = m["observation_shape"]
     size = int(shape[0]) if len(shape) == 1 and isinstance(shape[0], int) else None
     return Interface(str(m.get("name", "")), list(m["action_layout"]), obs, size, _manifest_state(m),

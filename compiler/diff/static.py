@@ -93,9 +93,10 @@ def cards_section(a: Side, b: Side) -> dict:
 def _deck_dumps(side: Side) -> dict[str, dict]:
     if side.is_spec:
         return {d.name: d.model_dump(mode="json", exclude={"name"}) for d in side.loaded.spec.decks}
-    decks = {d["name"]: {"energy": d.get("energy")} for d in side.manifest.get("decks", []) if "name" in d}
-    for d in side.manifest.get("dropped_decks", []):
-        if "name" in d:
+    decks = {d["name"]: {"energy": d.get("energy")} for d in side.manifest.get("decks") or []
+             if isinstance(d, dict) and "name" in d}
+    for d in side.manifest.get("dropped_decks") or []:
+        if isinstance(d, dict) and "name" in d:
             decks[d["name"]] = {"left_out_for": d.get("refused_cards")}
     return decks
 
@@ -224,6 +225,7 @@ def interface_section(a: Side, b: Side) -> dict:
                    removed=[{"field": k, "size": n} for k, n in oa.items() if k not in ob],
                    resized=[{"field": k, "a": n, "b": ob[k]} for k, n in oa.items() if k in ob and ob[k] != n])
         obs["changed"] = ia.observation != ib.observation or ia.observation_size != ib.observation_size
+        obs["reordered"] = [k for k in oa if k in ob] != [k for k in ob if k in oa]
     else:
         obs["changed"] = ia.observation_size != ib.observation_size
 

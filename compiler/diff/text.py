@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from typing import Any
 
 from ..diagnostics import plural
@@ -198,6 +199,8 @@ def _interface(s: dict) -> list[Line]:
             out.append((f"    - {x['field']} ({x['size']})", "red"))
         for x in _more(o.get("resized", []), LIMIT, out, "    "):
             out.append((f"    ~ {x['field']}: {x['a']} -> {x['b']}", "yellow"))
+        if o.get("reordered"):
+            out.append(("    fields reordered", "yellow"))
     st = s["state"]
     if st.get("added") or st.get("removed") or st.get("changed"):
         out.append(("  state fields:", "bold"))
@@ -230,12 +233,25 @@ def _pct(x: float) -> str:
     return f"{100 * x:.1f}%"
 
 
+def _pts(x: float | None) -> str:
+    """A difference of rates in percentage points."""
+    return "?" if x is None else f"{100 * x:+.1f}"
+
+
+def _num(x: float | None, fmt: str) -> str:
+    """A bound of an interval ('?' where one game gives none)."""
+    return "?" if x is None else format(x, fmt)
+
+
 def _behaviour(s: dict) -> list[Line]:
     g = s["games"]
     seeds = f"seeds {s['seed']}..{s['seed'] + g - 1}" + (f" (B: {s['seed_b']}..{s['seed_b'] + g - 1})"
                                                          if s["seed_b"] != s["seed"] else "")
     out: list[Line] = [(f"  {plural(g, 'game')} per pairing on the reference engines, {s['bots'][0]} (player 0) vs "
                         f"{s['bots'][1]} (player 1), {seeds}, {round(100 * s['confidence'])}% intervals, A -> B", "")]
+    for name, ids in (s.get("decks") or {}).items():
+        cards = Counter(ids)
+        out.append((f"  {name}: " + ", ".join(f"{c} x{n}" if n > 1 else c for c, n in cards.items()), "dim"))
     for p in s["pairings"]:
         a, b, w, t = p["a"], p["b"], p["win_rate"], p["turns"]
         out.append((f"  {p['deck0']} vs {p['deck1']}: {p['games_differ']} of {g} games differ",
@@ -243,11 +259,13 @@ def _behaviour(s: dict) -> list[Line]:
         lo, hi = a["win_rate_ci"], b["win_rate_ci"]
         out.append((f"    win rate of {p['deck0']}: {_pct(a['win_rate'])} [{_pct(lo[0])}, {_pct(lo[1])}] -> "
                     f"{_pct(b['win_rate'])} [{_pct(hi[0])}, {_pct(hi[1])}]; B - A {100 * w['delta']:+.1f} points "
-                    f"[{100 * w['ci'][0]:+.1f}, {100 * w['ci'][1]:+.1f}]"
+                    f"[{_pts(w['ci'][0])}, {_pts(w['ci'][1])}]"
                     + (" significant" if w["significant"] else ""), "bold red" if w["significant"] else ""))
-        out.append((f"    game length: {a['turns']:.1f} turns [{a['turns_ci'][0]:.1f}, {a['turns_ci'][1]:.1f}] -> "
-                    f"{b['turns']:.1f} [{b['turns_ci'][0]:.1f}, {b['turns_ci'][1]:.1f}]; B - A {t['delta']:+.2f} "
-                    f"[{t['ci'][0]:+.2f}, {t['ci'][1]:+.2f}]" + (" significant" if t["significant"] else ""),
+        ta, tb = a["turns_ci"], b["turns_ci"]
+        out.append((f"    game length: {a['turns']:.1f} turns [{_num(ta[0], '.1f')}, {_num(ta[1], '.1f')}] -> "
+                    f"{b['turns']:.1f} [{_num(tb[0], '.1f')}, {_num(tb[1], '.1f')}]; B - A {t['delta']:+.2f} "
+                    f"[{_num(t['ci'][0], '+.2f')}, {_num(t['ci'][1], '+.2f')}]"
+                    + (" significant" if t["significant"] else ""),
                     "bold red" if t["significant"] else ""))
     for k in s["skipped"]:
         out.append((f"  skipped deck {k['deck']} ({k['side'].upper()} can't play it: {k['reason']})", "dim"))
