@@ -189,7 +189,8 @@ def test_build_directories_compare_by_their_manifest(specs, builds):
     spec_rep = diff(load_side(specs["a1"]), load_side(specs["bench5"]))
     assert rep["interface"]["actions"] == spec_rep["interface"]["actions"]
     assert rep["interface"]["state"] == spec_rep["interface"]["state"]
-    assert rep["effects"] == {"available": False, "changed": [], "moved": [], "note": rep["effects"]["note"]}
+    assert rep["effects"] == {"available": False, "compared": "refused", "changed": [], "moved": [],
+                              "note": rep["effects"]["note"]}
 
 
 def test_a_spec_and_its_own_build_have_the_same_interface(specs, builds):

@@ -76,7 +76,7 @@ class Side:
         """(id, name) of every card of the pool, in index order."""
         if self.is_spec:
             return [(c.id, c.name) for c in self.loaded.cards.values()]
-        return [(c["id"], c["name"]) for c in sorted(self.manifest["cards"], key=lambda c: c["index"])]
+        return [(c["id"], str(c.get("name", ""))) for c in sorted(self.manifest["cards"], key=lambda c: c["index"])]
 
     def refused(self) -> dict[str, str]:
         """Card id -> first reason, for the cards a build left out of its package."""

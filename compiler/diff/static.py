@@ -166,7 +166,7 @@ def effects_section(a: Side, b: Side) -> dict:
     if not (a.is_spec and b.is_spec):
         return _refused_moves(a, b)
     ia, ib = a.card_irs(), b.card_irs()
-    out: dict = {"available": True, "changed": [], "moved": []}
+    out: dict = {"available": True, "compared": "ir", "changed": [], "moved": []}
     for cid in (i for i in ia if i in ib):
         ea, eb = _effects_of(ia[cid]), _effects_of(ib[cid])
         name = b.loaded.cards[cid].name
@@ -186,13 +186,14 @@ def effects_section(a: Side, b: Side) -> dict:
 def _refused_moves(a: Side, b: Side) -> dict:
     note = "a build directory's MANIFEST.json holds no effect texts"
     if a.kind != b.kind:  # the reference engine and a build refuse for different reasons: not comparable
-        return {"available": False, "changed": [], "moved": [], "note": note + ": effects are not compared"}
+        return {"available": False, "compared": "none", "changed": [], "moved": [],
+                "note": note + ": effects are not compared"}
     ra, rb = a.refused(), b.refused()
     ids = dict(b.cards())
     moved = [{"card": i, "name": ids[i], "effect": "card", "a": "refused" if i in ra else "compiled",
               "b": "refused" if i in rb else "compiled", "reason": rb.get(i) or ra.get(i)}
              for i, _ in a.cards() if i in ids and (i in ra) != (i in rb)]
-    return {"available": False, "changed": [], "moved": moved,
+    return {"available": False, "compared": "refused", "changed": [], "moved": moved,
             "note": note + ": only the cards that moved between compiled and refused are compared"}
 
 

@@ -40,9 +40,11 @@ def summary(name: str, s: dict | None) -> str:
         dk = counts((len(d["added"]), "added"), (len(d["removed"]), "removed"), (len(d["changed"]), "changed"))
         return text + (f"; decks: {dk}" if dk != "same" else "")
     if name == "effects":
-        if not s["available"]:
-            return f"{len(s['moved'])} moved between compiled and refused" if s["moved"] else "same (build: " \
-                "compiled / refused compared)"
+        if s["compared"] == "none":
+            return "not compared (a build directory holds no effect texts)"
+        if s["compared"] == "refused":
+            return f"{len(s['moved'])} moved between compiled and refused" if s["moved"] else \
+                "same (builds: compiled and refused cards compared)"
         return counts((len(s["changed"]), "changed"), (len(s["moved"]), "moved between parsed and unresolved"))
     if name == "interface":
         a, o = s["actions"], s["observation"]
@@ -60,7 +62,7 @@ def summary(name: str, s: dict | None) -> str:
         if c["moved"] or c["removed"]:
             parts.append(f"{plural(len(c['moved']) + len(c['removed']), 'card index', 'card indices')} moved or gone")
         if c["added"]:
-            parts.append(f"{c['added']} new card indices")
+            parts.append(plural(c["added"], "new card index", "new card indices"))
         if s["name"]:
             parts.append(f"name {s['name']['a']} -> {s['name']['b']}")
         text = "; ".join(parts) or "same"
