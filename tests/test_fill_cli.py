@@ -53,7 +53,7 @@ REASONS = {
     TOSS: ["answer: malformed JSON: Expecting value (line 1, column 35)",
            "schema: the IR does not validate: attack.steps.0.flip.count: Input should be a valid dictionary"],
     JUICE: ["no answer: HTTP 500 from ", "no answer: no answer within 1 s"],
-    SUMMON: ["text: the canonical text does not parse: no grammar rule reads 'Summon'",
+    SUMMON: ["text: the canonical text does not parse: no grammar rule reads 'a' at column 8 after 'Summon'",
              "names: the fill names the card 'Mewtwo', which no card in the pool has",
              "answer: a string of the answer looks like code ('__import__')"],
     LUCKY: ["meaning: the fill's English says 2, which the card does not print",

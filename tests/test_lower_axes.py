@@ -91,10 +91,6 @@ def test_new_nodes_are_refused_by_the_lowering(name):
         lower_trainer(Pool({}, []), ir.TrainerEffect(steps=NEW_NODE_ATTACKS[name].steps))
 
 
-@pytest.mark.xfail(raises=ValueError, strict=True, reason=(
-    "compiler/lower/programs.py Pool.cardf looks the card kind up with CARD_KINDS.index(cf.kind): the new kind "
-    "'stadium' raises ValueError instead of Unlowerable (one-line fix: `if cf.kind not in CARD_KINDS: raise "
-    "Unlowerable(f'card kind {cf.kind!r}')`, or add 'stadium' to CARD_KINDS with its runtime test)"))
 def test_a_search_for_stadium_cards_is_refused():
     search = ir.Attack(steps=(ir.Fetch(filter=ir.CardFilter(kind="stadium")),))
     with pytest.raises(Unlowerable):

@@ -209,6 +209,8 @@ class Pool:
         return self.amounts.add([1, a.each] + self.count(a.count))
 
     def cardf(self, cf) -> int:
+        if cf.kind not in CARD_KINDS:
+            raise Unlowerable(f"a {cf.kind} card filter")
         return self.cardfs.add([CARD_KINDS.index(cf.kind)] + self.filter_list(cf.filters, 4))
 
     # --- conditions -----------------------------------------------------------------------------------------------
