@@ -20,7 +20,7 @@ from . import __version__
 from .lower import Lowered
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "codegen_templates"
-RUNTIME_FILES = ("__init__.py", "struct.py", "rng.py", "core.py", "effects.py", "env.py")
+RUNTIME_FILES = ("__init__.py", "struct.py", "rng.py", "sched.py", "core.py", "effects.py", "env.py")
 CARD_FIELDS = ("KIND", "IS_FOSSIL", "STAGE", "HP", "TYPE", "WEAKNESS", "RETREAT", "IS_EX", "IS_MEGA", "NAME",
                "EVOLVES_FROM", "IS_BASIC", "PLAYS_AS_BASIC", "HAS_ABILITY", "UNPLAYABLE", "ATK_N", "ATK_COST",
                "ATK_COLORLESS", "ATK_DAMAGE", "ATK_NAME", "ATK_PROG", "ATK_PROG_END", "ATK_REQ", "ATK_IGN_WEAK",

@@ -12,18 +12,45 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.custom_batching import custom_vmap
 
 from . import struct
 from .core import (CHOICE, I32, K_POKEMON, K_STADIUM, K_SUPPORTER, K_TOOL, MAIN, MAX_STACK, N_ENERGY, NDUR,
                    PEND_CARD, PEND_NONE, SETUP, A_FIRST_PLAYER, A_OPENING_SWAP, A_SHUFFLE, Core, Flow, Game,
                    _perm_first_n, count, empty_core)
-from .effects import Effects, new_ctx
+from .effects import Ctx, Effects, new_ctx
+from .sched import run_where
 from .rng import draw_u32
 
 A_DECK_PAIRING = 0x0DEC
 """Address of the two draws that pick each player's deck from the Env's deck pool at init."""
 K_CHOICES = 16
 """Most decisions one action can ask for (promotions, targets, Energy, cards ...)."""
+
+
+@struct.dataclass
+class Work:
+    """One game's action while it runs through the scheduled pieces of a step: the state, the replay inputs and
+    flags, the decoded action, the effect's registers and what later pieces need to know."""
+
+    core: Core
+    flow: Flow
+    k0: jnp.ndarray
+    k1: jnp.ndarray
+    active: jnp.ndarray
+    p: jnp.ndarray
+    kind: jnp.ndarray
+    h: jnp.ndarray
+    slot: jnp.ndarray
+    idx: jnp.ndarray
+    ctx: Ctx
+    vm_on: jnp.ndarray
+    attack_on: jnp.ndarray
+    atk_name: jnp.ndarray
+    attacker: jnp.ndarray
+    ko_cond: jnp.ndarray
+    end_cond: jnp.ndarray
+    attacked: jnp.ndarray
 
 
 @struct.dataclass
@@ -69,6 +96,7 @@ class Env:
         self.num_players = 2
         self.num_actions = T.NUM_ACTIONS
         self.observation_shape = (T.OBS_SIZE,)
+        self._step1 = self._make_step1()
 
     # --- pgx API --------------------------------------------------------------------------------------------------
     def init(self, key) -> State:
@@ -131,77 +159,222 @@ class Env:
         return st.replace(observation=self.flat_observation(core, st.current_player))
 
     def step_words(self, state: State, action, k0, k1) -> State:
-        """pgx's step over key words: terminal no-op, illegal action penalty, then the rules (`_step_core`)."""
-        action = jnp.asarray(action, I32)
-        done = state.terminated | state.truncated
-        illegal = ~state.legal_action_mask[jnp.clip(action, 0, self.num_actions - 1)] | (action < 0) | \
-            (action >= self.num_actions)
-        nxt = self._step_core(state, action, k0, k1)
-        cp = state.current_player
-        penalty = jnp.where(jnp.arange(2) == cp, -1.0, 1.0).astype(jnp.float32)
-        bad = state.replace(terminated=jnp.asarray(True), rewards=penalty, _step_count=state._step_count + 1,
-                            legal_action_mask=jnp.ones_like(state.legal_action_mask))
-        out = jax.tree.map(lambda a, b: jnp.where(illegal & ~done, a, b), bad, nxt)
-        same = state.replace(rewards=jnp.zeros_like(state.rewards))
-        return jax.tree.map(lambda a, b: jnp.where(done, a, b), same, out)
+        """pgx's step over key words: terminal no-op, illegal action penalty, then the rules. Under `vmap` this
+        runs `step_batch` on the whole batch (a custom batching rule), so the batch's games share one schedule."""
+        return self._step1(state, jnp.asarray(action, I32), jnp.asarray(k0, jnp.uint32),
+                           jnp.asarray(k1, jnp.uint32))
 
-    def _step_core(self, state: State, action, k0, k1) -> State:
+    def _make_step1(self):
+        @custom_vmap
+        def step1(state, action, k0, k1):
+            one = jax.tree.map(lambda x: x[None], (state, action, k0, k1))
+            return jax.tree.map(lambda x: x[0], self.step_batch(*one))
+
+        @step1.def_vmap
+        def rule(axis_size, in_batched, state, action, k0, k1):
+            args = jax.tree.map(lambda x, b: x if b else jnp.broadcast_to(x, (axis_size,) + jnp.shape(x)),
+                                (state, action, k0, k1), tuple(in_batched))
+            out = self.step_batch(*args)
+            return out, jax.tree.map(lambda _: True, out)
+        return step1
+
+    def step_batch(self, state: State, action, k0, k1) -> State:
+        """`step_words` for a batch (every argument with a leading batch axis)."""
+        n_act = self.num_actions
+
+        def prelude(state, action, k0, k1):
+            done = state.terminated | state.truncated
+            illegal = ~state.legal_action_mask[jnp.clip(action, 0, n_act - 1)] | (action < 0) | (action >= n_act)
+            return done, illegal
+        done, illegal = jax.vmap(prelude)(state, action, k0, k1)
+        nxt = self._step_core_batch(state, action, k0, k1, ~done & ~illegal)
+
+        def epilogue(state, nxt, done, illegal):
+            penalty = jnp.where(jnp.arange(2) == state.current_player, -1.0, 1.0).astype(jnp.float32)
+            bad = state.replace(terminated=jnp.asarray(True), rewards=penalty, _step_count=state._step_count + 1,
+                                legal_action_mask=jnp.ones_like(state.legal_action_mask))
+            out = jax.tree.map(lambda a, b: jnp.where(illegal & ~done, a, b), bad, nxt)
+            same = state.replace(rewards=jnp.zeros_like(state.rewards))
+            return jax.tree.map(lambda a, b: jnp.where(done, a, b), same, out)
+        return jax.vmap(epilogue)(state, nxt, done, illegal)
+
+    def _step_core_batch(self, state: State, action, k0, k1, active) -> State:
         """The reference's Engine.step: a choice replays the action that asked with one more choice."""
         T = self.T
-        prev = state._core
-        in_choice = prev.phase == CHOICE
-        c = jnp.where(action == T.ACT_CHOOSE_DONE, -1, action - T.ACT_CHOOSE).astype(jnp.int8)
-        nch = state._nchoices.astype(I32)
-        choices = jnp.where(in_choice, state._choices.at[jnp.clip(nch, 0, K_CHOICES - 1)].set(c),
-                            jnp.full((K_CHOICES,), -1, jnp.int8))
-        nch = jnp.where(in_choice, nch + 1, 0)
-        base = jax.tree.map(lambda a, b: jnp.where(in_choice, a, b), state._base, prev)
-        act = jnp.where(in_choice, state._base_action, action)
-        kw0 = jnp.where(in_choice, state._base_key[0], k0)
-        kw1 = jnp.where(in_choice, state._base_key[1], k1)
-        out = self.run(base, act, kw0, kw1, choices, nch)
-        ta = jnp.where((out.turn == prev.turn) & (out.phase != SETUP), prev.turn_actions + 1, out.turn_actions)
-        out = out.replace(turn_actions=ta.astype(out.turn_actions.dtype))
-        rewards = jnp.where(out.terminated & ~prev.terminated, out.rewards, 0.0).astype(jnp.float32)
-        return self._wrap(out, base, act, jnp.stack([kw0, kw1]), choices, nch.astype(jnp.int8),
-                          state._step_count + 1, rewards)
 
-    # --- one action -----------------------------------------------------------------------------------------------
-    def run(self, core, action, k0, k1, choices, nch) -> Core:
-        """Run one action on `core` with the recorded choices (reference: Engine._run / _perform)."""
+        def prelude(state, action, k0, k1):
+            prev = state._core
+            in_choice = prev.phase == CHOICE
+            c = jnp.where(action == T.ACT_CHOOSE_DONE, -1, action - T.ACT_CHOOSE).astype(jnp.int8)
+            nch = state._nchoices.astype(I32)
+            choices = jnp.where(in_choice, state._choices.at[jnp.clip(nch, 0, K_CHOICES - 1)].set(c),
+                                jnp.full((K_CHOICES,), -1, jnp.int8))
+            nch = jnp.where(in_choice, nch + 1, 0)
+            base = jax.tree.map(lambda a, b: jnp.where(in_choice, a, b), state._base, prev)
+            act = jnp.where(in_choice, state._base_action, action)
+            kw0 = jnp.where(in_choice, state._base_key[0], k0)
+            kw1 = jnp.where(in_choice, state._base_key[1], k1)
+            return base, act, kw0, kw1, choices, nch
+        base, act, kw0, kw1, choices, nch = jax.vmap(prelude)(state, action, k0, k1)
+        out = self.run_batch(base, act, kw0, kw1, choices, nch, active)
+
+        def epilogue(state, out, base, act, kw0, kw1, choices, nch):
+            prev = state._core
+            ta = jnp.where((out.turn == prev.turn) & (out.phase != SETUP), prev.turn_actions + 1, out.turn_actions)
+            out = out.replace(turn_actions=ta.astype(out.turn_actions.dtype))
+            rewards = jnp.where(out.terminated & ~prev.terminated, out.rewards, 0.0).astype(jnp.float32)
+            return self._wrap(out, base, act, jnp.stack([kw0, kw1]), choices, nch.astype(jnp.int8),
+                              state._step_count + 1, rewards)
+        return jax.vmap(epilogue)(state, out, base, act, kw0, kw1, choices, nch)
+
+    # --- one action, scheduled over the batch -------------------------------------------------------------------
+    def run_batch(self, core, action, k0, k1, choices, nch, active) -> Core:
+        """Run one action per game on `core` with the recorded choices (reference: Engine._run / _perform).
+
+        Each kind of work runs only on the games that need it (sched.run_where): the action's own rule (one per
+        action kind), the effect VM one instruction kind at a time until every program has ended, the action's
+        knockouts, the end of the turn."""
+        T = self.T
+        eff = self.effects
+        w = jax.vmap(self._begin)(core, action, k0, k1, choices, nch, active)
+        kinds = T.ACT_KINDS
+        setup = w.core.phase == SETUP
+        main = w.active & ~setup
+        is_ = lambda name: w.kind == kinds.index(name)  # noqa: E731
+        for need, fn in ((w.active & setup & is_("play"), self._k_setup_place),
+                         (w.active & setup & ~is_("play"), self._k_setup_done),
+                         (main & is_("attach_energy"), self._k_attach),
+                         (main & is_("play"), self._k_play),
+                         (main & is_("play_on"), self._k_play_on),
+                         (main & is_("retreat"), self._k_retreat),
+                         (main & is_("attack"), self._k_attack),
+                         (main & is_("ability"), self._k_ability)):
+            w = run_where(need, fn, w)
+        kernels = eff.kernels() if T.VM_STEPS > 0 else []
+        if kernels:
+            instr_op = jnp.asarray(T.INSTR)[:, 0].astype(I32)
+
+            def running(w):
+                c = w.ctx
+                return w.vm_on & ~w.flow.halt & ~w.flow.over & (c.pc < c.end) & ~c.stopped & \
+                    (c.iters < T.VM_STEPS)
+
+            def iteration(w):
+                for ks, fn in kernels:
+                    op = instr_op[jnp.clip(w.ctx.pc, 0, instr_op.shape[0] - 1)]
+                    need = running(w) & jnp.any(op[:, None] == jnp.asarray(ks)[None, :], axis=1)
+                    w = run_where(need, lambda x, fn=fn: self._vm_kernel(x, fn), w)
+                return w
+            w = jax.lax.while_loop(lambda w: jnp.any(running(w)), iteration, w)
+        live = ~w.flow.halt & ~w.flow.over
+        w = run_where(w.attack_on & live, self._k_attack_done, w)
+        w = run_where(jax.vmap(self._ko_pending)(w), self._k_knockouts, w)
+        live = ~w.flow.halt & ~w.flow.over
+        w = run_where(w.end_cond & live, self._k_end_turn, w)
+        return jax.vmap(self._finalize)(w)
+
+    def _begin(self, core, action, k0, k1, choices, nch, active):
         T = self.T
         flow = Flow(choices=choices, nchoices=jnp.asarray(nch, I32), ci=jnp.asarray(0, I32),
                     halt=jnp.asarray(False), over=jnp.asarray(False))
-        g = Game(T, self.effects, core, k0, k1, flow)
-        kind = jnp.asarray(T.ACT_KIND)[action]
-        h = jnp.asarray(T.ACT_HAND)[action]
-        slot = jnp.asarray(T.ACT_SLOT)[action]
-        idx = jnp.asarray(T.ACT_INDEX)[action]
+        kind = jnp.asarray(T.ACT_KIND)[action].astype(I32)
         p = core.current_player.astype(I32)
-        setup = core.phase == SETUP
+        main = active & (core.phase != SETUP)
+        core = core.replace(phase=jnp.where(main, MAIN, core.phase).astype(core.phase.dtype))
         is_ = lambda name: kind == T.ACT_KINDS.index(name)  # noqa: E731
-        g.setup_place(p, h, setup & is_("play"))
-        g.setup_done(p, setup & ~is_("play"))
-        main = ~setup
-        g.put(main, phase=MAIN)
-        hcard = g.card(core.hand[p, jnp.clip(h, 0, T.H - 1)].astype(I32))
+        ctx = new_ctx(T, p, -1, -1, 0, 0, 0, 0)
+        return Work(core=core, flow=flow, k0=k0, k1=k1, active=active, p=p, kind=kind,
+                    h=jnp.asarray(T.ACT_HAND)[action].astype(I32), slot=jnp.asarray(T.ACT_SLOT)[action].astype(I32),
+                    idx=jnp.asarray(T.ACT_INDEX)[action].astype(I32), ctx=ctx, vm_on=jnp.asarray(False),
+                    attack_on=jnp.asarray(False), atk_name=jnp.asarray(-1, I32),
+                    attacker=core.stack[p, 0, 0].astype(I32),
+                    ko_cond=main & ~is_("end_turn") & ~is_("retreat"),
+                    end_cond=main & (is_("end_turn") | is_("attack")), attacked=main & is_("attack"))
+
+    def _game(self, w):
+        return Game(self.T, self.effects, w.core, w.k0, w.k1, w.flow)
+
+    def _k_setup_place(self, w):
+        g = self._game(w)
+        g.setup_place(w.p, w.h, True)
+        return w.replace(core=g.s, flow=g.flow)
+
+    def _k_setup_done(self, w):
+        g = self._game(w)
+        g.setup_done(w.p, True)
+        return w.replace(core=g.s, flow=g.flow)
+
+    def _k_attach(self, w):
+        g = self._game(w)
+        g.attach_energy(w.p, w.slot, True)
+        return w.replace(core=g.s, flow=g.flow)
+
+    def _k_play(self, w):
+        T = self.T
+        g = self._game(w)
+        hcard = g.card(w.core.hand[w.p, jnp.clip(w.h, 0, T.H - 1)].astype(I32))
         as_basic = g.tab(T.PLAYS_AS_BASIC, hcard)
-        hkind = g.tab(T.KIND, hcard)
-        g.attach_energy(p, slot, main & is_("attach_energy"))
-        g.play_basic(p, h, main & is_("play") & as_basic)
-        tcard, trainer = g.play_trainer(p, h, main & is_("play") & ~as_basic)
-        g.attach_tool(p, h, slot, main & is_("play_on") & (hkind == K_TOOL))
-        g.evolve(p, h, slot, main & is_("play_on") & (hkind != K_TOOL))
-        g.retreat(p, slot, main & is_("retreat"))
-        attack = main & is_("attack")
-        attacker = core.stack[p, 0, 0].astype(I32)
-        runs = g.attack(p, idx, attack)
-        g.use_ability(p, slot, main & is_("ability"))
-        self.effects.run(g, p, runs, idx, trainer, tcard)
-        ko = main & ~is_("end_turn") & ~is_("retreat")
-        g.finish_action(ko, jnp.where(attack, p, -1), attacker, main & (is_("end_turn") | attack))
-        fl = g.flow
-        s = g.s
+        g.play_basic(w.p, w.h, as_basic)
+        tcard, trainer = g.play_trainer(w.p, w.h, ~as_basic)
+        ctx, _ = self.effects.start(g, w.p, jnp.asarray(False), 0, trainer, tcard)
+        return w.replace(core=g.s, flow=g.flow, ctx=ctx, vm_on=trainer)
+
+    def _k_play_on(self, w):
+        T = self.T
+        g = self._game(w)
+        hcard = g.card(w.core.hand[w.p, jnp.clip(w.h, 0, T.H - 1)].astype(I32))
+        tool = g.tab(T.KIND, hcard) == K_TOOL
+        g.attach_tool(w.p, w.h, w.slot, tool)
+        g.evolve(w.p, w.h, w.slot, ~tool)
+        return w.replace(core=g.s, flow=g.flow)
+
+    def _k_retreat(self, w):
+        g = self._game(w)
+        g.retreat(w.p, w.slot, True)
+        return w.replace(core=g.s, flow=g.flow)
+
+    def _k_attack(self, w):
+        g = self._game(w)
+        runs = g.attack(w.p, w.idx, True)
+        ctx, name = self.effects.start(g, w.p, runs, w.idx, jnp.asarray(False), -1)
+        return w.replace(core=g.s, flow=g.flow, ctx=ctx, vm_on=runs, attack_on=runs, atk_name=name.astype(I32))
+
+    def _k_ability(self, w):
+        g = self._game(w)
+        g.use_ability(w.p, w.slot, True)
+        return w.replace(core=g.s, flow=g.flow)
+
+    def _vm_kernel(self, w, fn):
+        g = self._game(w)
+        ctx = fn(g, w.ctx, w.vm_on)
+        return w.replace(core=g.s, flow=g.flow, ctx=ctx)
+
+    def _k_attack_done(self, w):
+        g = self._game(w)
+        self.effects.finish(g, w.p, w.attack_on, w.atk_name)
+        return w.replace(core=g.s, flow=g.flow)
+
+    def _ko_pending(self, w):
+        """Whether the action's knockout check can knock out anything (some Pokémon's damage reached its HP)."""
+        g = self._game(w)
+        down = g.occupied() & (w.core.damage.astype(I32) >= g.max_hp())
+        return w.ko_cond & g.live() & jnp.any(down)
+
+    def _k_knockouts(self, w):
+        g = self._game(w)
+        g.knockouts(True, jnp.where(w.attacked, w.p, -1), w.attacker)
+        return w.replace(core=g.s, flow=g.flow)
+
+    def _k_end_turn(self, w):
+        g = self._game(w)
+        g.end_turn(True)
+        return w.replace(core=g.s, flow=g.flow)
+
+    def _finalize(self, w):
+        """The state after the action: the choice phase and the chooser when a decision is pending, else the
+        turn player to act."""
+        fl = w.flow
+        s = w.core
         halted = fl.halt & ~fl.over
         fine = ~fl.halt & ~fl.over
         s = s.replace(phase=jnp.where(halted, CHOICE, jnp.where(fine & (s.phase == CHOICE), MAIN, s.phase))
@@ -210,11 +383,10 @@ class Env:
                                                             s.current_player))
         s = s.replace(current_player=cp.astype(s.current_player.dtype))
         clear = fine
-        s = s.replace(pending_kind=jnp.where(clear, PEND_NONE, s.pending_kind).astype(jnp.int8),
-                      pending_chooser=jnp.where(clear, -1, s.pending_chooser).astype(jnp.int8),
-                      pending_optional=jnp.where(clear, False, s.pending_optional),
-                      pending_options=jnp.where(clear, -1, s.pending_options).astype(jnp.int16))
-        return s
+        return s.replace(pending_kind=jnp.where(clear, PEND_NONE, s.pending_kind).astype(jnp.int8),
+                         pending_chooser=jnp.where(clear, -1, s.pending_chooser).astype(jnp.int8),
+                         pending_optional=jnp.where(clear, False, s.pending_optional),
+                         pending_options=jnp.where(clear, -1, s.pending_options).astype(jnp.int16))
 
     # --- legal actions (reference: Engine._legal_actions) ---------------------------------------------------------
     def legal_mask(self, core) -> jnp.ndarray:
