@@ -169,20 +169,20 @@ def rollout_fns(pkg, env, seed: int = 0, devices: int = 1, reset: str = "bench")
             return env.init(jax.random.fold_in(jax.random.fold_in(base_key, 0xFFFFFFFF), slot))
         return env.init(words(jnp.uint32(0xFFFFFFFF), slot)[A_NEW0:A_NEW1 + 1])
 
-    def game_step(state, slot, t, length):
+    def act(state, slot, t):
+        """The step's action and key words (bench reset), or pgx's random action and keys."""
         if reset == "pgx":
             k_act, k_step = jax.random.split(jax.random.fold_in(jax.random.fold_in(base_key, t), slot))
-            action = act_randomly(k_act, state.legal_action_mask[None])[0]
-            nxt = step_fn(state, action, k_step)
-            turn = jnp.zeros((), jnp.int32)  # the ended game's state is gone
-        else:
-            w = words(t, slot)
-            mask = state.legal_action_mask
-            n = jnp.sum(mask, dtype=jnp.uint32)
-            r = (w[A_ACTION] % jnp.maximum(n, 1)).astype(jnp.int32)
-            action = jnp.argmax(jnp.cumsum(mask, dtype=jnp.int32) > r).astype(jnp.int32)
-            nxt = env.step(state, action, w[A_STEP0:A_STEP1 + 1])
-            turn = nxt._core.turn.astype(jnp.int32)
+            return act_randomly(k_act, state.legal_action_mask[None])[0], k_step
+        w = words(t, slot)
+        mask = state.legal_action_mask
+        n = jnp.sum(mask, dtype=jnp.uint32)
+        r = (w[A_ACTION] % jnp.maximum(n, 1)).astype(jnp.int32)
+        return jnp.argmax(jnp.cumsum(mask, dtype=jnp.int32) > r).astype(jnp.int32), w[A_STEP0:A_STEP1 + 1]
+
+    def after(nxt, slot, t, length):
+        """Counters of the step, and a new game where one ended (bench reset)."""
+        turn = jnp.zeros((), jnp.int32) if reset == "pgx" else nxt._core.turn.astype(jnp.int32)
         done = nxt.terminated | nxt.truncated
         length = length + 1
         trunc = nxt.truncated
@@ -191,11 +191,17 @@ def rollout_fns(pkg, env, seed: int = 0, devices: int = 1, reset: str = "bench")
                             done & ~trunc & p0, done & ~trunc & p1, done & ~trunc & ~p0 & ~p1,
                             done & trunc]).astype(jnp.int32)
         if reset != "pgx":
-            fresh = env.init(w[A_NEW0:A_NEW1 + 1])
+            fresh = env.init(words(t, slot)[A_NEW0:A_NEW1 + 1])
             nxt = jax.tree.map(lambda a, b: jnp.where(done, a, b), fresh, nxt)
         return nxt, jnp.where(done, 0, length), counts
 
-    vstep = jax.vmap(game_step, in_axes=(0, 0, None, 0))
+    def vstep(state, slots, t, length):
+        action, key = jax.vmap(act, in_axes=(0, 0, None))(state, slots, t)
+        if reset == "pgx":
+            nxt = jax.vmap(step_fn)(state, action, key)
+        else:
+            nxt = env.step_batch(state, action, key[:, 0], key[:, 1])
+        return jax.vmap(after, in_axes=(0, 0, None, 0))(nxt, slots, t, length)
 
     def body(_, carry):
         state, slots, t, length, counters = carry
@@ -219,6 +225,9 @@ def rollout_fns(pkg, env, seed: int = 0, devices: int = 1, reset: str = "bench")
                              f"XLA_FLAGS=--xla_force_host_platform_device_count={devices}")
         mesh = Mesh(np.array(avail[:devices]), ("batch",))
         shard, repl = NamedSharding(mesh, P("batch")), NamedSharding(mesh, P())
+        # each device steps its own games (the engine's batch-level schedule is per device)
+        vstep = jax.shard_map(vstep, mesh=mesh, in_specs=(P("batch"), P("batch"), P(), P("batch")),
+                              out_specs=P("batch"))
     else:
         shard = repl = jax.sharding.SingleDeviceSharding(jax.local_devices()[0])
     state_sh = jax.tree.map(lambda _: shard, jax.eval_shape(new_game, jax.ShapeDtypeStruct((), jnp.uint32)))

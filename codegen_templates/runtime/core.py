@@ -490,15 +490,17 @@ class Game:
     def end_turn(self, cond):
         """The end of the turn (reference: Game.end_turn), after the action's own knockouts: end-of-turn
         triggers, knockouts, lasting effects expire, knockouts, the Pokémon Checkup, knockouts, the turn limit, the
-        next turn."""
+        next turn. The three knockout passes are one traced loop."""
         R = self.T.RULES
         p = self.s.turn_player.astype(I32)
-        self.effects.turn_ending(self, p, cond)
-        self.knockouts(cond)
-        self.expire_durations(cond)
-        self.knockouts(cond)
-        self.checkup(cond)
-        self.knockouts(cond)
+
+        def body(i, _):
+            self.effects.turn_ending(self, p, cond & (i == 0))
+            self.expire_durations(cond & (i == 1))
+            self.checkup(cond & (i == 2))
+            self.knockouts(cond)
+            return ()
+        self.loop(3, body)
         self.end_by_turn_limit(cond & (self.s.turn >= R["turn_limit"]))
         self.start_turn(1 - p, cond)
 

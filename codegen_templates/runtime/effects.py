@@ -98,6 +98,8 @@ class Effects:
         self.ops = list(T.OPS)
         self.op_id = {name: i for i, name in enumerate(self.ops)}
         self.mod_ops = list(T.MOD_OPS)
+        self.mod_ops_in_mask = bool({"cant_attack", "cant_retreat", "retreat_cost"} & set(T.MOD_OP_IDS))
+        """Whether a lasting effect of this pool can change the legal actions."""
 
     # ================================================================================================================
     # Entry points (reference: Interpreter.run_attack / run_ability / run_trainer)
@@ -191,7 +193,7 @@ class Effects:
         main damage, the instructions that select Pokémon (TARGET_OPS: the selection is made once), then every
         other kind alone."""
         ids = self.op_id
-        groups = [[k for n, k in ids.items() if n in CHEAP_OPS], [ids[n] for n in ("main",) if n in ids],
+        groups = [[k for n, k in ids.items() if n in CHEAP_OPS - TARGET_OPS], [ids[n] for n in ("main",) if n in ids],
                   [k for n, k in ids.items() if n in TARGET_OPS]]
         groups += [[k] for n, k in ids.items() if n not in CHEAP_OPS | TARGET_OPS | {"main"}]
         return [(tuple(ks), (lambda g, ctx, cond, ks=tuple(ks): self.instruction(g, ctx, cond, ks)))

@@ -19,7 +19,7 @@ from .core import (CHOICE, I32, K_POKEMON, K_STADIUM, K_SUPPORTER, K_TOOL, MAIN,
                    PEND_CARD, PEND_NONE, SETUP, A_FIRST_PLAYER, A_OPENING_SWAP, A_SHUFFLE, Core, Flow, Game,
                    _perm_first_n, count, empty_core)
 from .effects import Ctx, Effects, new_ctx
-from .sched import run_where
+from .sched import Packing, run_where
 from .rng import draw_u32
 
 A_DECK_PAIRING = 0x0DEC
@@ -97,6 +97,14 @@ class Env:
         self.num_actions = T.NUM_ACTIONS
         self.observation_shape = (T.OBS_SIZE,)
         self._step1 = self._make_step1()
+        self._checked_trainers = np.flatnonzero((T.TR_REQ >= 0) | (T.TR_BIND >= 0) |
+                                                np.any(T.TR_REMOVE >= 0, axis=-1)).tolist()
+        """Trainer cards of the pool whose play has a requirement (checked only when one is in the hand)."""
+        self._checked_attackers = np.flatnonzero(np.any(T.ATK_REQ >= 0, axis=-1) |
+                                                 np.any(T.ATK_REMOVE >= 0, axis=(-1, -2))).tolist()
+        """Pokémon cards of the pool with an attack that has a requirement (checked only when one is Active)."""
+        self._full_checks = bool(self._checked_trainers or self._checked_attackers or
+                                 self.effects.mod_ops_in_mask)
 
     # --- pgx API --------------------------------------------------------------------------------------------------
     def init(self, key) -> State:
@@ -148,8 +156,10 @@ class Env:
         return self._wrap(core, core, jnp.asarray(0, I32), jnp.zeros(2, jnp.uint32),
                           jnp.full((K_CHOICES,), -1, jnp.int8), jnp.asarray(0, jnp.int8), jnp.asarray(0, I32))
 
-    def _wrap(self, core, base, base_action, base_key, choices, nch, step_count, rewards=None):
-        mask = self.legal_mask(core)
+    def _wrap(self, core, base, base_action, base_key, choices, nch, step_count, rewards=None, mask=None):
+        """The State around a core. `mask` None: a new game (setup phase, where no lasting effect or requirement
+        can matter)."""
+        mask = self.legal_mask(core, full=False) if mask is None else mask
         over = core.terminated | core.truncated
         st = State(current_player=core.current_player.astype(I32), observation=jnp.zeros(self.observation_shape,
                    jnp.int16), rewards=jnp.zeros(2, jnp.float32) if rewards is None else rewards,
@@ -217,15 +227,17 @@ class Env:
             return base, act, kw0, kw1, choices, nch
         base, act, kw0, kw1, choices, nch = jax.vmap(prelude)(state, action, k0, k1)
         out = self.run_batch(base, act, kw0, kw1, choices, nch, active)
+        ta = jnp.where((out.turn == state._core.turn) & (out.phase != SETUP), state._core.turn_actions + 1,
+                       out.turn_actions)
+        out = out.replace(turn_actions=ta.astype(out.turn_actions.dtype))
+        mask = self.legal_mask_batch(out)
 
-        def epilogue(state, out, base, act, kw0, kw1, choices, nch):
+        def epilogue(state, out, base, act, kw0, kw1, choices, nch, mask):
             prev = state._core
-            ta = jnp.where((out.turn == prev.turn) & (out.phase != SETUP), prev.turn_actions + 1, out.turn_actions)
-            out = out.replace(turn_actions=ta.astype(out.turn_actions.dtype))
             rewards = jnp.where(out.terminated & ~prev.terminated, out.rewards, 0.0).astype(jnp.float32)
             return self._wrap(out, base, act, jnp.stack([kw0, kw1]), choices, nch.astype(jnp.int8),
-                              state._step_count + 1, rewards)
-        return jax.vmap(epilogue)(state, out, base, act, kw0, kw1, choices, nch)
+                              state._step_count + 1, rewards, mask)
+        return jax.vmap(epilogue)(state, out, base, act, kw0, kw1, choices, nch, mask)
 
     # --- one action, scheduled over the batch -------------------------------------------------------------------
     def run_batch(self, core, action, k0, k1, choices, nch, active) -> Core:
@@ -237,6 +249,8 @@ class Env:
         T = self.T
         eff = self.effects
         w = jax.vmap(self._begin)(core, action, k0, k1, choices, nch, active)
+        pk = Packing(w)
+        rows = pk.pack(w)
         kinds = T.ACT_KINDS
         setup = w.core.phase == SETUP
         main = w.active & ~setup
@@ -249,7 +263,7 @@ class Env:
                          (main & is_("retreat"), self._k_retreat),
                          (main & is_("attack"), self._k_attack),
                          (main & is_("ability"), self._k_ability)):
-            w = run_where(need, fn, w)
+            rows = run_where(need, fn, rows, pk)
         kernels = eff.kernels() if T.VM_STEPS > 0 else []
         if kernels:
             instr_op = jnp.asarray(T.INSTR)[:, 0].astype(I32)
@@ -259,19 +273,22 @@ class Env:
                 return w.vm_on & ~w.flow.halt & ~w.flow.over & (c.pc < c.end) & ~c.stopped & \
                     (c.iters < T.VM_STEPS)
 
-            def iteration(w):
+            def iteration(rows):
                 for ks, fn in kernels:
+                    w = pk.unpack_batch(rows)
                     op = instr_op[jnp.clip(w.ctx.pc, 0, instr_op.shape[0] - 1)]
                     need = running(w) & jnp.any(op[:, None] == jnp.asarray(ks)[None, :], axis=1)
-                    w = run_where(need, lambda x, fn=fn: self._vm_kernel(x, fn), w)
-                return w
-            w = jax.lax.while_loop(lambda w: jnp.any(running(w)), iteration, w)
+                    rows = run_where(need, lambda x, fn=fn: self._vm_kernel(x, fn), rows, pk)
+                return rows
+            rows = jax.lax.while_loop(lambda r: jnp.any(running(pk.unpack_batch(r))), iteration, rows)
+        w = pk.unpack_batch(rows)
         live = ~w.flow.halt & ~w.flow.over
-        w = run_where(w.attack_on & live, self._k_attack_done, w)
-        w = run_where(jax.vmap(self._ko_pending)(w), self._k_knockouts, w)
+        rows = run_where(w.attack_on & live, self._k_attack_done, rows, pk)
+        rows = run_where(jax.vmap(self._ko_pending)(pk.unpack_batch(rows)), self._k_knockouts, rows, pk)
+        w = pk.unpack_batch(rows)
         live = ~w.flow.halt & ~w.flow.over
-        w = run_where(w.end_cond & live, self._k_end_turn, w)
-        return jax.vmap(self._finalize)(w)
+        rows = run_where(w.end_cond & live, self._k_end_turn, rows, pk)
+        return jax.vmap(self._finalize)(pk.unpack_batch(rows))
 
     def _begin(self, core, action, k0, k1, choices, nch, active):
         T = self.T
@@ -389,7 +406,35 @@ class Env:
                          pending_options=jnp.where(clear, -1, s.pending_options).astype(jnp.int16))
 
     # --- legal actions (reference: Engine._legal_actions) ---------------------------------------------------------
-    def legal_mask(self, core) -> jnp.ndarray:
+    def legal_mask_batch(self, core) -> jnp.ndarray:
+        """The legal-action masks of a batch of states: the plain rules for every game, then the full check
+        (lasting effects, Trainer and attack requirements) only for the games where one of them can matter."""
+        fast = jax.vmap(lambda c: self.legal_mask(c, full=False))(core)
+        need = jax.vmap(self._mask_needs_full)(core)
+        pk = Packing((core, fast))
+        rows = run_where(need, lambda t: (t[0], self.legal_mask(t[0])), pk.pack((core, fast)), pk)
+        return pk.unpack_batch(rows)[1]
+
+    def _mask_needs_full(self, core):
+        """Whether a lasting effect, a Trainer requirement or an attack requirement can change this state's mask."""
+        T = self.T
+        if not self._full_checks:
+            return jnp.asarray(False)
+        p = core.current_player.astype(I32)
+        need = jnp.asarray(False)
+        if self.effects.mod_ops_in_mask:
+            need = need | jnp.any(core.dur_mod >= 0)
+        if len(self._checked_trainers):
+            hc = jnp.where(core.hand[p] >= 0, core.card_of[jnp.clip(core.hand[p].astype(I32), 0)], -1)
+            need = need | jnp.any(hc[:, None] == jnp.asarray(self._checked_trainers)[None, :])
+        if len(self._checked_attackers):
+            top = Game(T, self.effects, core, jnp.uint32(0), jnp.uint32(0), None).top_card()[p, 0]
+            need = need | jnp.any(top == jnp.asarray(self._checked_attackers))
+        return need & (core.phase == MAIN) & ~(core.terminated | core.truncated)
+
+    def legal_mask(self, core, full=True) -> jnp.ndarray:
+        """The legal-action mask of one state (reference: Engine._legal_actions). `full` False: without lasting
+        effects and requirements (right where `_mask_needs_full` is False)."""
         T = self.T
         R = T.RULES
         g = Game(T, self.effects, core, jnp.uint32(0), jnp.uint32(0),
@@ -412,13 +457,13 @@ class Env:
         room = ~jnp.all(occ[p])
         setup = setup.at[o["play"]:o["play"] + T.H].set(in_hand & jnp.asarray(T.IS_BASIC)[jnp.clip(hcards, 0)] & room)
         # main
-        main = self.main_mask(g, p, occ, hand, hcards, in_hand)
+        main = self.main_mask(g, p, occ, hand, hcards, in_hand, full)
         capped = jnp.zeros(NA, bool).at[o["end_turn"]].set(True)
         main = jnp.where(core.turn_actions >= R["max_actions_per_turn"], capped, main)
         mask = jnp.where(core.phase == CHOICE, choice, jnp.where(core.phase == SETUP, setup, main))
         return jnp.where(core.terminated | core.truncated, False, mask)
 
-    def main_mask(self, g, p, occ, hand, hcards, in_hand):
+    def main_mask(self, g, p, occ, hand, hcards, in_hand, full=True):
         T = self.T
         R = T.RULES
         eff = self.effects
@@ -445,16 +490,14 @@ class Env:
             codes, _ = eff.targets(g, ctx, bind, None)
             ctx = ctx.replace(that=jnp.where(bind >= 0, eff.codes_to_uids(g, codes), ctx.that))
             return ok & ~eff.could_leave_no_pokemon(g, ctx, g.tab(T.TR_REMOVE, card))
-        # only Trainers with a requirement need a check: each such card of the pool once when they are few
-        checked = np.flatnonzero((T.TR_REQ >= 0) | (T.TR_BIND >= 0) | np.any(T.TR_REMOVE >= 0, axis=-1))
-        if len(checked) == 0:
+        # only Trainers with a requirement need a check: each such card of the pool in the hand
+        checked = self._checked_trainers
+        if len(checked) == 0 or not full:
             tr_ok = jnp.ones(hcards.shape, bool)
-        elif len(checked) <= H:
-            oks = jnp.stack([trainer_ok(jnp.asarray(int(c), I32)) for c in checked])
+        else:
+            oks = g.vmap(trainer_ok)(jnp.asarray(checked, I32))
             hit = hcards[:, None] == jnp.asarray(checked)[None, :]
             tr_ok = ~jnp.any(hit & ~oks[None, :], axis=1)
-        else:
-            tr_ok = g.vmap(trainer_ok)(hcards)
         tr_ok = tr_ok & ~g.tab(T.UNPLAYABLE, hcards)
         items = (kind == 1) | ((kind == K_SUPPORTER) & sup_ok)
         stadium_name = jnp.where(core.stadium >= 0, g.tab(T.NAME, g.card(core.stadium.astype(I32))), -2)
@@ -478,9 +521,10 @@ class Env:
         sc = R["special_conditions"]
         blocked = ((rot == 1) & sc["asleep_blocks_retreat"]) | ((rot == 2) & sc["paralyzed_blocks_retreat"])
         acard = top[0]
-        cost = eff.retreat_cost(g)[p, 0]
+        cost = eff.retreat_cost(g)[p, 0] if full else g.tab(T.RETREAT, acard).astype(I32)
+        cant = eff.cant_retreat(g, p) if full else jnp.asarray(False)
         can_retreat = act_here & (core.retreats[p] < R["retreats_per_turn"]) & ~blocked & \
-            ~g.tab(T.IS_FOSSIL, acard) & ~eff.cant_retreat(g, p) & (jnp.sum(core.energy[p, 0].astype(I32)) >= cost)
+            ~g.tab(T.IS_FOSSIL, acard) & ~cant & (jnp.sum(core.energy[p, 0].astype(I32)) >= cost)
         m = m.at[o["retreat"]:o["retreat"] + T.B].set(can_retreat & occ[p, 1:])
         att_ok = act_here & (rot != 1) & (rot != 2)
         if not R["first_player_attack"]:
@@ -491,7 +535,10 @@ class Env:
             typed = g.tab(T.ATK_COST, acard)[k].astype(I32)
             colorless = g.tab(T.ATK_COLORLESS, acard)[k].astype(I32)
             paid = jnp.all(en >= typed) & (jnp.sum(en) >= jnp.sum(typed) + colorless)
-            ok = (k < g.tab(T.ATK_N, acard)) & paid & ~eff.cant_attack(g, p, k)
+            ok = (k < g.tab(T.ATK_N, acard)) & paid
+            if not full:
+                return ok
+            ok = ok & ~eff.cant_attack(g, p, k)
             if np.any(T.ATK_REQ >= 0):  # requirements and removals only when the pool has some
                 ctx = new_ctx(T, p, core.stack[p, 0, 0], acard, k, 0, 0, 0)
                 ctx = ctx.replace(atk=jnp.asarray(k, I32), defending=core.stack[1 - p, 0, 0].astype(I32))

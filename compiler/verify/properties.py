@@ -1,7 +1,7 @@
 """The property check: invariants on every state of batched random rollouts of the generated engine alone
 (DESIGN.md, Verification level 1).
 
-Games are played with `jit(vmap(step_words))`, actions drawn from the engine's own legal-action mask with a seeded
+Games are played with `jit(step_batch)` (what `vmap(step_words)` runs), actions drawn from the engine's own legal-action mask with a seeded
 `numpy` generator. After every step each game's canonical state is checked (`check_state`), and the whole batch is
 played a second time from the same keys to check that the engine is deterministic.
 """

@@ -110,7 +110,7 @@ class Lockstep:
         self.env = pkg.Env()
         env = self.env
         self.init = jax.jit(jax.vmap(env.init_game))
-        self.step = jax.jit(jax.vmap(env.step_words))
+        self.step = jax.jit(env.step_batch)
         self.canon = jax.jit(jax.vmap(lambda s: env.canonical(s._core)))
         self.observe_core = jax.jit(jax.vmap(env.flat_observation))
 
