@@ -12,18 +12,45 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.custom_batching import custom_vmap
 
 from . import struct
 from .core import (CHOICE, I32, K_POKEMON, K_STADIUM, K_SUPPORTER, K_TOOL, MAIN, MAX_STACK, N_ENERGY, NDUR,
                    PEND_CARD, PEND_NONE, SETUP, A_FIRST_PLAYER, A_OPENING_SWAP, A_SHUFFLE, Core, Flow, Game,
                    _perm_first_n, count, empty_core)
-from .effects import Effects, new_ctx
+from .effects import Ctx, Effects, new_ctx
+from .sched import Packing, run_where
 from .rng import draw_u32
 
 A_DECK_PAIRING = 0x0DEC
 """Address of the two draws that pick each player's deck from the Env's deck pool at init."""
 K_CHOICES = 16
 """Most decisions one action can ask for (promotions, targets, Energy, cards ...)."""
+
+
+@struct.dataclass
+class Work:
+    """One game's action while it runs through the scheduled pieces of a step: the state, the replay inputs and
+    flags, the decoded action, the effect's registers and what later pieces need to know."""
+
+    core: Core
+    flow: Flow
+    k0: jnp.ndarray
+    k1: jnp.ndarray
+    active: jnp.ndarray
+    p: jnp.ndarray
+    kind: jnp.ndarray
+    h: jnp.ndarray
+    slot: jnp.ndarray
+    idx: jnp.ndarray
+    ctx: Ctx
+    vm_on: jnp.ndarray
+    attack_on: jnp.ndarray
+    atk_name: jnp.ndarray
+    attacker: jnp.ndarray
+    ko_cond: jnp.ndarray
+    end_cond: jnp.ndarray
+    attacked: jnp.ndarray
 
 
 @struct.dataclass
@@ -69,6 +96,15 @@ class Env:
         self.num_players = 2
         self.num_actions = T.NUM_ACTIONS
         self.observation_shape = (T.OBS_SIZE,)
+        self._step1 = self._make_step1()
+        self._checked_trainers = np.flatnonzero((T.TR_REQ >= 0) | (T.TR_BIND >= 0) |
+                                                np.any(T.TR_REMOVE >= 0, axis=-1)).tolist()
+        """Trainer cards of the pool whose play has a requirement (checked only when one is in the hand)."""
+        self._checked_attackers = np.flatnonzero(np.any(T.ATK_REQ >= 0, axis=-1) |
+                                                 np.any(T.ATK_REMOVE >= 0, axis=(-1, -2))).tolist()
+        """Pokémon cards of the pool with an attack that has a requirement (checked only when one is Active)."""
+        self._full_checks = bool(self._checked_trainers or self._checked_attackers or
+                                 self.effects.mod_ops_in_mask)
 
     # --- pgx API --------------------------------------------------------------------------------------------------
     def init(self, key) -> State:
@@ -120,8 +156,10 @@ class Env:
         return self._wrap(core, core, jnp.asarray(0, I32), jnp.zeros(2, jnp.uint32),
                           jnp.full((K_CHOICES,), -1, jnp.int8), jnp.asarray(0, jnp.int8), jnp.asarray(0, I32))
 
-    def _wrap(self, core, base, base_action, base_key, choices, nch, step_count, rewards=None):
-        mask = self.legal_mask(core)
+    def _wrap(self, core, base, base_action, base_key, choices, nch, step_count, rewards=None, mask=None):
+        """The State around a core. `mask` None: a new game (setup phase, where no lasting effect or requirement
+        can matter)."""
+        mask = self.legal_mask(core, full=False) if mask is None else mask
         over = core.terminated | core.truncated
         st = State(current_player=core.current_player.astype(I32), observation=jnp.zeros(self.observation_shape,
                    jnp.int16), rewards=jnp.zeros(2, jnp.float32) if rewards is None else rewards,
@@ -131,77 +169,229 @@ class Env:
         return st.replace(observation=self.flat_observation(core, st.current_player))
 
     def step_words(self, state: State, action, k0, k1) -> State:
-        """pgx's step over key words: terminal no-op, illegal action penalty, then the rules (`_step_core`)."""
-        action = jnp.asarray(action, I32)
-        done = state.terminated | state.truncated
-        illegal = ~state.legal_action_mask[jnp.clip(action, 0, self.num_actions - 1)] | (action < 0) | \
-            (action >= self.num_actions)
-        nxt = self._step_core(state, action, k0, k1)
-        cp = state.current_player
-        penalty = jnp.where(jnp.arange(2) == cp, -1.0, 1.0).astype(jnp.float32)
-        bad = state.replace(terminated=jnp.asarray(True), rewards=penalty, _step_count=state._step_count + 1,
-                            legal_action_mask=jnp.ones_like(state.legal_action_mask))
-        out = jax.tree.map(lambda a, b: jnp.where(illegal & ~done, a, b), bad, nxt)
-        same = state.replace(rewards=jnp.zeros_like(state.rewards))
-        return jax.tree.map(lambda a, b: jnp.where(done, a, b), same, out)
+        """pgx's step over key words: terminal no-op, illegal action penalty, then the rules. Under `vmap` this
+        runs `step_batch` on the whole batch (a custom batching rule), so the batch's games share one schedule."""
+        return self._step1(state, jnp.asarray(action, I32), jnp.asarray(k0, jnp.uint32),
+                           jnp.asarray(k1, jnp.uint32))
 
-    def _step_core(self, state: State, action, k0, k1) -> State:
+    def _make_step1(self):
+        @custom_vmap
+        def step1(state, action, k0, k1):
+            one = jax.tree.map(lambda x: x[None], (state, action, k0, k1))
+            return jax.tree.map(lambda x: x[0], self.step_batch(*one))
+
+        @step1.def_vmap
+        def rule(axis_size, in_batched, state, action, k0, k1):
+            args = jax.tree.map(lambda x, b: x if b else jnp.broadcast_to(x, (axis_size,) + jnp.shape(x)),
+                                (state, action, k0, k1), tuple(in_batched))
+            out = self.step_batch(*args)
+            return out, jax.tree.map(lambda _: True, out)
+        return step1
+
+    def step_batch(self, state: State, action, k0, k1) -> State:
+        """`step_words` for a batch (every argument with a leading batch axis)."""
+        n_act = self.num_actions
+
+        def prelude(state, action, k0, k1):
+            done = state.terminated | state.truncated
+            illegal = ~state.legal_action_mask[jnp.clip(action, 0, n_act - 1)] | (action < 0) | (action >= n_act)
+            return done, illegal
+        done, illegal = jax.vmap(prelude)(state, action, k0, k1)
+        nxt = self._step_core_batch(state, action, k0, k1, ~done & ~illegal)
+
+        def epilogue(state, nxt, done, illegal):
+            penalty = jnp.where(jnp.arange(2) == state.current_player, -1.0, 1.0).astype(jnp.float32)
+            bad = state.replace(terminated=jnp.asarray(True), rewards=penalty, _step_count=state._step_count + 1,
+                                legal_action_mask=jnp.ones_like(state.legal_action_mask))
+            out = jax.tree.map(lambda a, b: jnp.where(illegal & ~done, a, b), bad, nxt)
+            same = state.replace(rewards=jnp.zeros_like(state.rewards))
+            return jax.tree.map(lambda a, b: jnp.where(done, a, b), same, out)
+        return jax.vmap(epilogue)(state, nxt, done, illegal)
+
+    def _step_core_batch(self, state: State, action, k0, k1, active) -> State:
         """The reference's Engine.step: a choice replays the action that asked with one more choice."""
         T = self.T
-        prev = state._core
-        in_choice = prev.phase == CHOICE
-        c = jnp.where(action == T.ACT_CHOOSE_DONE, -1, action - T.ACT_CHOOSE).astype(jnp.int8)
-        nch = state._nchoices.astype(I32)
-        choices = jnp.where(in_choice, state._choices.at[jnp.clip(nch, 0, K_CHOICES - 1)].set(c),
-                            jnp.full((K_CHOICES,), -1, jnp.int8))
-        nch = jnp.where(in_choice, nch + 1, 0)
-        base = jax.tree.map(lambda a, b: jnp.where(in_choice, a, b), state._base, prev)
-        act = jnp.where(in_choice, state._base_action, action)
-        kw0 = jnp.where(in_choice, state._base_key[0], k0)
-        kw1 = jnp.where(in_choice, state._base_key[1], k1)
-        out = self.run(base, act, kw0, kw1, choices, nch)
-        ta = jnp.where((out.turn == prev.turn) & (out.phase != SETUP), prev.turn_actions + 1, out.turn_actions)
-        out = out.replace(turn_actions=ta.astype(out.turn_actions.dtype))
-        rewards = jnp.where(out.terminated & ~prev.terminated, out.rewards, 0.0).astype(jnp.float32)
-        return self._wrap(out, base, act, jnp.stack([kw0, kw1]), choices, nch.astype(jnp.int8),
-                          state._step_count + 1, rewards)
 
-    # --- one action -----------------------------------------------------------------------------------------------
-    def run(self, core, action, k0, k1, choices, nch) -> Core:
-        """Run one action on `core` with the recorded choices (reference: Engine._run / _perform)."""
+        def prelude(state, action, k0, k1):
+            prev = state._core
+            in_choice = prev.phase == CHOICE
+            c = jnp.where(action == T.ACT_CHOOSE_DONE, -1, action - T.ACT_CHOOSE).astype(jnp.int8)
+            nch = state._nchoices.astype(I32)
+            choices = jnp.where(in_choice, state._choices.at[jnp.clip(nch, 0, K_CHOICES - 1)].set(c),
+                                jnp.full((K_CHOICES,), -1, jnp.int8))
+            nch = jnp.where(in_choice, nch + 1, 0)
+            base = jax.tree.map(lambda a, b: jnp.where(in_choice, a, b), state._base, prev)
+            act = jnp.where(in_choice, state._base_action, action)
+            kw0 = jnp.where(in_choice, state._base_key[0], k0)
+            kw1 = jnp.where(in_choice, state._base_key[1], k1)
+            return base, act, kw0, kw1, choices, nch
+        base, act, kw0, kw1, choices, nch = jax.vmap(prelude)(state, action, k0, k1)
+        out = self.run_batch(base, act, kw0, kw1, choices, nch, active)
+        ta = jnp.where((out.turn == state._core.turn) & (out.phase != SETUP), state._core.turn_actions + 1,
+                       out.turn_actions)
+        out = out.replace(turn_actions=ta.astype(out.turn_actions.dtype))
+        mask = self.legal_mask_batch(out)
+
+        def epilogue(state, out, base, act, kw0, kw1, choices, nch, mask):
+            prev = state._core
+            rewards = jnp.where(out.terminated & ~prev.terminated, out.rewards, 0.0).astype(jnp.float32)
+            return self._wrap(out, base, act, jnp.stack([kw0, kw1]), choices, nch.astype(jnp.int8),
+                              state._step_count + 1, rewards, mask)
+        return jax.vmap(epilogue)(state, out, base, act, kw0, kw1, choices, nch, mask)
+
+    # --- one action, scheduled over the batch -------------------------------------------------------------------
+    def run_batch(self, core, action, k0, k1, choices, nch, active) -> Core:
+        """Run one action per game on `core` with the recorded choices (reference: Engine._run / _perform).
+
+        Each kind of work runs only on the games that need it (sched.run_where): the action's own rule (one per
+        action kind), the effect VM one instruction kind at a time until every program has ended, the action's
+        knockouts, the end of the turn."""
+        T = self.T
+        eff = self.effects
+        w = jax.vmap(self._begin)(core, action, k0, k1, choices, nch, active)
+        pk = Packing(w)
+        rows = pk.pack(w)
+        kinds = T.ACT_KINDS
+        setup = w.core.phase == SETUP
+        main = w.active & ~setup
+        is_ = lambda name: w.kind == kinds.index(name)  # noqa: E731
+        for need, fn in ((w.active & setup & is_("play"), self._k_setup_place),
+                         (w.active & setup & ~is_("play"), self._k_setup_done),
+                         (main & is_("attach_energy"), self._k_attach),
+                         (main & is_("play"), self._k_play),
+                         (main & is_("play_on"), self._k_play_on),
+                         (main & is_("retreat"), self._k_retreat),
+                         (main & is_("attack"), self._k_attack),
+                         (main & is_("ability"), self._k_ability)):
+            rows = run_where(need, fn, rows, pk)
+        kernels = eff.kernels() if T.VM_STEPS > 0 else []
+        if kernels:
+            instr_op = jnp.asarray(T.INSTR)[:, 0].astype(I32)
+
+            def running(w):
+                c = w.ctx
+                return w.vm_on & ~w.flow.halt & ~w.flow.over & (c.pc < c.end) & ~c.stopped & \
+                    (c.iters < T.VM_STEPS)
+
+            def iteration(rows):
+                for ks, fn in kernels:
+                    w = pk.unpack_batch(rows)
+                    op = instr_op[jnp.clip(w.ctx.pc, 0, instr_op.shape[0] - 1)]
+                    need = running(w) & jnp.any(op[:, None] == jnp.asarray(ks)[None, :], axis=1)
+                    rows = run_where(need, lambda x, fn=fn: self._vm_kernel(x, fn), rows, pk)
+                return rows
+            rows = jax.lax.while_loop(lambda r: jnp.any(running(pk.unpack_batch(r))), iteration, rows)
+        w = pk.unpack_batch(rows)
+        live = ~w.flow.halt & ~w.flow.over
+        rows = run_where(w.attack_on & live, self._k_attack_done, rows, pk)
+        rows = run_where(jax.vmap(self._ko_pending)(pk.unpack_batch(rows)), self._k_knockouts, rows, pk)
+        w = pk.unpack_batch(rows)
+        live = ~w.flow.halt & ~w.flow.over
+        rows = run_where(w.end_cond & live, self._k_end_turn, rows, pk)
+        return jax.vmap(self._finalize)(pk.unpack_batch(rows))
+
+    def _begin(self, core, action, k0, k1, choices, nch, active):
         T = self.T
         flow = Flow(choices=choices, nchoices=jnp.asarray(nch, I32), ci=jnp.asarray(0, I32),
                     halt=jnp.asarray(False), over=jnp.asarray(False))
-        g = Game(T, self.effects, core, k0, k1, flow)
-        kind = jnp.asarray(T.ACT_KIND)[action]
-        h = jnp.asarray(T.ACT_HAND)[action]
-        slot = jnp.asarray(T.ACT_SLOT)[action]
-        idx = jnp.asarray(T.ACT_INDEX)[action]
+        kind = jnp.asarray(T.ACT_KIND)[action].astype(I32)
         p = core.current_player.astype(I32)
-        setup = core.phase == SETUP
+        main = active & (core.phase != SETUP)
+        core = core.replace(phase=jnp.where(main, MAIN, core.phase).astype(core.phase.dtype))
         is_ = lambda name: kind == T.ACT_KINDS.index(name)  # noqa: E731
-        g.setup_place(p, h, setup & is_("play"))
-        g.setup_done(p, setup & ~is_("play"))
-        main = ~setup
-        g.put(main, phase=MAIN)
-        hcard = g.card(core.hand[p, jnp.clip(h, 0, T.H - 1)].astype(I32))
+        ctx = new_ctx(T, p, -1, -1, 0, 0, 0, 0)
+        return Work(core=core, flow=flow, k0=k0, k1=k1, active=active, p=p, kind=kind,
+                    h=jnp.asarray(T.ACT_HAND)[action].astype(I32), slot=jnp.asarray(T.ACT_SLOT)[action].astype(I32),
+                    idx=jnp.asarray(T.ACT_INDEX)[action].astype(I32), ctx=ctx, vm_on=jnp.asarray(False),
+                    attack_on=jnp.asarray(False), atk_name=jnp.asarray(-1, I32),
+                    attacker=core.stack[p, 0, 0].astype(I32),
+                    ko_cond=main & ~is_("end_turn") & ~is_("retreat"),
+                    end_cond=main & (is_("end_turn") | is_("attack")), attacked=main & is_("attack"))
+
+    def _game(self, w):
+        return Game(self.T, self.effects, w.core, w.k0, w.k1, w.flow)
+
+    def _k_setup_place(self, w):
+        g = self._game(w)
+        g.setup_place(w.p, w.h, True)
+        return w.replace(core=g.s, flow=g.flow)
+
+    def _k_setup_done(self, w):
+        g = self._game(w)
+        g.setup_done(w.p, True)
+        return w.replace(core=g.s, flow=g.flow)
+
+    def _k_attach(self, w):
+        g = self._game(w)
+        g.attach_energy(w.p, w.slot, True)
+        return w.replace(core=g.s, flow=g.flow)
+
+    def _k_play(self, w):
+        T = self.T
+        g = self._game(w)
+        hcard = g.card(w.core.hand[w.p, jnp.clip(w.h, 0, T.H - 1)].astype(I32))
         as_basic = g.tab(T.PLAYS_AS_BASIC, hcard)
-        hkind = g.tab(T.KIND, hcard)
-        g.attach_energy(p, slot, main & is_("attach_energy"))
-        g.play_basic(p, h, main & is_("play") & as_basic)
-        tcard, trainer = g.play_trainer(p, h, main & is_("play") & ~as_basic)
-        g.attach_tool(p, h, slot, main & is_("play_on") & (hkind == K_TOOL))
-        g.evolve(p, h, slot, main & is_("play_on") & (hkind != K_TOOL))
-        g.retreat(p, slot, main & is_("retreat"))
-        attack = main & is_("attack")
-        attacker = core.stack[p, 0, 0].astype(I32)
-        runs = g.attack(p, idx, attack)
-        g.use_ability(p, slot, main & is_("ability"))
-        self.effects.run(g, p, runs, idx, trainer, tcard)
-        ko = main & ~is_("end_turn") & ~is_("retreat")
-        g.finish_action(ko, jnp.where(attack, p, -1), attacker, main & (is_("end_turn") | attack))
-        fl = g.flow
-        s = g.s
+        g.play_basic(w.p, w.h, as_basic)
+        tcard, trainer = g.play_trainer(w.p, w.h, ~as_basic)
+        ctx, _ = self.effects.start(g, w.p, jnp.asarray(False), 0, trainer, tcard)
+        return w.replace(core=g.s, flow=g.flow, ctx=ctx, vm_on=trainer)
+
+    def _k_play_on(self, w):
+        T = self.T
+        g = self._game(w)
+        hcard = g.card(w.core.hand[w.p, jnp.clip(w.h, 0, T.H - 1)].astype(I32))
+        tool = g.tab(T.KIND, hcard) == K_TOOL
+        g.attach_tool(w.p, w.h, w.slot, tool)
+        g.evolve(w.p, w.h, w.slot, ~tool)
+        return w.replace(core=g.s, flow=g.flow)
+
+    def _k_retreat(self, w):
+        g = self._game(w)
+        g.retreat(w.p, w.slot, True)
+        return w.replace(core=g.s, flow=g.flow)
+
+    def _k_attack(self, w):
+        g = self._game(w)
+        runs = g.attack(w.p, w.idx, True)
+        ctx, name = self.effects.start(g, w.p, runs, w.idx, jnp.asarray(False), -1)
+        return w.replace(core=g.s, flow=g.flow, ctx=ctx, vm_on=runs, attack_on=runs, atk_name=name.astype(I32))
+
+    def _k_ability(self, w):
+        g = self._game(w)
+        g.use_ability(w.p, w.slot, True)
+        return w.replace(core=g.s, flow=g.flow)
+
+    def _vm_kernel(self, w, fn):
+        g = self._game(w)
+        ctx = fn(g, w.ctx, w.vm_on)
+        return w.replace(core=g.s, flow=g.flow, ctx=ctx)
+
+    def _k_attack_done(self, w):
+        g = self._game(w)
+        self.effects.finish(g, w.p, w.attack_on, w.atk_name)
+        return w.replace(core=g.s, flow=g.flow)
+
+    def _ko_pending(self, w):
+        """Whether the action's knockout check can knock out anything (some Pokémon's damage reached its HP)."""
+        g = self._game(w)
+        down = g.occupied() & (w.core.damage.astype(I32) >= g.max_hp())
+        return w.ko_cond & g.live() & jnp.any(down)
+
+    def _k_knockouts(self, w):
+        g = self._game(w)
+        g.knockouts(True, jnp.where(w.attacked, w.p, -1), w.attacker)
+        return w.replace(core=g.s, flow=g.flow)
+
+    def _k_end_turn(self, w):
+        g = self._game(w)
+        g.end_turn(True)
+        return w.replace(core=g.s, flow=g.flow)
+
+    def _finalize(self, w):
+        """The state after the action: the choice phase and the chooser when a decision is pending, else the
+        turn player to act."""
+        fl = w.flow
+        s = w.core
         halted = fl.halt & ~fl.over
         fine = ~fl.halt & ~fl.over
         s = s.replace(phase=jnp.where(halted, CHOICE, jnp.where(fine & (s.phase == CHOICE), MAIN, s.phase))
@@ -210,14 +400,41 @@ class Env:
                                                             s.current_player))
         s = s.replace(current_player=cp.astype(s.current_player.dtype))
         clear = fine
-        s = s.replace(pending_kind=jnp.where(clear, PEND_NONE, s.pending_kind).astype(jnp.int8),
-                      pending_chooser=jnp.where(clear, -1, s.pending_chooser).astype(jnp.int8),
-                      pending_optional=jnp.where(clear, False, s.pending_optional),
-                      pending_options=jnp.where(clear, -1, s.pending_options).astype(jnp.int16))
-        return s
+        return s.replace(pending_kind=jnp.where(clear, PEND_NONE, s.pending_kind).astype(jnp.int8),
+                         pending_chooser=jnp.where(clear, -1, s.pending_chooser).astype(jnp.int8),
+                         pending_optional=jnp.where(clear, False, s.pending_optional),
+                         pending_options=jnp.where(clear, -1, s.pending_options).astype(jnp.int16))
 
     # --- legal actions (reference: Engine._legal_actions) ---------------------------------------------------------
-    def legal_mask(self, core) -> jnp.ndarray:
+    def legal_mask_batch(self, core) -> jnp.ndarray:
+        """The legal-action masks of a batch of states: the plain rules for every game, then the full check
+        (lasting effects, Trainer and attack requirements) only for the games where one of them can matter."""
+        fast = jax.vmap(lambda c: self.legal_mask(c, full=False))(core)
+        need = jax.vmap(self._mask_needs_full)(core)
+        pk = Packing((core, fast))
+        rows = run_where(need, lambda t: (t[0], self.legal_mask(t[0])), pk.pack((core, fast)), pk)
+        return pk.unpack_batch(rows)[1]
+
+    def _mask_needs_full(self, core):
+        """Whether a lasting effect, a Trainer requirement or an attack requirement can change this state's mask."""
+        T = self.T
+        if not self._full_checks:
+            return jnp.asarray(False)
+        p = core.current_player.astype(I32)
+        need = jnp.asarray(False)
+        if self.effects.mod_ops_in_mask:
+            need = need | jnp.any(core.dur_mod >= 0)
+        if len(self._checked_trainers):
+            hc = jnp.where(core.hand[p] >= 0, core.card_of[jnp.clip(core.hand[p].astype(I32), 0)], -1)
+            need = need | jnp.any(hc[:, None] == jnp.asarray(self._checked_trainers)[None, :])
+        if len(self._checked_attackers):
+            top = Game(T, self.effects, core, jnp.uint32(0), jnp.uint32(0), None).top_card()[p, 0]
+            need = need | jnp.any(top == jnp.asarray(self._checked_attackers))
+        return need & (core.phase == MAIN) & ~(core.terminated | core.truncated)
+
+    def legal_mask(self, core, full=True) -> jnp.ndarray:
+        """The legal-action mask of one state (reference: Engine._legal_actions). `full` False: without lasting
+        effects and requirements (right where `_mask_needs_full` is False)."""
         T = self.T
         R = T.RULES
         g = Game(T, self.effects, core, jnp.uint32(0), jnp.uint32(0),
@@ -240,13 +457,13 @@ class Env:
         room = ~jnp.all(occ[p])
         setup = setup.at[o["play"]:o["play"] + T.H].set(in_hand & jnp.asarray(T.IS_BASIC)[jnp.clip(hcards, 0)] & room)
         # main
-        main = self.main_mask(g, p, occ, hand, hcards, in_hand)
+        main = self.main_mask(g, p, occ, hand, hcards, in_hand, full)
         capped = jnp.zeros(NA, bool).at[o["end_turn"]].set(True)
         main = jnp.where(core.turn_actions >= R["max_actions_per_turn"], capped, main)
         mask = jnp.where(core.phase == CHOICE, choice, jnp.where(core.phase == SETUP, setup, main))
         return jnp.where(core.terminated | core.truncated, False, mask)
 
-    def main_mask(self, g, p, occ, hand, hcards, in_hand):
+    def main_mask(self, g, p, occ, hand, hcards, in_hand, full=True):
         T = self.T
         R = T.RULES
         eff = self.effects
@@ -273,16 +490,14 @@ class Env:
             codes, _ = eff.targets(g, ctx, bind, None)
             ctx = ctx.replace(that=jnp.where(bind >= 0, eff.codes_to_uids(g, codes), ctx.that))
             return ok & ~eff.could_leave_no_pokemon(g, ctx, g.tab(T.TR_REMOVE, card))
-        # only Trainers with a requirement need a check: each such card of the pool once when they are few
-        checked = np.flatnonzero((T.TR_REQ >= 0) | (T.TR_BIND >= 0) | np.any(T.TR_REMOVE >= 0, axis=-1))
-        if len(checked) == 0:
+        # only Trainers with a requirement need a check: each such card of the pool in the hand
+        checked = self._checked_trainers
+        if len(checked) == 0 or not full:
             tr_ok = jnp.ones(hcards.shape, bool)
-        elif len(checked) <= H:
-            oks = jnp.stack([trainer_ok(jnp.asarray(int(c), I32)) for c in checked])
+        else:
+            oks = g.vmap(trainer_ok)(jnp.asarray(checked, I32))
             hit = hcards[:, None] == jnp.asarray(checked)[None, :]
             tr_ok = ~jnp.any(hit & ~oks[None, :], axis=1)
-        else:
-            tr_ok = g.vmap(trainer_ok)(hcards)
         tr_ok = tr_ok & ~g.tab(T.UNPLAYABLE, hcards)
         items = (kind == 1) | ((kind == K_SUPPORTER) & sup_ok)
         stadium_name = jnp.where(core.stadium >= 0, g.tab(T.NAME, g.card(core.stadium.astype(I32))), -2)
@@ -306,9 +521,10 @@ class Env:
         sc = R["special_conditions"]
         blocked = ((rot == 1) & sc["asleep_blocks_retreat"]) | ((rot == 2) & sc["paralyzed_blocks_retreat"])
         acard = top[0]
-        cost = eff.retreat_cost(g)[p, 0]
+        cost = eff.retreat_cost(g)[p, 0] if full else g.tab(T.RETREAT, acard).astype(I32)
+        cant = eff.cant_retreat(g, p) if full else jnp.asarray(False)
         can_retreat = act_here & (core.retreats[p] < R["retreats_per_turn"]) & ~blocked & \
-            ~g.tab(T.IS_FOSSIL, acard) & ~eff.cant_retreat(g, p) & (jnp.sum(core.energy[p, 0].astype(I32)) >= cost)
+            ~g.tab(T.IS_FOSSIL, acard) & ~cant & (jnp.sum(core.energy[p, 0].astype(I32)) >= cost)
         m = m.at[o["retreat"]:o["retreat"] + T.B].set(can_retreat & occ[p, 1:])
         att_ok = act_here & (rot != 1) & (rot != 2)
         if not R["first_player_attack"]:
@@ -319,7 +535,10 @@ class Env:
             typed = g.tab(T.ATK_COST, acard)[k].astype(I32)
             colorless = g.tab(T.ATK_COLORLESS, acard)[k].astype(I32)
             paid = jnp.all(en >= typed) & (jnp.sum(en) >= jnp.sum(typed) + colorless)
-            ok = (k < g.tab(T.ATK_N, acard)) & paid & ~eff.cant_attack(g, p, k)
+            ok = (k < g.tab(T.ATK_N, acard)) & paid
+            if not full:
+                return ok
+            ok = ok & ~eff.cant_attack(g, p, k)
             if np.any(T.ATK_REQ >= 0):  # requirements and removals only when the pool has some
                 ctx = new_ctx(T, p, core.stack[p, 0, 0], acard, k, 0, 0, 0)
                 ctx = ctx.replace(atk=jnp.asarray(k, I32), defending=core.stack[1 - p, 0, 0].astype(I32))

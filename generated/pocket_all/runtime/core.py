@@ -223,26 +223,27 @@ class Game:
         self.k0, self.k1 = k0, k1
         self.flow = flow
         self._memo = []
+        self._mask = None
 
     # --- control ------------------------------------------------------------------------------------------------
     def live(self):
-        return ~(self.flow.halt | self.flow.over)
+        """The action is still running here: no decision pending, the game not over, and inside the current
+        `when` (if any)."""
+        live = ~(self.flow.halt | self.flow.over)
+        return live if self._mask is None else (live & self._mask)
 
     def when(self, pred, fn, extra=()):
-        """`extra = fn(extra)`, which may change the game, only where `pred` holds.
-
-        A while loop of at most one trip rather than `lax.cond`: under `vmap` a cond becomes a select that runs
-        both sides for every game, while this loop runs `fn` only when some game of the batch needs it (and keeps
-        the result only for those games). Rare work (an effect, a knockout) then costs nothing in the steps where
-        no game does it."""
-        @self.scoped
-        def body(c):
-            _, self.s, self.flow, ex = c
-            ex = fn(ex)
-            return jnp.asarray(False), self.s, self.flow, ex
-        init = (jnp.asarray(pred, bool), self.s, self.flow, extra)
-        _, self.s, self.flow, extra = jax.lax.while_loop(lambda c: c[0], body, init)
-        return extra
+        """`extra = fn(extra)`, which may change the game, only where `pred` holds: `fn` runs masked (every
+        mutation inside it is applied only where `pred` holds). The batch driver runs a piece of work only on the
+        games that need it (sched.py), so the games here are those that need it or close to it."""
+        saved = self._mask
+        pred = jnp.asarray(pred, bool)
+        self._mask = pred if saved is None else (saved & pred)
+        try:
+            new = fn(extra)
+        finally:
+            self._mask = saved
+        return jax.tree.map(lambda a, b: jnp.where(pred, a, b), new, extra)
 
     def loop(self, n, body, extra=()):
         """`extra = body(i, extra)` for i in range(n), where body may change the game; `n` is traced, so under
@@ -486,27 +487,22 @@ class Game:
             self.finish(1 - p, cond & draws & (self.deck_count(p) == 0))
         self.draw_cards(p, R["draw_per_turn"], cond & draws)
 
-    def finish_action(self, ko_cond, attacker_p, attacker_uid, end_cond):
-        """After an action: its knockouts (reference: the action's `knockouts()`), then, when the action ends the
-        turn, `end_turn`: end-of-turn triggers, knockouts, lasting effects expire, knockouts, Pokémon Checkup,
-        knockouts, the turn limit, the next turn. The four knockout passes are one traced loop."""
+    def end_turn(self, cond):
+        """The end of the turn (reference: Game.end_turn), after the action's own knockouts: end-of-turn
+        triggers, knockouts, lasting effects expire, knockouts, the Pokémon Checkup, knockouts, the turn limit, the
+        next turn. The three knockout passes are one traced loop."""
         R = self.T.RULES
         p = self.s.turn_player.astype(I32)
 
         def body(i, _):
-            self.effects.turn_ending(self, p, end_cond & (i == 1))
-            self.expire_durations(end_cond & (i == 2))
-            self.when(end_cond & (i == 3), lambda ex: self.checkup(True) or ex)
-            first = i == 0
-            self.knockouts(jnp.where(first, ko_cond, end_cond), jnp.where(first, attacker_p, -1), attacker_uid)
+            self.effects.turn_ending(self, p, cond & (i == 0))
+            self.expire_durations(cond & (i == 1))
+            self.checkup(cond & (i == 2))
+            self.knockouts(cond)
             return ()
-        self.loop(jnp.where(end_cond, 4, 1), body)
-
-        def end(_):
-            self.end_by_turn_limit(self.s.turn >= R["turn_limit"])
-            self.start_turn(1 - p, True)
-            return ()
-        self.when(end_cond & self.live(), end)
+        self.loop(3, body)
+        self.end_by_turn_limit(cond & (self.s.turn >= R["turn_limit"]))
+        self.start_turn(1 - p, cond)
 
     def expire_durations(self, cond):
         s = self.s

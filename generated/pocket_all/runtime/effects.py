@@ -59,6 +59,7 @@ class Ctx:
     atk: jnp.ndarray
     pc: jnp.ndarray
     end: jnp.ndarray
+    iters: jnp.ndarray
 
 
 def new_ctx(T, me, this, card, eslot, src_slot, start, end):
@@ -69,7 +70,7 @@ def new_ctx(T, me, this, card, eslot, src_slot, start, end):
                eslot=jnp.asarray(eslot, I32), src_slot=jnp.asarray(src_slot, I32), defending=m1, attacking=m1,
                that=jnp.full((2 * T.S,), -1, I32), nflips=z, heads=z, done=z, main=z, stopped=f, end_turn=f,
                rep=z, rep_outer=z, rep_n=z, rep_r=z, is_attack=f, ign_weak=f, ign_eff=f, main_done=z, atk=m1,
-               pc=jnp.asarray(start, I32), end=jnp.asarray(end, I32))
+               pc=jnp.asarray(start, I32), end=jnp.asarray(end, I32), iters=z)
 
 
 def fold(h, part):
@@ -97,13 +98,16 @@ class Effects:
         self.ops = list(T.OPS)
         self.op_id = {name: i for i, name in enumerate(self.ops)}
         self.mod_ops = list(T.MOD_OPS)
+        self.mod_ops_in_mask = bool({"cant_attack", "cant_retreat", "retreat_cost"} & set(T.MOD_OP_IDS))
+        """Whether a lasting effect of this pool can change the legal actions."""
 
     # ================================================================================================================
     # Entry points (reference: Interpreter.run_attack / run_ability / run_trainer)
     # ================================================================================================================
-    def run(self, g, p, attack_on, k, trainer_on, tcard):
-        """The effect of this action, in one pass of the VM: attack k of p's Active (attack_on), or the Trainer
-        card tcard (trainer_on). Reference: Interpreter.run_attack / run_trainer."""
+    def start(self, g, p, attack_on, k, trainer_on, tcard):
+        """The registers of this action's effect: attack k of p's Active (attack_on) or the Trainer card tcard
+        (trainer_on), and whether its program runs. Reference: Interpreter.run_attack / run_trainer. The program
+        itself runs in the VM (`kernels`, scheduled by env.py), then `finish`."""
         T = self.T
         s = g.s
         acard = g.top_card()[p, 0]
@@ -119,9 +123,12 @@ class Effects:
                           main=jnp.where(attack_on, g.tab(T.ATK_DAMAGE, acard)[kk].astype(I32), 0),
                           ign_weak=attack_on & g.tab(T.ATK_IGN_WEAK, acard)[kk],
                           ign_eff=attack_on & g.tab(T.ATK_IGN_EFF, acard)[kk])
-        self.vm(g, ctx, attack_on | trainer_on)
-        g.set_at("last_attack", p, g.tab(T.ATK_NAME, acard)[kk], attack_on)
-        g.set_at("last_attack_turn", p, s.turn, attack_on)
+        return ctx, g.tab(T.ATK_NAME, acard)[kk]
+
+    def finish(self, g, p, attack_on, name):
+        """After an attack's program: the attack is remembered (History)."""
+        g.set_at("last_attack", p, name, attack_on)
+        g.set_at("last_attack_turn", p, g.s.turn, attack_on)
 
     def run_ability(self, g, p, slot, card, cond):
         """No Ability of this pool is lowered to a program yet (the lowering refuses such cards)."""
@@ -169,67 +176,73 @@ class Effects:
     # ================================================================================================================
     # The VM
     # ================================================================================================================
-    def vm(self, g, ctx, cond):
-        """Run a program from ctx.pc to ctx.end (at most T.VM_STEPS instructions).
+    def running(self, g, ctx, cond):
+        """Whether the program still runs: started (cond), not stopped, not halted by a decision or the end of the
+        game, within its bound."""
+        return cond & g.live() & (ctx.pc < ctx.end) & ~ctx.stopped & (ctx.iters < self.T.VM_STEPS)
 
-        An instruction row is (opcode, target row, amount row, arguments...). Each iteration selects the target
-        and evaluates the amount of the current instruction once, then runs the instruction's kind. The loop and
-        every part of an iteration are `Game.when` / `Game.loop` steps, so under `vmap` the batch pays for the
-        instruction kinds its games run at that iteration, for as many iterations as its longest run."""
+    def opcode(self, ctx):
+        """The opcode at the program counter."""
+        instr = jnp.asarray(self.T.INSTR)
+        return instr[jnp.clip(ctx.pc, 0, instr.shape[0] - 1), 0].astype(I32)
+
+    def kernels(self):
+        """The VM's instruction kinds, grouped: [(opcodes, fn)], where fn(g, ctx, cond) runs the instruction at
+        ctx.pc when its opcode is one of `opcodes` and the program is running. The batch driver (env.py) runs each
+        group only on the games at such an instruction. Groups: the register-only instructions (CHEAP_OPS), the
+        main damage, the instructions that select Pokémon (TARGET_OPS: the selection is made once), then every
+        other kind alone."""
+        ids = self.op_id
+        groups = [[k for n, k in ids.items() if n in CHEAP_OPS - TARGET_OPS], [ids[n] for n in ("main",) if n in ids],
+                  [k for n, k in ids.items() if n in TARGET_OPS]]
+        groups += [[k] for n, k in ids.items() if n not in CHEAP_OPS | TARGET_OPS | {"main"}]
+        return [(tuple(ks), (lambda g, ctx, cond, ks=tuple(ks): self.instruction(g, ctx, cond, ks)))
+                for ks in groups if ks]
+
+    def instruction(self, g, ctx, cond, kinds):
+        """Run the instruction at ctx.pc if its opcode is in `kinds` (reference: Interpreter.exec of one step).
+
+        An instruction row is (opcode, target row, amount row, arguments...): its target is selected and its
+        amount evaluated once, then the instruction runs."""
         T = self.T
-        if T.VM_STEPS == 0:
-            return ctx
         instr = jnp.asarray(T.INSTR)
-        uses_target = jnp.asarray([name in TARGET_OPS for name in self.ops])
         S2 = 2 * T.S
-
-        def running(ctx):
-            return cond & g.live() & (ctx.pc < ctx.end) & ~ctx.stopped
-
-        def body(i, ctx):
-            on = running(ctx)
-            row = instr[jnp.clip(ctx.pc, 0, instr.shape[0] - 1)].astype(I32)
-            op, tid, aid, a = row[0], row[1], row[2], row[3:]
-            addr = self.addr(g, ctx)
-            ctx = ctx.replace(pc=jnp.where(on, ctx.pc + 1, ctx.pc))
-            amt = self.amount(g, ctx, aid)
-            t_on = on & uses_target[op] & (tid >= 0)
-            if "switch" in self.op_id:
+        row = instr[jnp.clip(ctx.pc, 0, instr.shape[0] - 1)].astype(I32)
+        op, tid, aid, a = row[0], row[1], row[2], row[3:]
+        on = self.running(g, ctx, cond) & jnp.any(op == jnp.asarray(kinds))
+        names = {self.ops[k] for k in kinds}
+        addr = self.addr(g, ctx) if names & RANDOM_OPS else jnp.uint32(0)
+        ctx = ctx.replace(pc=jnp.where(on, ctx.pc + 1, ctx.pc), iters=ctx.iters + on.astype(I32))
+        amt = self.amount(g, ctx, aid) if names & AMOUNT_OPS else jnp.asarray(0, I32)
+        none = (jnp.full((S2,), -1, I32), jnp.asarray(0, I32))
+        if names & TARGET_OPS:
+            t_on = on & (tid >= 0)
+            if "switch" in names:
                 t_on = t_on & ((op != self.op_id["switch"]) | self.switch_ok(g, ctx, a))
-            none = (jnp.full((S2,), -1, I32), jnp.asarray(0, I32))
             codes, n = g.when(t_on, lambda _: self.targets(g, ctx, tid, t_on, addr), none)
-            uids = self.codes_to_uids(g, codes)
-            sel = Sel(codes, n, uids, self.slot_mask_of_uids(g, uids), None, None)
-            if {"prevent_effects", "prevent_damage"} & set(T.MOD_OP_IDS):
-                prev = g.when(t_on & ctx.is_attack, lambda _: self.prevented_all(g, ctx), jnp.zeros((2, T.S), bool))
-            else:
-                prev = jnp.zeros((2, T.S), bool)
-            sel = sel._replace(prevented=prev)
-            if {"main", "damage"} & set(self.op_id):
-                is_main = op == self.op_id.get("main", -1)
-                hits = on & (is_main | (op == self.op_id.get("damage", -1)))
-                dmg = g.when(hits & ctx.is_attack,
-                             lambda _: self.attack_damage_all(g, ctx, jnp.where(is_main, ctx.main, amt), is_main),
-                             jnp.zeros((2, T.S), I32))
-                sel = sel._replace(damage=dmg)
-            for name, k in self.op_id.items():
-                fn = getattr(self, "op_" + name)
-                if name in CHEAP_OPS:
-                    ctx = fn(g, ctx, a, on & (op == k), sel, amt, addr)
-                else:
-                    ctx = g.when(on & (op == k), lambda c, fn=fn: fn(g, c, a, True, sel, amt, addr), ctx)
-            return ctx
-
-        def go(c):
-            i, g.s, g.flow, ctx = c
-            return (i < T.VM_STEPS) & running(ctx)
-
-        @g.scoped
-        def step(c):
-            i, g.s, g.flow, ctx = c
-            ctx = body(i, ctx)
-            return i + 1, g.s, g.flow, ctx
-        _, g.s, g.flow, ctx = jax.lax.while_loop(go, step, (jnp.asarray(0, I32), g.s, g.flow, ctx))
+        else:
+            t_on = jnp.asarray(False)
+            codes, n = none
+        uids = self.codes_to_uids(g, codes)
+        sel = Sel(codes, n, uids, self.slot_mask_of_uids(g, uids), None, None)
+        if {"prevent_effects", "prevent_damage"} & set(T.MOD_OP_IDS) and names & TARGET_OPS:
+            prev = g.when(t_on & ctx.is_attack, lambda _: self.prevented_all(g, ctx), jnp.zeros((2, T.S), bool))
+        else:
+            prev = jnp.zeros((2, T.S), bool)
+        sel = sel._replace(prevented=prev)
+        if {"main", "damage"} & names:
+            is_main = op == self.op_id.get("main", -1)
+            hits = on & (is_main | (op == self.op_id.get("damage", -1)))
+            dmg = g.when(hits & ctx.is_attack,
+                         lambda _: self.attack_damage_all(g, ctx, jnp.where(is_main, ctx.main, amt), is_main),
+                         jnp.zeros((2, T.S), I32))
+            sel = sel._replace(damage=dmg)
+        for k in kinds:
+            fn = getattr(self, "op_" + self.ops[k])
+            if len(kinds) == 1 or self.ops[k] in CHEAP_OPS:
+                ctx = fn(g, ctx, a, on & (op == k), sel, amt, addr)
+            else:  # a group: only the kinds some game of the chunk is at
+                ctx = g.when(on & (op == k), lambda c, fn=fn: fn(g, c, a, True, sel, amt, addr), ctx)
         return ctx
 
     def loop(self, g, n, body, extra):
@@ -1235,3 +1248,8 @@ CHEAP_OPS = {"nop", "attack_damage", "does_nothing", "flip", "jump", "repeat", "
 TARGET_OPS = {"select", "damage", "heal", "apply_condition", "recover", "discard_energy", "attach_energy", "switch",
               "return_pokemon", "lasting"}
 """Instructions whose target row (column 1) selects Pokémon before they run."""
+AMOUNT_OPS = {"attack_damage", "flip", "repeat", "damage", "heal", "draw"}
+"""Instructions that read their amount row (column 2)."""
+RANDOM_OPS = {"flip", "apply_condition", "recover", "discard_energy", "attach_energy", "return_pokemon", "fetch",
+              "discard_cards", "shuffle_deck"} | TARGET_OPS
+"""Instructions that draw random bits at their address (a random target included)."""
