@@ -245,6 +245,25 @@ class Game:
             self._mask = saved
         return jax.tree.map(lambda a, b: jnp.where(pred, a, b), new, extra)
 
+    def when_any(self, pred, fn, extra=()):
+        """`when`, but as a while loop of at most one trip: in a vmapped piece, `fn` runs only when some game of
+        the chunk needs it (and its result is kept only for those games). For rare work inside a piece (a
+        knockout, one instruction kind of a group)."""
+        @self.scoped
+        def body(c):
+            _, self.s, self.flow, ex = c
+            saved = self._mask
+            self._mask = None
+            try:
+                ex = fn(ex)
+            finally:
+                self._mask = saved
+            return jnp.asarray(False), self.s, self.flow, ex
+        pred = jnp.asarray(pred, bool) if self._mask is None else (jnp.asarray(pred, bool) & self._mask)
+        init = (pred, self.s, self.flow, extra)
+        _, self.s, self.flow, extra = jax.lax.while_loop(lambda c: c[0], body, init)
+        return extra
+
     def loop(self, n, body, extra=()):
         """`extra = body(i, extra)` for i in range(n), where body may change the game; `n` is traced, so under
         `vmap` the batch runs the largest `n` of its games, not a fixed bound (callers pass 0 when idle)."""
@@ -487,22 +506,26 @@ class Game:
             self.finish(1 - p, cond & draws & (self.deck_count(p) == 0))
         self.draw_cards(p, R["draw_per_turn"], cond & draws)
 
-    def end_turn(self, cond):
-        """The end of the turn (reference: Game.end_turn), after the action's own knockouts: end-of-turn
-        triggers, knockouts, lasting effects expire, knockouts, the Pokémon Checkup, knockouts, the turn limit, the
-        next turn. The three knockout passes are one traced loop."""
+    def next_turn(self, cond):
+        """The last part of the end of the turn (reference: Game.end_turn): the turn limit, then the next turn. The
+        parts before it (end-of-turn triggers, lasting effects expiring, the Pokémon Checkup, each followed by
+        knockouts) are scheduled by env.py, each only on the games where it can do something."""
         R = self.T.RULES
         p = self.s.turn_player.astype(I32)
-
-        def body(i, _):
-            self.effects.turn_ending(self, p, cond & (i == 0))
-            self.expire_durations(cond & (i == 1))
-            self.checkup(cond & (i == 2))
-            self.knockouts(cond)
-            return ()
-        self.loop(3, body)
         self.end_by_turn_limit(cond & (self.s.turn >= R["turn_limit"]))
         self.start_turn(1 - p, cond)
+
+    def expiring(self):
+        """Whether some lasting effect ends at the end of this turn."""
+        s = self.s
+        return jnp.any((s.dur_mod >= 0) & (s.dur_until <= s.turn))
+
+    def checkup_matters(self):
+        """Whether the Pokémon Checkup can change anything: an Active with a Special Condition (or a checkup
+        trigger in the pool)."""
+        s = self.s
+        act = (s.stack[:, 0, 0] >= 0) & (s.poisoned[:, 0] | s.burned[:, 0] | (s.rot[:, 0] != ROT_NONE))
+        return jnp.any(act) | self.effects.checkup_triggers_used
 
     def expire_durations(self, cond):
         s = self.s
@@ -616,7 +639,7 @@ class Game:
             self.check_winner(True)
             self.promote_all(True)
             return ()
-        self.when(any_ko & self.live(), knock)
+        self.when_any(any_ko & self.live(), knock)
 
     def discard_pokemon(self, p, slot, cond=True):
         """Remove a Pokémon from play: its cards and Tools to the discard pile, its Energy to the discarded Energy."""

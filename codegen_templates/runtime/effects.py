@@ -134,6 +134,11 @@ class Effects:
         """No Ability of this pool is lowered to a program yet (the lowering refuses such cards)."""
 
     # --- hooks of the rules that no lowered effect of this pool uses yet ----------------------------------------
+    turn_ending_used = False
+    """Whether `turn_ending` can do anything (the batch driver skips it otherwise)."""
+    checkup_triggers_used = False
+    """Whether `checkup_triggers` can do anything (the Checkup then runs at every end of turn)."""
+
     def turn_ending(self, g, p, cond):
         pass
 
@@ -242,7 +247,7 @@ class Effects:
             if len(kinds) == 1 or self.ops[k] in CHEAP_OPS:
                 ctx = fn(g, ctx, a, on & (op == k), sel, amt, addr)
             else:  # a group: only the kinds some game of the chunk is at
-                ctx = g.when(on & (op == k), lambda c, fn=fn: fn(g, c, a, True, sel, amt, addr), ctx)
+                ctx = g.when_any(on & (op == k), lambda c, fn=fn: fn(g, c, a, True, sel, amt, addr), ctx)
         return ctx
 
     def loop(self, g, n, body, extra):

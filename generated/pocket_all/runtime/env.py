@@ -285,9 +285,19 @@ class Env:
         live = ~w.flow.halt & ~w.flow.over
         rows = run_where(w.attack_on & live, self._k_attack_done, rows, pk)
         rows = run_where(jax.vmap(self._ko_pending)(pk.unpack_batch(rows)), self._k_knockouts, rows, pk)
-        w = pk.unpack_batch(rows)
-        live = ~w.flow.halt & ~w.flow.over
-        rows = run_where(w.end_cond & live, self._k_end_turn, rows, pk)
+        # the end of the turn (reference: Game.end_turn), each part only on the games where it can do something
+        def ending(rows, extra=None):
+            w = pk.unpack_batch(rows)
+            on = w.end_cond & ~w.flow.halt & ~w.flow.over
+            return on if extra is None else on & jax.vmap(lambda w: extra(self._game(w)))(w)
+        if self.effects.turn_ending_used:
+            rows = run_where(ending(rows), self._k_turn_ending, rows, pk)
+        rows = run_where(ending(rows, self._ko_down), self._k_end_knockouts, rows, pk)
+        rows = run_where(ending(rows, lambda g: g.expiring()), self._k_expire, rows, pk)
+        rows = run_where(ending(rows, self._ko_down), self._k_end_knockouts, rows, pk)
+        rows = run_where(ending(rows, lambda g: g.checkup_matters()), self._k_checkup, rows, pk)
+        rows = run_where(ending(rows, self._ko_down), self._k_end_knockouts, rows, pk)
+        rows = run_where(ending(rows), self._k_next_turn, rows, pk)
         return jax.vmap(self._finalize)(pk.unpack_batch(rows))
 
     def _begin(self, core, action, k0, k1, choices, nch, active):
@@ -371,21 +381,47 @@ class Env:
         self.effects.finish(g, w.p, w.attack_on, w.atk_name)
         return w.replace(core=g.s, flow=g.flow)
 
+    def _ko_down(self, g):
+        """Whether some Pokémon's damage reached its HP (a knockout check can knock out something)."""
+        return jnp.any(g.occupied() & (g.s.damage.astype(I32) >= g.max_hp()))
+
     def _ko_pending(self, w):
-        """Whether the action's knockout check can knock out anything (some Pokémon's damage reached its HP)."""
+        """Whether the action's knockout check can knock out anything."""
         g = self._game(w)
-        down = g.occupied() & (w.core.damage.astype(I32) >= g.max_hp())
-        return w.ko_cond & g.live() & jnp.any(down)
+        return w.ko_cond & g.live() & self._ko_down(g)
 
     def _k_knockouts(self, w):
         g = self._game(w)
         g.knockouts(True, jnp.where(w.attacked, w.p, -1), w.attacker)
         return w.replace(core=g.s, flow=g.flow)
 
-    def _k_end_turn(self, w):
-        g = self._game(w)
-        g.end_turn(True)
-        return w.replace(core=g.s, flow=g.flow)
+    def _piece(self, run):
+        """A per-game piece of work that only changes the game: run(g) on the work item's game."""
+        def fn(w):
+            g = self._game(w)
+            run(g)
+            return w.replace(core=g.s, flow=g.flow)
+        return fn
+
+    @property
+    def _k_turn_ending(self):
+        return self._piece(lambda g: self.effects.turn_ending(g, g.s.turn_player.astype(I32), True))
+
+    @property
+    def _k_end_knockouts(self):
+        return self._piece(lambda g: g.knockouts(True))
+
+    @property
+    def _k_expire(self):
+        return self._piece(lambda g: g.expire_durations(True))
+
+    @property
+    def _k_checkup(self):
+        return self._piece(lambda g: g.checkup(True))
+
+    @property
+    def _k_next_turn(self):
+        return self._piece(lambda g: g.next_turn(True))
 
     def _finalize(self, w):
         """The state after the action: the choice phase and the chooser when a decision is pending, else the
