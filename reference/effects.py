@@ -1653,7 +1653,8 @@ class Interpreter:
         top, below = pl.deck[:st.count], pl.deck[st.count:]
         take = [i for i in top if self.card_ok(ctx, g.card(i), st.filter)]
         rest = [i for i in top if i not in take]
-        pl.hand.extend(take)
+        for i in take:
+            g.to_hand(ctx.me, i)  # to the discard pile when the hand is full
         g.log(f"player {ctx.me} looks at the top of their deck and puts {plural(len(take), 'card')} into their hand",
               ctx.me, ", ".join(g.card(i).name for i in take))
         if st.rest == "bottom":

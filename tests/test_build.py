@@ -36,7 +36,7 @@ def test_build_writes_a_package_with_manifest(a1_build):
     assert m["observation_layout"][-1]["end"] == m["observation_shape"][0]
     refused = {r["id"]: r for r in m["refused"]}
     assert "A1-007" in refused and "Powder Heal" in refused["A1-007"]["reasons"][0]
-    assert [d["name"] for d in m["decks"]] == ["venusaur-exeggutor"]
+    assert [d["name"] for d in m["decks"]] == ["charizard-moltres", "starmie-articuno", "venusaur-exeggutor"]
 
 
 def test_two_builds_are_byte_identical(a1_build, tmp_path):
@@ -59,7 +59,7 @@ def test_build_cli_summary(tmp_path):
                         "--allow-unresolved"], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert "built pocket_a1" in r.stdout and "225 cards" in r.stdout
-    assert "A1-007 Butterfree" in r.stdout and "deck charizard-moltres left out" in r.stdout
+    assert "A1-007 Butterfree" in r.stdout and "deck pikachu-zapdos left out" in r.stdout
 
 
 def test_a_hostile_card_name_builds_a_harmless_working_engine(tmp_path):

@@ -43,6 +43,50 @@ def test_full_pool_random_games_match_the_reference(full_engine):
     check(FULL_SPEC, full_engine, games=100, seed=11, batch=100)
 
 
+def rare_op_decks(lowered, most: int = 12):
+    """A deck function for run_rollouts: random legal decks, with the cards whose programs use an instruction or a
+    lasting modifier that at most `most` cards use much more likely, so that every kind of instruction runs."""
+    from reference.decks import deck_pool, random_deck
+
+    T = lowered.consts
+    instr = lowered.tables["INSTR"]
+    users: dict[str, set[str]] = {}
+    for prog in lowered.programs:
+        for row in instr[prog["start"]:prog["end"]]:
+            op = T["OPS"][row[0]]
+            users.setdefault(op, set()).add(prog["card"])
+            if op == "lasting":
+                users.setdefault("mod " + T["MOD_OPS"][lowered.tables["MOD"][row[4]][0]], set()).add(prog["card"])
+    focus = set().union(*(ids for ids in users.values() if len(ids) <= most))
+
+    def deck_fn(eng, rng, name):
+        if not hasattr(eng, "_rare_pool"):
+            pool, basics, evos, trainers, fossils, filler = deck_pool(eng)
+            names = {c.name for c in pool if c.id in focus}
+            pre = {c.evolves_from for c in pool if c.name in names and c.kind == "pokemon" and c.stage > 0}
+            pre |= {c.evolves_from for c in pool if c.name in pre and c.stage > 0}
+            hot = [c for c in pool if c.name in names | pre]
+            eng._rare_pool = (pool, basics + [c for c in hot if c.is_basic] * 20,
+                              evos + [c for c in hot if c.kind == "pokemon" and c.stage > 0] * 20,
+                              trainers + [c for c in hot if c.kind != "pokemon"] * 20, fossils, filler)
+        eng._deck_pool = eng._rare_pool
+        return random_deck(eng, rng, name)
+    return deck_fn, users
+
+
+def test_full_pool_games_with_rare_instructions_match_the_reference(full_engine):
+    """Decks built around the cards that use the pool's rarely used instructions and lasting modifiers (a move of
+    Energy, a hand shuffled into the deck, a choice of one of two effects, a Trainer that ends the turn, ...)."""
+    loaded = load_spec(FULL_SPEC)
+    lowered = lower(loaded)
+    deck_fn, users = rare_op_decks(lowered)
+    assert {"move_energy", "choose_one", "shuffle_hand", "end_turn", "mod attack_cost"} <= set(users)
+    res = run_rollouts(loaded, full_engine, 64, seed=5, batch=64,
+                       refused_ids={r.card_id for r in lowered.refused}, deck_fn=deck_fn)
+    assert not res.divergences, "\n\n".join(d.report() for d in res.divergences[:3])
+    assert res.finished == 64
+
+
 def test_the_check_catches_a_difference():
     """A differing field is reported (the comparison itself can fail)."""
     import numpy as np

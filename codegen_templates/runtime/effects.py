@@ -17,7 +17,7 @@ import numpy as np
 
 from . import struct
 from .core import (ASLEEP, CONFUSED, I32, K_ITEM, K_POKEMON, K_SUPPORTER, K_TOOL, N_ENERGY, NDUR, PARALYZED,
-                   PEND_CARD, PEND_CONDITION, PEND_ENERGY, PEND_OPTIONAL, PEND_POKEMON, ROT_NONE, A_EFFECT,
+                   PEND_CARD, PEND_CONDITION, PEND_ENERGY, PEND_OPTION, PEND_OPTIONAL, PEND_POKEMON, ROT_NONE, A_EFFECT,
                    argsort_stable, compact, count, push, remove_at, index_of)
 from .rng import mix32
 
@@ -98,7 +98,8 @@ class Effects:
         self.ops = list(T.OPS)
         self.op_id = {name: i for i, name in enumerate(self.ops)}
         self.mod_ops = list(T.MOD_OPS)
-        self.mod_ops_in_mask = bool({"cant_attack", "cant_retreat", "retreat_cost"} & set(T.MOD_OP_IDS))
+        self._in_attack_cost = False
+        self.mod_ops_in_mask = bool({"cant_attack", "cant_retreat", "retreat_cost", "attack_cost"} & set(T.MOD_OP_IDS))
         """Whether a lasting effect of this pool can change the legal actions."""
 
     # ================================================================================================================
@@ -176,7 +177,12 @@ class Effects:
         return jnp.asarray(False)
 
     def attack_flip(self, g, p):
-        return jnp.asarray(False)
+        """Whether p's Active must flip a coin to attack (an AttackFlip modifier on it)."""
+        m = self.mods(g, "attack_flip")
+        if m is None:
+            return jnp.asarray(False)
+        active, rows = m
+        return jnp.any(active & self.members(g, rows, 1)[:, p, 0])
 
     # ================================================================================================================
     # The VM
@@ -359,6 +365,7 @@ class Effects:
         k = jnp.clip(ctx.atk, 0, T.A - 1)
         typed = g.tab(T.ATK_COST, ctx.card)[k].astype(I32)
         colorless = g.tab(T.ATK_COLORLESS, ctx.card)[k].astype(I32)
+        typed, colorless = self.attack_cost(g, typed, colorless, self.code_of_uid(g, ctx.this))
         spare = jnp.maximum(0, en - typed)  # (2, S, 8)
         tt = jnp.clip(t, 0, 7)
         mine = spare[..., tt]
@@ -821,7 +828,33 @@ class Effects:
         g.put(True, attack_damaged_turn=jnp.where(active_hit, s.turn, s.attack_damaged_turn))
 
     def no_weakness(self, g):
-        return jnp.zeros((2, self.T.S), bool)
+        """(2, S): the Pokémon a NoWeakness modifier is on."""
+        m = self.mods(g, "no_weakness")
+        if m is None:
+            return jnp.zeros((2, self.T.S), bool)
+        active, rows = m
+        return jnp.any(active[:, None, None] & self.members(g, rows, 1), axis=0)
+
+    def attack_cost(self, g, typed, colorless, code):
+        """An attack's cost (typed (8,), Colorless) as paid by the Pokémon at flat `code` (-1: none): AttackCost
+        modifiers on it applied in order, each kept at 0 or more (reference: Interpreter.attack_cost)."""
+        m = self.mods(g, "attack_cost")
+        if m is None or self._in_attack_cost:
+            # (nested: a modifier's own target reads Energy beyond an attack's cost while its membership is
+            # computed; there no attack is current, so the cost is not read)
+            return typed, colorless
+        active, rows = m
+        self._in_attack_cost = True
+        try:
+            mem = self.members(g, rows, 1)
+        finally:
+            self._in_attack_cost = False
+        on = active & mem.reshape(rows.shape[0], -1)[:, jnp.clip(code, 0)] & (code >= 0)
+        for d in range(rows.shape[0]):
+            t, delta = rows[d, 3], rows[d, 2]
+            colorless = jnp.where(on[d] & (t < 0), jnp.maximum(0, colorless + delta), colorless)
+            typed = jnp.where(on[d] & (t >= 0) & (jnp.arange(N_ENERGY) == t), jnp.maximum(0, typed + delta), typed)
+        return typed, colorless
 
     def attacker_ok(self, g, bc, acode, attacker_player, who, filters):
         """The attacker passes a modifier's attacker filters and attacker_player (-1: any)."""
@@ -1211,6 +1244,270 @@ class Effects:
         g.shuffle_deck(p, addr & jnp.uint32(0xFFFF), on)
         return ctx
 
+    def op_discard_tools(self, g, ctx, a, on, sel, amt, addr):
+        """Each selected Pokémon's Tools to its owner's discard pile; `done` counts them. Reference:
+        do_discard_tools."""
+        T = self.T
+        uids, _ = self.selected(g, sel)
+
+        def body(j, c, go):
+            go = go & ~self.prevented(sel, c)
+            p, sl = jnp.clip(c, 0) // T.S, jnp.clip(c, 0) % T.S
+            s = g.s
+            tools = s.tools[p, sl]
+            row = s.discard[p]
+            for t in range(T.TOOLS):
+                row = jnp.where(tools[t] >= 0, push(row, tools[t]), row)
+            g.set_at("discard", p, row, go)
+            g.set_at("tools", (p, sl), jnp.full_like(tools, -1), go)
+            return jnp.where(go & g.live(), count(tools), 0)
+        done = self.each_selected(g, ctx, uids, on, body)
+        return ctx.replace(that=jnp.where(on, uids, ctx.that), done=jnp.where(on, done, ctx.done))
+
+    def op_set_hp(self, g, ctx, a, on, sel, amt, addr):
+        """a: halve, hp (-1: none). Each selected Pokémon's remaining HP becomes hp, or half of it rounded down
+        to a multiple of 10. Reference: do_set_hp (That unchanged)."""
+        _, mask = self.selected(g, sel)
+        hp = g.max_hp()
+        dmg = g.s.damage.astype(I32)
+        new = jnp.where(a[0] == 1, (hp - dmg) // 2 // 10 * 10, a[1])
+        hit = mask & g.occupied() & ~sel.prevented
+        g.put(on & ((a[0] == 1) | (a[1] >= 0)), damage=jnp.where(hit, jnp.maximum(0, hp - new), dmg))
+        return ctx
+
+    def op_hand_to_deck(self, g, ctx, a, on, sel, amt, addr):
+        """a: player, card filter, random, chooser. One card of the player's hand passing the filter (at random,
+        or chosen) is shuffled into their deck. Reference: do_hand_to_deck."""
+        T = self.T
+        p = jnp.where(a[0] == 0, ctx.me, 1 - ctx.me)
+        chooser = jnp.where(a[3] == 0, ctx.me, 1 - ctx.me)
+        hand = g.s.hand[p].astype(I32)
+        cards = g.card(hand)
+        ok = self.card_ok(g, ctx, a[1], cards) & (hand >= 0)
+        nc = jnp.sum(ok)
+        go = on & (nc > 0)
+        r = compact(hand, ok)[jnp.clip(g.randint(addr, nc, ctx.rep * 256), 0, T.H - 1)]
+        ckey = jnp.where(ok, cards * 64 + hand, 1 << 20)  # a choice lists them by (card index, instance)
+        opts = jnp.where(jnp.arange(T.H) < nc, hand[argsort_stable(ckey)], -1)
+        ch = g.choose(chooser, PEND_CARD, opts, nc, False, go & (a[2] != 1))
+        inst = jnp.where(a[2] == 1, r, ch)
+        go = go & (inst >= 0) & g.live()
+        g.remove_value("hand", p, inst, go)
+        g.append("deck", p, inst, go)
+        g.shuffle_deck(p, addr & jnp.uint32(0xFFFF), go)
+        return ctx.replace(done=jnp.where(go, 1, ctx.done))
+
+    def op_pooled_hand_to_deck(self, g, ctx, a, on, sel, amt, addr):
+        """One card at random from both hands taken together (player 0's first) is shuffled into its owner's
+        deck. Reference: do_pooled_hand_to_deck."""
+        T = self.T
+        both = jnp.concatenate([g.s.hand[0], g.s.hand[1]]).astype(I32)
+        ok = both >= 0
+        n = jnp.sum(ok)
+        k = jnp.clip(g.randint(addr, n, ctx.rep * 256), 0, 2 * T.H - 1)
+        inst = compact(both, ok)[k]
+        p = compact(jnp.arange(2 * T.H, dtype=I32), ok)[k] // T.H
+        go = on & (n > 0)
+        g.remove_value("hand", p, inst, go)
+        g.append("deck", p, inst, go)
+        g.shuffle_deck(p, addr & jnp.uint32(0xFFFF), go)
+        return ctx.replace(done=jnp.where(go, 1, ctx.done))
+
+    def op_shuffle_hand(self, g, ctx, a, on, sel, amt, addr):
+        """a: player (0 you, 1 opponent, 2 both: you first), redraw. The player shuffles their hand into their
+        deck (with redraw: then draws as many cards). Reference: do_shuffle_hand / do_shuffle_hand_redraw."""
+        T = self.T
+        for i in range(2):
+            p = jnp.where(a[0] == 1, 1 - ctx.me, ctx.me) if i == 0 else 1 - ctx.me
+            go = on if i == 0 else on & (a[0] == 2)
+            s = g.s
+            hand, deck = s.hand[p], s.deck[p]
+            n, dc = count(hand), count(deck)
+            j = jnp.arange(T.D)
+            back = hand[jnp.clip(j - dc, 0, T.H - 1)]
+            g.set_at("deck", p, jnp.where(j < dc, deck, jnp.where(j - dc < T.H, back, -1)), go)
+            g.set_at("hand", p, jnp.full_like(hand, -1), go)
+            redraw = a[1] == 1
+            salt = (addr + jnp.where(redraw, p, 0).astype(jnp.uint32)) & jnp.uint32(0xFFFF)
+            g.shuffle_deck(p, salt, go)
+            g.draw_cards(p, n, go & redraw)
+        return ctx
+
+    def op_end_turn(self, g, ctx, a, on, sel, amt, addr):
+        """The turn ends after this effect (env.py runs the end of the turn). Reference: do_end_turn."""
+        return ctx.replace(end_turn=ctx.end_turn | on)
+
+    def op_choose_one(self, g, ctx, a, on, sel, amt, addr):
+        """a: number of options, the first instruction of each option's steps. Reference: do_choose_one."""
+        k = g.choose(ctx.me, PEND_OPTION, jnp.arange(4, dtype=I32), a[0], False, on)
+        return ctx.replace(pc=jnp.where(on & (k >= 0), a[1 + jnp.clip(k, 0, 3)], ctx.pc))
+
+    def op_move_energy(self, g, ctx, a, on, sel, amt, addr):
+        """a: energy type (-1: any), count (-1: all), source target row, destination target row (its first
+        Pokémon). From each source in turn: all of the type, or one at a time (the mover picks the type) until
+        `count` have moved. Reference: do_move_energy (at most one of the two targets is a choice, none random,
+        so selecting the destination first asks the same questions)."""
+        T = self.T
+        S = T.S
+        src, n_src = self.targets(g, ctx, a[2], on, addr)
+        dst_codes, nd = self.targets(g, ctx, a[3], on, addr)
+        dst = jnp.clip(dst_codes[0], 0)
+        go = on & (nd > 0) & (dst_codes[0] >= 0)
+        dp, ds = dst // S, dst % S
+        t, cnt = a[0], a[1]
+        types_ok = (t < 0) | (jnp.arange(N_ENERGY) == t)
+
+        def one(j, moved):
+            c = jnp.clip(src[j], 0)
+            ok = go & (src[j] >= 0) & (c != dst)
+            sp, ss = c // S, c % S
+            every = ok & (cnt < 0)
+            take = jnp.where(every & types_ok, g.s.energy[sp, ss].astype(I32), 0)
+            g.add_at("energy", (sp, ss), -take, every)
+            g.add_at("energy", (dp, ds), take, every)
+            moved = moved + jnp.where(every & g.live(), jnp.sum(take), 0)
+
+            def unit(k, moved):
+                types = (g.s.energy[sp, ss] > 0) & types_ok
+                nt = jnp.sum(types)
+                step = ok & (cnt >= 0) & (moved < cnt) & (nt > 0)
+                u = g.choose(ctx.me, PEND_ENERGY, compact(jnp.arange(N_ENERGY, dtype=I32), types), nt, False, step)
+                step = step & (u >= 0) & g.live()
+                one_hot = (jnp.arange(N_ENERGY) == u).astype(I32)
+                g.add_at("energy", (sp, ss), -one_hot, step)
+                g.add_at("energy", (dp, ds), one_hot, step)
+                return moved + step.astype(I32)
+            return self.loop(g, jnp.where(ok & (cnt >= 0), cnt, 0), unit, moved)
+        moved = self.loop(g, jnp.where(go, n_src, 0), one, jnp.asarray(0, I32))
+        dst_uid = jnp.full((2 * S,), -1, I32).at[0].set(self.uid_of_code(g, dst))
+        return ctx.replace(that=jnp.where(go, dst_uid, ctx.that), done=jnp.where(go, moved, ctx.done))
+
+    def op_move_energy_one_of(self, g, ctx, a, on, sel, amt, addr):
+        """a: Energy types (3, -1 padded, in the listed order), source target row, destination target row. One
+        Energy of those types from the first source that has one (the mover picks the type when several).
+        Reference: do_move_energy_one_of."""
+        T = self.T
+        S = T.S
+        src, n_src = self.targets(g, ctx, a[3], on, addr)
+        dst_codes, nd = self.targets(g, ctx, a[4], on, addr)
+        dst = jnp.clip(dst_codes[0], 0)
+        go = on & (nd > 0) & (dst_codes[0] >= 0)
+        allowed = a[0:3]
+
+        def one(j, done):
+            c = jnp.clip(src[j], 0)
+            ok = go & (src[j] >= 0) & (c != dst) & (done == 0)
+            en = g.s.energy[c // S, c % S].astype(I32)
+            has = (allowed >= 0) & (en[jnp.clip(allowed, 0)] > 0)
+            nt = jnp.sum(has)
+            u = g.choose(ctx.me, PEND_ENERGY, compact(allowed, has), nt, False, ok & (nt > 0))
+            step = ok & (nt > 0) & (u >= 0) & g.live()
+            one_hot = (jnp.arange(N_ENERGY) == u).astype(I32)
+            g.add_at("energy", (c // S, c % S), -one_hot, step)
+            g.add_at("energy", (dst // S, dst % S), one_hot, step)
+            return done + step.astype(I32)
+        done = self.loop(g, jnp.where(go, n_src, 0), one, jnp.asarray(0, I32))
+        dst_uid = jnp.full((2 * S,), -1, I32).at[0].set(self.uid_of_code(g, dst))
+        return ctx.replace(that=jnp.where(go, dst_uid, ctx.that), done=jnp.where(on, done, ctx.done))
+
+    def op_arrange_top(self, g, ctx, a, on, sel, amt, addr):
+        """a: player; amount: how many. You put the top cards of the deck back in the order you choose, the top
+        one first (a decision for each place but the last). Reference: do_arrange_top."""
+        T = self.T
+        p = jnp.where(a[0] == 0, ctx.me, 1 - ctx.me)
+        deck = g.s.deck[p].astype(I32)
+        i = jnp.arange(T.D)
+        n = jnp.clip(jnp.minimum(amt, g.deck_count(p)), 0, T.MAX_FETCH)
+        left = i < n
+        order = jnp.full((T.D,), -1, I32)
+        cards = g.card(deck)
+        for k in range(T.MAX_FETCH - 1):
+            step = on & (n - k > 1)
+            nl = jnp.sum(left)
+            opts = jnp.where(i < nl, deck[argsort_stable(jnp.where(left, cards * 64 + deck, 1 << 20))], -1)
+            c = g.choose(ctx.me, PEND_CARD, opts, nl, False, step)
+            take = step & (c >= 0)
+            order = order.at[k].set(jnp.where(take, c, order[k]))
+            left = left & ~(take & (deck == c))
+        k = jnp.maximum(n - 1, 0)
+        rest = compact(deck, left)
+        top = jnp.where(i < k, order, rest[jnp.clip(i - k, 0, T.D - 1)])
+        g.set_at("deck", p, jnp.where(i < n, top, deck), on & (n > 1))
+        return ctx
+
+    def op_knock_out(self, g, ctx, a, on, sel, amt, addr):
+        """Each selected Pokémon's damage becomes its HP. Reference: do_knock_out."""
+        _, mask = self.selected(g, sel)
+        hit = mask & g.occupied() & ~sel.prevented
+        g.put(on, damage=jnp.where(hit, g.max_hp(), g.s.damage.astype(I32)))
+        return ctx
+
+    def op_draw_until(self, g, ctx, a, on, sel, amt, addr):
+        """a: hand size (-1: as many as the opponent holds). Reference: do_draw_until."""
+        goal = jnp.where(a[0] < 0, g.hand_count(1 - ctx.me), a[0])
+        k = g.draw_cards(ctx.me, jnp.maximum(0, goal - g.hand_count(ctx.me)), on)
+        return ctx.replace(done=jnp.where(on, k, ctx.done))
+
+    def op_discard_energy_among(self, g, ctx, a, on, sel, amt, addr):
+        """a: count; the target (an Each) gives the Pokémon. Each time, one Energy at random from all of theirs
+        taken together (in selection order, then by type). Reference: do_discard_energy_among."""
+        T = self.T
+        codes = sel.codes
+        valid = (codes >= 0) & ~g.vmap(lambda c: self.prevented(sel, c))(codes)
+
+        def one(k, done):
+            en = g.s.energy.reshape(2 * T.S, N_ENERGY).astype(I32)[jnp.clip(codes, 0)]
+            cum = jnp.cumsum(jnp.where(valid[:, None], en, 0).reshape(-1))
+            total = cum[-1]
+            at = jnp.argmax(cum > g.randint(addr, total, ctx.rep * 256 + k))
+            c = jnp.clip(codes[at // N_ENERGY], 0)
+            return done + g.discard_energy(c // T.S, c % T.S, at % N_ENERGY, 1, total > 0)
+        done = self.loop(g, jnp.where(on, a[0], 0), one, jnp.asarray(0, I32))
+        return ctx.replace(done=jnp.where(on, done, ctx.done))
+
+    def op_swap_hand_deck(self, g, ctx, a, on, sel, amt, addr):
+        """a: card filter. A chosen card of your hand and a random card of your deck (both passing the filter)
+        change places; the deck is shuffled. Reference: do_swap_hand_deck."""
+        T = self.T
+        p = ctx.me
+        hand, deck = g.s.hand[p].astype(I32), g.s.deck[p].astype(I32)
+        hcards = g.card(hand)
+        hok = self.card_ok(g, ctx, a[0], hcards) & (hand >= 0)
+        dok = self.card_ok(g, ctx, a[0], g.card(deck)) & (deck >= 0)
+        nh, nd = jnp.sum(hok), jnp.sum(dok)
+        go = on & (nh > 0) & (nd > 0)
+        got = compact(deck, dok)[jnp.clip(g.randint(addr, nd, ctx.rep * 256), 0, T.D - 1)]
+        ckey = jnp.where(hok, hcards * 64 + hand, 1 << 20)
+        opts = jnp.where(jnp.arange(T.H) < nh, hand[argsort_stable(ckey)], -1)
+        inst = g.choose(p, PEND_CARD, opts, nh, False, go)
+        go = go & (inst >= 0) & g.live()
+        g.remove_value("hand", p, inst, go)
+        g.remove_value("deck", p, got, go)
+        g.append("deck", p, inst, go)
+        g.append("hand", p, got, go)
+        g.shuffle_deck(p, addr & jnp.uint32(0xFFFF), go)
+        return ctx.replace(done=jnp.where(go, 1, ctx.done))
+
+    def op_take_top(self, g, ctx, a, on, sel, amt, addr):
+        """a: count, card filter, rest (0 shuffled back, 1 to the bottom). The top cards passing the filter go to
+        your hand (in order; to the discard pile when it is full), the others back. Reference: do_take_top."""
+        T = self.T
+        p = ctx.me
+        deck = g.s.deck[p].astype(I32)
+        i = jnp.arange(T.D)
+        top = (i < a[0]) & (deck >= 0)
+        take = top & self.card_ok(g, ctx, a[1], g.card(deck))
+        for k in range(T.MAX_FETCH):
+            g.to_hand(p, deck[k], on & take[k])
+        rest = top & ~take
+        below = ~top & (deck >= 0)
+        bottom = a[2] == 1
+        first, second = jnp.where(bottom, below, rest), jnp.where(bottom, rest, below)
+        order = argsort_stable(jnp.where(first, 0, jnp.where(second, 1, 2)))
+        g.set_at("deck", p, jnp.where(jnp.arange(T.D) < jnp.sum(first | second), deck[order], -1), on)
+        g.shuffle_deck(p, addr & jnp.uint32(0xFFFF), on & ~bottom)
+        return ctx.replace(done=jnp.where(on, jnp.sum(take), ctx.done))
+
     def op_optional(self, g, ctx, a, on, sel, amt, addr):
         """a: end of the optional block, possibility condition. Declining skips its steps and `then`."""
         possible = self.cond(g, ctx, a[1])
@@ -1248,13 +1545,14 @@ class Effects:
         return ctx.replace(that=jnp.where(on & (mode == 2), that, ctx.that))
 
 
-CHEAP_OPS = {"nop", "attack_damage", "does_nothing", "flip", "jump", "repeat", "repeat_end", "select"}
+CHEAP_OPS = {"nop", "attack_damage", "does_nothing", "flip", "jump", "repeat", "repeat_end", "select", "end_turn"}
 """Instructions that change only the registers: masked in every iteration rather than skipped."""
 TARGET_OPS = {"select", "damage", "heal", "apply_condition", "recover", "discard_energy", "attach_energy", "switch",
-              "return_pokemon", "lasting"}
+              "return_pokemon", "lasting", "discard_tools", "set_hp", "knock_out", "discard_energy_among"}
 """Instructions whose target row (column 1) selects Pokémon before they run."""
-AMOUNT_OPS = {"attack_damage", "flip", "repeat", "damage", "heal", "draw"}
+AMOUNT_OPS = {"attack_damage", "flip", "repeat", "damage", "heal", "draw", "arrange_top"}
 """Instructions that read their amount row (column 2)."""
 RANDOM_OPS = {"flip", "apply_condition", "recover", "discard_energy", "attach_energy", "return_pokemon", "fetch",
-              "discard_cards", "shuffle_deck"} | TARGET_OPS
+              "discard_cards", "shuffle_deck", "hand_to_deck", "pooled_hand_to_deck", "shuffle_hand",
+              "swap_hand_deck", "take_top"} | TARGET_OPS
 """Instructions that draw random bits at their address (a random target included)."""

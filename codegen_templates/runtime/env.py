@@ -288,7 +288,7 @@ class Env:
         # the end of the turn (reference: Game.end_turn), each part only on the games where it can do something
         def ending(rows, extra=None):
             w = pk.unpack_batch(rows)
-            on = w.end_cond & ~w.flow.halt & ~w.flow.over
+            on = (w.end_cond | (w.vm_on & w.ctx.end_turn)) & ~w.flow.halt & ~w.flow.over
             return on if extra is None else on & jax.vmap(lambda w: extra(self._game(w)))(w)
         if self.effects.turn_ending_used:
             rows = run_where(ending(rows), self._k_turn_ending, rows, pk)
@@ -570,6 +570,8 @@ class Env:
         def attack_ok(k):
             typed = g.tab(T.ATK_COST, acard)[k].astype(I32)
             colorless = g.tab(T.ATK_COLORLESS, acard)[k].astype(I32)
+            if full:
+                typed, colorless = eff.attack_cost(g, typed, colorless, p * S)
             paid = jnp.all(en >= typed) & (jnp.sum(en) >= jnp.sum(typed) + colorless)
             ok = (k < g.tab(T.ATK_N, acard)) & paid
             if not full:

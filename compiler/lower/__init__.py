@@ -20,9 +20,9 @@ from ..engine_model.actions import GROUPS, ActionLayout
 from ..engine_model.encoding import StateLayout
 from ..pool import card_irs
 from ..spec import PokemonCard, TrainerCard
-from .programs import (COND_OPS, COUNT_OPS, ENERGY_TYPES, FILTER_OPS, MAX_CHOOSE, MAX_ECOUNT, MAX_ESEL, MAX_FETCH,
-                       MAX_REMOVE, MOD_OPS, POKEMON_TYPES, VM_CAP, Pool, Unlowerable, bind_target, lower_attack,
-                       lower_trainer, removals, steps_bound, unsupported_reason)
+from .programs import (COND_OPS, COUNT_OPS, ENERGY_TYPES, FILTER_OPS, MAX_CHOOSE, MAX_ECOUNT, MAX_FETCH,
+                       MAX_FLIPS, MAX_REMOVE, MOD_OPS, POKEMON_TYPES, VM_CAP, Pool, Unlowerable, bind_target,
+                       lower_attack, lower_trainer, removals, steps_bound, unsupported_reason)
 
 KINDS = {"pokemon": 0, "item": 1, "supporter": 2, "tool": 3, "stadium": 4}
 MODIFIER_OPS = sorted(t.model_fields["op"].default for t in typing.get_args(typing.get_args(ir.Modifier)[0]))
@@ -132,9 +132,11 @@ def lower(loaded) -> Lowered:
         start = len(instrs)
         for ins in code:
             args = list(ins.args)
-            jump = {"if": 3, "jump": 2, "repeat": 2, "repeat_end": 2, "optional": 2}.get(ins.op)
-            if jump is not None:
-                args[jump] += start
+            jumps = {"if": (3,), "jump": (2,), "repeat": (2,), "repeat_end": (2,), "optional": (2,),
+                     "choose_one": (3, 4, 5, 6)}.get(ins.op, ())
+            for j in jumps:
+                if args[j] >= 0:
+                    args[j] += start
             instrs.append((ins.op, args, ins.path, card.id, label))
         vm_steps = max(vm_steps, bound)
         programs.append({"card": card.id, "name": card.name, "effect": label, "text": text or "",
@@ -288,9 +290,11 @@ def _assemble(loaded, rules, layout, pool, t, instrs, programs, refused, vm_step
         pos += size
     consts = {"S": layout.slots, "D": rules.deck_size, "H": rules.hand_limit, "B": rules.bench_size,
               "A": layout.max_attacks, "M": layout.max_options, "E": E, "TOOLS": max(1, rules.tools_per_pokemon),
-              "N": len(cards), "NUM_ACTIONS": NA, "OBS_SIZE": pos, "VM_STEPS": vm_steps, "MAX_FLIPS": 64,
-              "MAX_CHOOSE": pool.max_choose, "MAX_ESEL": MAX_ESEL, "MAX_ECOUNT": MAX_ECOUNT, "MAX_FETCH": MAX_FETCH,
-              "MAX_UNITS": max(pool.max_units, 1), "MAX_TARGETS": max_targets(pool, layout.slots), "ACT_KINDS": list(GROUPS), "ACT_OFFSETS": dict(layout.offsets),
+              "N": len(cards), "NUM_ACTIONS": NA, "OBS_SIZE": pos, "VM_STEPS": vm_steps, "MAX_FLIPS": MAX_FLIPS,
+              "MAX_CHOOSE": pool.max_choose, "MAX_ESEL": pool.max_esel, "MAX_ECOUNT": MAX_ECOUNT,
+              "MAX_FETCH": MAX_FETCH, "MAX_UNITS": max(pool.max_units, 1),
+              "MAX_TARGETS": max_targets(pool, layout.slots), "ACT_KINDS": list(GROUPS),
+              "ACT_OFFSETS": dict(layout.offsets),
               "ACT_CHOOSE": layout.offsets["choose"], "ACT_CHOOSE_DONE": layout.offsets["choose_done"],
               "OPS": ops, "FILTER_OPS": {n: i for i, n in enumerate(FILTER_OPS)},
               "COUNT_OPS": {n: i for i, n in enumerate(COUNT_OPS)},

@@ -16,6 +16,8 @@ from .. import ir
 ENERGY_TYPES = ("Grass", "Fire", "Water", "Lightning", "Psychic", "Fighting", "Darkness", "Metal")
 POKEMON_TYPES = ENERGY_TYPES + ("Dragon", "Colorless")
 COND_NAMES = ("Asleep", "Burned", "Confused", "Paralyzed", "Poisoned")
+ROTATION = ("Asleep", "Confused", "Paralyzed")
+"""The Special Conditions that replace each other (docs/rules.md)."""
 
 FILTER_OPS = ("type_is", "stage_is", "is_ex", "name_is", "evolves_from", "damaged", "has_energy",
               "energy_types_at_least", "has_tool", "has_ability", "has_condition", "hp_at_most", "retreat_at_least",
@@ -24,20 +26,25 @@ COUNT_OPS = ("heads", "energy_count", "pokemon_count", "card_count", "damage_on"
              "damage_done", "points_to_win")
 COND_OPS = ("coin_outcome", "matches", "exists", "card_in", "hand_size", "points", "history", "count_at_least", "all")
 MOD_OPS = ("damage_dealt", "damage_taken", "prevent_damage", "prevent_effects", "cant_attack", "cant_retreat",
-           "retreat_cost")
+           "retreat_cost", "attack_cost", "attack_flip", "no_weakness")
 HISTORY_EVENTS = ("played_supporter_this_turn", "ko_last_turn", "used_attack_last_turn", "moved_to_active_this_turn",
                   "evolved_this_turn", "damaged_last_turn_while_active", "ko_by_this_attack", "your_first_turn")
 TARGET_KINDS = ("this", "tool_holder", "defending", "attacking", "that", "active", "each", "choose", "random_pokemon")
 CARD_KINDS = ("card", "pokemon", "trainer", "item", "supporter", "tool")
 ZONES = {"hand": 0, "deck": 1, "discard": 2}
 PLAYER = {"you": 0, "opponent": 1, "both": 2}
-VM_CAP = 64
-"""Most instructions one program may run (the VM's fixed iteration count is the pool's longest run)."""
-MAX_ESEL = 2
+VM_CAP = 1024
+"""Most instructions one program may run (the VM's bound on a program's iterations is the pool's longest run)."""
+MAX_FLIPS = 64
+"""Most coins one flip shows (reference.effects.MAX_FLIPS)."""
+MAX_ESEL = 3
+"""Energy selections one step may have (rows are padded to it; the runtime loops over the pool's most)."""
 MAX_ECOUNT = 4
 MAX_FETCH = 6
 MAX_CHOOSE = 4
 MAX_REMOVE = 2
+MAX_OPTIONS = 4
+"""Options of one ChooseOne."""
 """ReturnPokemon / DiscardPokemon steps one effect may have (checked before it is played: docs/rules.md)."""
 
 
@@ -79,6 +86,8 @@ class Instr:
     op: str
     args: list[int]
     path: tuple[int, ...]
+    bound: int = 0
+    """A Repeat's most iterations (for `steps_bound`)."""
 
 
 class Pool:
@@ -99,6 +108,7 @@ class Pool:
         self.mod_ops_used: set[str] = set()
         self.max_choose = 1
         self.max_units = 1
+        self.max_esel = 1
 
     # --- names ----------------------------------------------------------------------------------------------------
     def name_id(self, name: str) -> int:
@@ -284,8 +294,12 @@ class Pool:
                    self.attack_name_id(m.attack_name) if m.attack_name else -1]
         elif op == "cant_retreat":
             row = [code, self.target(m.target, False)]
-        else:  # retreat_cost
+        elif op == "retreat_cost":
             row = [code, self.target(m.target, False), m.delta, int(m.none)]
+        elif op == "attack_cost":
+            row = [code, self.target(m.target, False), m.delta, energy_index(m.energy_type)]
+        else:  # attack_flip, no_weakness
+            row = [code, self.target(m.target, False)]
         return self.mods.add(row), mode, trow
 
 
@@ -345,8 +359,12 @@ class Program:
         elif op == "heal":
             self.emit("heal", [int(st.amount is None)], path, P.target(st.target), P.amount(st.amount))
         elif op == "apply_condition":
-            if list(st.conditions) != sorted(st.conditions, key=COND_NAMES.index):
-                raise Unlowerable("Special Conditions not listed in canonical order")
+            # The VM applies a set of conditions in canonical order. That is the listed order's meaning too when
+            # all are applied and the ones that replace each other (Asleep, Confused, Paralyzed) keep their order.
+            rot = [c for c in st.conditions if c in ROTATION]
+            if (st.pick != "all" and list(st.conditions) != sorted(st.conditions, key=COND_NAMES.index)) \
+                    or rot != sorted(rot, key=COND_NAMES.index):
+                raise Unlowerable("Special Conditions to pick from, not listed in canonical order")
             self.emit("apply_condition", [sum(1 << COND_NAMES.index(c) for c in st.conditions),
                                           ("all", "random", "choose").index(st.pick), player_code(st.chooser),
                                           int(st.exclude_existing),
@@ -372,9 +390,9 @@ class Program:
         elif op == "repeat":
             if in_repeat:
                 raise Unlowerable("a Repeat inside a Repeat")
-            if st.times.op != "const" or st.times.value > 8:
-                raise Unlowerable("a Repeat whose count is not a number up to 8")
+            times = repeat_bound(st.times)
             at = self.emit("repeat", [-1], path, amount=P.amount(st.times))
+            self.code[at].bound = times
             body = len(self.code)
             self.steps(st.steps, path, True)
             self.emit("repeat_end", [body], path)
@@ -388,6 +406,7 @@ class Program:
             if len(st.energy) > MAX_ESEL:
                 raise Unlowerable(f"more than {MAX_ESEL} Energy selections")
             units = 0
+            P.max_esel = max(P.max_esel, len(st.energy))
             for sel in st.energy:
                 if sel.count is not None and sel.count > MAX_ECOUNT:
                     raise Unlowerable(f"more than {MAX_ECOUNT} Energy in one selection")
@@ -421,8 +440,64 @@ class Program:
         elif op == "shuffle_deck":
             self.emit("shuffle_deck", [player_code(st.player)], path)
         elif op == "end_turn":
-            raise Unlowerable("step 'end_turn'")
-        elif op in ("look_top", "reveal_hand", "damage_ignores"):
+            self.emit("end_turn", [], path)
+        elif op == "move_energy":
+            e = st.energy
+            if e.count is not None and e.count > MAX_ECOUNT:
+                raise Unlowerable(f"a move of more than {MAX_ECOUNT} Energy")
+            ends = (st.source.op, st.target.op)
+            if "random_pokemon" in ends or ends == ("choose", "choose"):
+                raise Unlowerable("a move from or to a random Pokémon, or between two choices")
+            self.emit("move_energy", [energy_index(e.energy_type), -1 if e.count is None else e.count,
+                                      P.target(st.source), P.target(st.target)], path)
+        elif op == "move_energy_one_of":
+            if len(st.energy_types) > 3:
+                raise Unlowerable("a move of one of more than 3 Energy types")
+            ends = (st.source.op, st.target.op)
+            if "random_pokemon" in ends or ends == ("choose", "choose"):
+                raise Unlowerable("a move from or to a random Pokémon, or between two choices")
+            types = [energy_index(t) for t in st.energy_types]
+            self.emit("move_energy_one_of", types + [-1] * (3 - len(types))
+                      + [P.target(st.source), P.target(st.target)], path)
+        elif op == "arrange_top":
+            if st.count.op != "const" or st.count.value > MAX_FETCH:
+                raise Unlowerable(f"a look at more than {MAX_FETCH} cards, or a number of cards that varies")
+            self.emit("arrange_top", [player_code(st.player)], path, amount=P.amount(st.count))
+        elif op == "knock_out":
+            self.emit("knock_out", [], path, P.target(st.target))
+        elif op == "draw_until":
+            self.emit("draw_until", [-1 if st.size is None else st.size], path)
+        elif op == "discard_energy_among":
+            self.emit("discard_energy_among", [st.count], path, P.each(st.among))
+        elif op == "swap_hand_deck":
+            self.emit("swap_hand_deck", [P.cardf(st.filter)], path)
+        elif op == "take_top":
+            if st.count > MAX_FETCH:
+                raise Unlowerable(f"a look at more than {MAX_FETCH} cards")
+            self.emit("take_top", [st.count, P.cardf(st.filter), int(st.rest == "bottom")], path)
+        elif op == "choose_one":
+            if len(st.options) > MAX_OPTIONS:
+                raise Unlowerable(f"a choice of more than {MAX_OPTIONS} options")
+            at = self.emit("choose_one", [len(st.options)] + [-1] * MAX_OPTIONS, path)
+            jumps = []
+            for k, option in enumerate(st.options):
+                self.patch(at, 1 + k, len(self.code))
+                self.steps(option, path + (k,), in_repeat)
+                jumps.append(self.emit("jump", [-1], path))
+            for j in jumps:
+                self.patch(j, 0, len(self.code))
+        elif op == "discard_tools":
+            self.emit("discard_tools", [], path, P.target(st.target))
+        elif op == "set_hp":
+            self.emit("set_hp", [int(st.halve), -1 if st.hp is None else st.hp], path, P.target(st.target))
+        elif op == "hand_to_deck":
+            self.emit("hand_to_deck", [player_code(st.player), P.cardf(st.filter), int(st.random),
+                                       player_code(st.chooser)], path)
+        elif op in ("shuffle_hand", "shuffle_hand_redraw"):
+            self.emit("shuffle_hand", [player_code(st.player), int(op == "shuffle_hand_redraw")], path)
+        elif op == "pooled_hand_to_deck":
+            self.emit("pooled_hand_to_deck", [], path)
+        elif op in ("look_top", "reveal_hand", "reveal_cards", "reveal_top", "damage_ignores"):
             self.emit("nop", [], path)  # information only / read when the attack starts
         elif op == "optional":
             if any(x.op in ("discard_cards", "discard_energy") for x in st.steps):
@@ -445,8 +520,22 @@ def steps_bound(code: list[Instr]) -> int:
     for i, ins in enumerate(code):
         if ins.op == "repeat":
             body = ins.args[2] - i - 1
-            n += body * 8
+            n += body * max(ins.bound - 1, 0)
     return n
+
+
+def repeat_bound(times) -> int:
+    """Most times a Repeat's body can run: its number, or for a count the most the count can be (heads: the
+    most coins a flip can show; cards done: the most one step moves)."""
+    if times.op == "const":
+        if times.value > 64:
+            raise Unlowerable("a Repeat of more than 64 times")
+        return times.value
+    c = times.count
+    bound = {"heads": MAX_FLIPS, "done_count": MAX_FETCH}.get(c.op)
+    if bound is None:
+        raise Unlowerable(f"a Repeat whose count is {c.op!r}")
+    return bound * times.each
 
 
 def lower_attack(pool: Pool, attack: ir.Attack) -> tuple[list[Instr], bool, bool]:
