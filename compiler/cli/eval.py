@@ -34,13 +34,13 @@ def command(policy, spec, engines, opponent, games, mode, decks, seed, batch, pa
 
     if not Path(policy).is_file():
         raise SpecError(Diagnostic(str(policy), "no such policy file"))
-    from ..train.engine import deck_pairs, load_engine
+    from ..train.engine import deck_pairs, engine_name, load_engine
     from ..train.evaluate import JaxGames, Policy, compare, reference_games
     from ..train.features import ObsLayout
 
     loaded, pkg, refused = load_engine(spec, package, cache)
     layout = ObsLayout.from_tables(pkg.tables)
-    pol = Policy.from_checkpoint(policy, layout, pkg.tables.NAME)
+    pol = Policy.from_checkpoint(policy, layout, engine_name(pkg))
     pairs = deck_pairs(loaded, pkg, refused, decks, seed)
     player = "policy" if mode == "sample" else "policy-argmax"
     results = []

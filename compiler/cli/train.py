@@ -69,12 +69,12 @@ def command(spec, steps, minutes, batch, rollout, seed, decks, hidden, opponent,
     def phase(msg):
         click.echo(f"[{time.perf_counter() - t0:7.1f}s] {msg}", err=True)
 
-    from ..train.engine import deck_pairs, load_engine
+    from ..train.engine import deck_pairs, engine_name, load_engine
 
     phase("building the engine" if not package else f"loading {package}")
     loaded, pkg, refused = load_engine(spec, package, cache, echo=None)
     pairs = deck_pairs(loaded, pkg, refused, decks, seed)
-    phase(f"engine {pkg.tables.NAME}: {pkg.tables.NUM_ACTIONS} actions, observation {pkg.tables.OBS_SIZE}; "
+    phase(f"engine {engine_name(pkg)}: {pkg.tables.NUM_ACTIONS} actions, observation {pkg.tables.OBS_SIZE}; "
           f"decks {pairs.label()}")
     if profile:
         from ..train.loop import profile as run_profile

@@ -29,12 +29,17 @@ def _flatten(tree, prefix="params"):
     return out
 
 
+def _plain(x):
+    """NumPy scalars and arrays in `meta` as plain JSON values."""
+    return x.tolist() if hasattr(x, "tolist") else str(x)
+
+
 def save(path, params, meta: dict) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     meta = {"format": FORMAT, "version": VERSION, **meta}
     tmp = path.with_name(path.name + ".tmp.npz")
-    np.savez(tmp, meta=np.array(json.dumps(meta)), **_flatten(params))
+    np.savez(tmp, meta=np.array(json.dumps(meta, default=_plain)), **_flatten(params))
     tmp.replace(path)
     return path
 

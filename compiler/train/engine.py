@@ -74,3 +74,8 @@ def deck_pairs(loaded, pkg, refused, decks: str, seed: int = 0, source: str = "-
                                                f"{', '.join(names)})"))
         pair = (names.index(parts[0]), names.index(parts[1]))
     return DeckPairs(names, cards, energy, np.array([pair], np.int32))
+
+
+def engine_name(pkg) -> str:
+    """The engine's name: its package's (the tables' NAME constant is shadowed by the card field NAME)."""
+    return pkg.__name__.split(".")[-1]

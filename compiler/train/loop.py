@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .engine import engine_name
 from .opponents import KINDS
 
 OPPONENT_MIXES = {"random": (1, 0, 0), "greedy": (0, 1, 0), "self": (0, 0, 1), "mix": (0.2, 0.5, 0.3)}
@@ -89,7 +90,7 @@ def train(pkg, pairs, *, opponent="mix", hidden=128, cfg=None, seed=0, max_steps
     if out:
         out.mkdir(parents=True, exist_ok=True)
         mfile = (out / "metrics.jsonl").open("w", encoding="utf-8")
-    meta = {"engine": pkg.tables.NAME, **layout.key(), "hidden": hidden, "embed": net.embed, "opponent": opponent,
+    meta = {"engine": engine_name(pkg), **layout.key(), "hidden": hidden, "embed": net.embed, "opponent": opponent,
             "decks": pairs.label(), "ppo": cfg.as_dict(), "seed": seed, **(meta_extra or {})}
 
     def save():
@@ -145,7 +146,7 @@ def train(pkg, pairs, *, opponent="mix", hidden=128, cfg=None, seed=0, max_steps
         mfile.close()
         from .plot import plot_curves
 
-        res.plot = str(plot_curves(res.history, out / "curves.png", title=f"{pkg.tables.NAME}: {pairs.label()}, "
+        res.plot = str(plot_curves(res.history, out / "curves.png", title=f"{engine_name(pkg)}: {pairs.label()}, "
                                                                           f"hidden {hidden}, batch {cfg.batch}"))
         (out / "summary.json").write_text(json.dumps(
             {"updates": res.updates, "engine_steps": res.engine_steps, "decisions": res.decisions,

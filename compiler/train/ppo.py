@@ -144,4 +144,4 @@ def make_update(arena, net, cfg: PPOConfig):
         }
         return params, opt_state, games, metrics
 
-    return jax.jit(update, donate_argnums=(2,)), tx
+    return jax.jit(update), tx

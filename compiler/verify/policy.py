@@ -31,12 +31,12 @@ class PolicyLevelResult:
 def run_policy_level(loaded, pkg, refused, games: int, seed: int = 0, batch: int = 500, policy_file=None,
                      progress=None) -> PolicyLevelResult:
     from ..diagnostics import SpecError
-    from ..train.engine import deck_pairs
+    from ..train.engine import deck_pairs, engine_name
     from ..train.evaluate import JaxGames, Policy, compare, reference_games
     from ..train.features import ObsLayout
 
     layout = ObsLayout.from_tables(pkg.tables)
-    pol = Policy.from_checkpoint(policy_file, layout, pkg.tables.NAME) if policy_file else Policy(layout)
+    pol = Policy.from_checkpoint(policy_file, layout, engine_name(pkg)) if policy_file else Policy(layout)
     try:
         pairs = deck_pairs(loaded, pkg, refused, "fixed", seed)
     except SpecError:
