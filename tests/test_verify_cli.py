@@ -58,7 +58,7 @@ def test_broken_states_are_reported_by_property(a1_engine):
 
 
 def test_levels_not_built_and_bad_input_exit_2(tmp_path):
-    r = CliRunner().invoke(main, ["verify", str(EXAMPLE_SPEC), "--level", "policy"])
+    r = CliRunner().invoke(main, ["verify", str(EXAMPLE_SPEC), "--level", "interaction"])
     assert r.exit_code == 2 and "not built yet" in r.output
     r = CliRunner().invoke(main, ["verify", str(tmp_path / "none.yaml")])
     assert r.exit_code == 2

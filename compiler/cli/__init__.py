@@ -15,6 +15,7 @@ from .. import __version__
 from ..diagnostics import Diagnostic, SpecError
 
 COMMANDS = ["validate", "schema", "import_jsonl", "scrape", "parse", "coverage", "build", "play", "bench", "verify",
+            "train", "eval",
             "fill", "diff"]
 """Subcommand modules, in the order `tcgc --help` lists them."""
 

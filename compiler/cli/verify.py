@@ -13,13 +13,14 @@ import click
 from ..diagnostics import plural
 
 LEVELS = ("property", "interaction", "rollout", "policy")
-BUILT = ("property", "rollout")
+BUILT = ("property", "rollout", "policy")
+DEFAULT = ("property", "rollout")
 
 
 @click.command("verify")
 @click.argument("spec", type=click.Path(dir_okay=False))
 @click.option("--level", "levels", type=click.Choice(LEVELS), multiple=True,
-              help="Level to run, repeatable  [default: property rollout]")
+              help="Level to run, repeatable  [default: property rollout]; policy: bots (and --policy) on both engines, win rates and game lengths compared (docs/train.md)")
 @click.option("--games", type=click.IntRange(1), default=100, show_default=True, help="Games per level.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Fixes decks, keys and actions.")
 @click.option("--batch", type=click.IntRange(1), default=64, show_default=True, help="Games stepped together.")
@@ -27,21 +28,29 @@ BUILT = ("property", "rollout")
               help="Verify this generated package (e.g. generated/pocket_a1) instead of building SPEC's engine.")
 @click.option("--reproducer", type=click.Path(dir_okay=False), default="tcgc-divergence.json", show_default=True,
               help="Where the first divergence's replay file is written (tcgc play --replay FILE).")
+@click.option("--policy", "policy_file", type=click.Path(dir_okay=False),
+              help="Policy level: also play this trained policy (a tcgc train checkpoint).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--cache", type=click.Path(file_okay=False), default=".tcgc-cache/verify", show_default=True,
               help="Folder SPEC's engine is built into (CACHE/<spec folder>/).")
 def command(spec: str, levels: tuple[str, ...], games: int, seed: int, batch: int, package: str | None,
-            reproducer: str, as_json: bool, cache: str) -> None:
+            reproducer: str, as_json: bool, cache: str, policy_file: str | None = None) -> None:
     """Check SPEC's generated engine against the reference engine; report per level."""
     from ..spec import load_spec
     from ..verify.properties import run_properties
     from ..verify.rollout import load_package, run_rollouts
 
-    levels = tuple(dict.fromkeys(levels or BUILT))
+    levels = tuple(dict.fromkeys(levels or DEFAULT))
     missing = [lv for lv in levels if lv not in BUILT]
     if missing:
         raise click.UsageError(f"level {', '.join(missing)} is not built yet (built: {', '.join(BUILT)}); "
                                "see docs/verify.md")
+    if policy_file and "policy" not in levels:
+        raise click.UsageError("--policy is for --level policy")
+    if policy_file and not Path(policy_file).is_file():
+        from ..diagnostics import Diagnostic, SpecError
+
+        raise SpecError(Diagnostic(str(policy_file), "no such policy file"))
     loaded = load_spec(spec)
     report: dict = {"spec": str(spec), "games": games, "seed": seed, "levels": {}}
     failed = False
@@ -61,7 +70,18 @@ def command(spec: str, levels: tuple[str, ...], games: int, seed: int, batch: in
             prog.update(task, description=f"{lv}: compiling and playing", total=games, completed=0)
             def advance(n):
                 prog.advance(task, n)
-            if lv == "property":
+            if lv == "policy":
+                from ..verify.policy import run_policy_level
+
+                n_match = 3 + (2 if policy_file else 0)
+                prog.update(task, total=2 * games * n_match)
+                res = run_policy_level(loaded, pkg, refused, games, seed, policy_file=policy_file,
+                                       progress=advance)
+                report["levels"][lv] = {"games": games, "decks": res.decks, "matchups": res.matchups,
+                                        "steps": 0, "finished": 2 * games * len(res.matchups)}
+                failed |= bool(res.failed)
+                results[lv] = res.failed
+            elif lv == "property":
                 res = run_properties(loaded, pkg, games, seed, batch, refused_ids=refused, progress=advance)
                 report["levels"][lv] = {
                     "games": res.games, "steps": res.steps, "finished": res.finished,
@@ -97,6 +117,15 @@ def _print(report: dict, results: dict, as_json: bool) -> None:
         click.echo(json.dumps(report, indent=1, default=str))
         return
     for lv, e in report["levels"].items():
+        if lv == "policy":
+            click.echo(f"policy: {plural(e['games'], 'game')} per engine per matchup, decks {e['decks']}")
+            for m in e["matchups"]:
+                j, r, c = m["jax"], m["reference"], m["comparison"]
+                click.echo(f"  {m['player']:>13} vs {m['opponent']:<6} win rate jax {j['win_rate']:.1%} reference "
+                           f"{r['win_rate']:.1%} (z {c['win_rate_z']:+.2f}), mean length jax {j['mean_length']:.1f} "
+                           f"reference {r['mean_length']:.1f} (z {c['length_z']:+.2f}): "
+                           + ("same at 99%" if c["same"] else "DIFFERENT at 99%"))
+            continue
         bad = e.get("violations", e.get("divergences", []))
         what = "violation" if lv == "property" else "divergence"
         click.echo(f"{lv}: {plural(e['games'], 'game')}, {e['steps']:,} steps, {e['finished']} finished, "
