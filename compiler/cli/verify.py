@@ -61,7 +61,9 @@ def command(spec: str, levels: tuple[str, ...], cards: tuple[str, ...], games: i
     with _progress() as prog:
         task = prog.add_task("building the JAX engine", total=None)
         if package:
-            pkg = load_package(Path(package))
+            from .play_jax import find_package
+
+            pkg = load_package(find_package(loaded, package))  # SpecError (exit 2): no engine, or another spec's
         else:
             from ..bench import build_engine
 

@@ -156,21 +156,27 @@ class Effect:
     """(card index, attack index or -1)."""
     ops: tuple[str, ...] = ()
     flips: bool = False
+    names: tuple[str, ...] = ()
+    """Card names the effect mentions (a requirement, a search by name): a 'named' board puts them in play."""
     scenarios: int = 0
     applied: int = 0
     coin_outcomes: set = field(default_factory=set)
     decisions: int = 0
     divergences: int = 0
     why_not: str = ""
+    reference_errors: list = field(default_factory=list)
 
 
-def _ops(node) -> set[str]:
+def _ops(node, names: set | None = None) -> set[str]:
+    """The IR ops used by `node` (and the card names its name_is nodes mention, into `names`)."""
     out = set()
 
     def walk(x):
         if isinstance(x, dict):
             if isinstance(x.get("op"), str):
                 out.add(x["op"])
+                if x["op"] == "name_is" and names is not None:
+                    names.update(x.get("names", ()))
             for v in x.values():
                 walk(v)
         elif isinstance(x, list):
@@ -207,9 +213,11 @@ def pool_effects(eng, names: tuple[str, ...] = ()) -> tuple[list[Effect], list[s
         for key, kind, k, node, what in items:
             e = effects.get(key)
             if e is None:
-                ops = tuple(sorted(_ops(node))) if node is not None else ()
+                mentioned: set = set()
+                ops = tuple(sorted(_ops(node, mentioned))) if node is not None else ()
                 e = effects[key] = Effect(key, kind, f"{info.id} {info.name}: {what}", ops=ops,
-                                          flips="flip" in ops or "coin_outcome" in ops)
+                                          flips="flip" in ops or "coin_outcome" in ops,
+                                          names=tuple(sorted(mentioned)))
             e.cards.append((info.index, k))
     return list(effects.values()), skipped
 
@@ -293,6 +301,7 @@ class Boards:
         empty deck)."""
         full = variant != "bare"
         cond = variant == "conditions"
+        variant = "full" if variant == "named" else variant
         me_active = mine or self.mon(rng, full=full, conditions=cond)
         if opp_active is None:
             opp_active = self.mon(rng, full=full, conditions=cond)
@@ -317,6 +326,18 @@ class Boards:
         if variant == "late" and self.stadiums:
             b["stadium"], b["stadium_owner"] = rng.choice(self.stadiums).index, rng.randrange(2)
         return b
+
+    def name_cards(self, rng, b: dict, names) -> None:
+        """The cards named by an effect: Pokémon of those names on your Bench, one of each in the hand, the deck
+        and the discard pile."""
+        named = [c for c in self.pool if c.name in set(names)]
+        if not named:
+            return
+        me = b["players"][0]
+        mons = [self.mon(rng, c, full=True) for c in named if c.kind == "pokemon"]
+        me["bench"] = (mons + me["bench"])[:self.eng.rules.bench_size]
+        for zone in ("hand", "deck", "discard"):
+            me[zone] = [c.index for c in named] + me[zone]
 
     def fit(self, b: dict) -> dict:
         """Trim hands and decks so that each player holds at most deck_size cards and hand_limit in hand."""
@@ -384,7 +405,7 @@ def make_paths(eng, effects: list[Effect], seed: int = 0, cards_per_effect: int 
         chosen = e.cards[:cards_per_effect]
         for card, k in chosen:
             info = eng.db[card]
-            for variant in variants:
+            for variant in variants + (("named",) if e.names else ()):
                 rng = random.Random(rng0.randrange(2**62) ^ hash((card, k, variant)) & 0xFFFFFFFF)
                 if e.kind == "attack":
                     mine = boards.mon(rng, info, full=variant != "bare")
@@ -398,7 +419,7 @@ def make_paths(eng, effects: list[Effect], seed: int = 0, cards_per_effect: int 
                 elif e.kind in ("trainer", "tool"):
                     b = boards.board(rng, variant, None, [card])
                 else:  # ability: the Pokémon Active, on the Bench, or the opponent's Active
-                    where = {"bare": "active", "full": "bench", "conditions": "opponent", "late": "active"}[variant]
+                    where = {"full": "bench", "conditions": "opponent"}.get(variant, "active")
                     m = boards.mon(rng, info, full=variant != "bare")
                     m["energy"] = boards.energy_for(info, 0 if info.attacks else -1, rng, 1)
                     if where == "active":
@@ -408,6 +429,8 @@ def make_paths(eng, effects: list[Effect], seed: int = 0, cards_per_effect: int 
                     else:
                         b = boards.board(rng, variant, None, [])
                         b["players"][0]["bench"] = ([m] + b["players"][0]["bench"])[:eng.rules.bench_size]
+                if variant == "named":
+                    boards.name_cards(rng, b, e.names)
                 b = boards.fit(b)
                 e.scenarios += 1
                 try:
@@ -456,7 +479,11 @@ def _paths_from(eng, ei, e, card, variant, b, s0, a, rng) -> list[Path]:
         leaves = 0
         while stack and leaves < MAX_BRANCHES:
             acts, ks, sts = stack.pop()
-            s = eng.step(sts[-1], acts[-1], ks[-1])
+            try:
+                s = eng.step(sts[-1], acts[-1], ks[-1])
+            except Exception as err:  # noqa: BLE001 - the reference failed: a finding, reported per effect
+                e.reference_errors.append(f"{type(err).__name__}: {err}"[:200])
+                continue
             sts = sts + [s]
             if s.pending is not None and not s.terminated and len(acts) < 8:
                 legal = eng.legal_actions(s)
@@ -470,7 +497,11 @@ def _paths_from(eng, ei, e, card, variant, b, s0, a, rng) -> list[Path]:
                     break
                 c = _follow(eng, s)
                 kk = rng.randrange(1, 2**63)
-                s = eng.step(s, c, kk)
+                try:
+                    s = eng.step(s, c, kk)
+                except Exception as err:  # noqa: BLE001
+                    e.reference_errors.append(f"{type(err).__name__}: {err}"[:200])
+                    break
                 acts, ks, sts = acts + [c], ks + [kk], sts + [s]
             out.append(Path(ei, card, variant, b, acts, ks, sts))
             leaves += 1
@@ -527,7 +558,9 @@ class InteractionResult:
                 "with_decisions": sum(1 for e in self.effects if e.decisions),
                 "ir_ops": len(ops_all), "ir_ops_covered": len(ops_cov),
                 "ir_ops_not_covered": sorted(set(ops_all) - ops_cov),
-                "cards_left_out": self.skipped}
+                "cards_left_out": self.skipped,
+                "reference_errors": [f"{e.label}: {e.reference_errors[0]}" for e in self.effects
+                                     if e.reference_errors]}
 
 
 class JaxReplayer:
