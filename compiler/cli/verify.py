@@ -145,6 +145,8 @@ def _print(report: dict, results: dict, as_json: bool) -> None:
                        f"{plural(len(bad), what)}")
             for line in cov["not_covered"][:10]:
                 click.echo(f"  not covered: {line}")
+            for line in cov["reference_errors"][:5]:
+                click.echo(f"  the reference engine failed: {line}")
         else:
             click.echo(f"{lv}: {plural(e['games'], 'game')}, {e['steps']:,} steps, {e['finished']} finished, "
                        f"{plural(len(bad), what)}")
