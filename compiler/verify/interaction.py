@@ -219,7 +219,16 @@ def pool_effects(eng, names: tuple[str, ...] = ()) -> tuple[list[Effect], list[s
                                           flips="flip" in ops or "coin_outcome" in ops,
                                           names=tuple(sorted(mentioned)))
             e.cards.append((info.index, k))
-    return list(effects.values()), skipped
+    out = list(effects.values())
+    if not wanted:
+        out += [Effect(f"rule|{g}", "rule", f"rules: {what}", cards=[(-1, -1)], ops=(), flips=g == "end_turn")
+                for g, what in RULES]
+    return out, skipped
+
+
+RULES = (("attach_energy", "attach the Zone's Energy"), ("play_basic", "play a Basic to the Bench"),
+         ("evolve", "evolve"), ("retreat", "retreat"), ("end_turn", "end the turn (Checkup, the next turn)"))
+"""The rules' own actions, built like card effects (`--cards` leaves them out)."""
 
 
 # --- scenarios (reference side) -------------------------------------------------------------------------------------
@@ -249,7 +258,7 @@ class Boards:
         self.stadiums = [c for c in self.pool if c.kind == "stadium"]
         self.colorless = COLORLESS
         self.by_name = {}
-        for c in db.cards:
+        for c in self.pool:
             self.by_name.setdefault(c.name, c)
 
     def stack(self, info) -> list[int]:
@@ -339,6 +348,24 @@ class Boards:
         for zone in ("hand", "deck", "discard"):
             me[zone] = [c.index for c in named] + me[zone]
 
+    def rule_board(self, rng, variant: str, group: str) -> dict:
+        """A board for one of the rules' actions: a Basic in the hand (play_basic), an evolution in the hand whose
+        Basic is on the Bench (evolve), Energy on the Active to pay its retreat (retreat)."""
+        b = self.board(rng, variant, None, [rng.choice(self.basics).index] if group == "play_basic" else [])
+        me = b["players"][0]
+        if group == "evolve":
+            evos = [c for c in self.pool if c.kind == "pokemon" and c.stage > 0 and c.evolves_from in self.by_name]
+            if evos:
+                e = rng.choice(evos)
+                pre = self.mon(rng, self.by_name[e.evolves_from], full=variant != "bare")
+                me["bench"] = ([pre] + me["bench"])[:self.eng.rules.bench_size]
+                me["hand"] = [e.index] + me["hand"]
+        if group == "retreat":
+            if not me["bench"]:
+                me["bench"] = [self.mon(rng, full=True)]
+            me["active"]["energy"][rng.randrange(8)] += 3
+        return b
+
     def fit(self, b: dict) -> dict:
         """Trim hands and decks so that each player holds at most deck_size cards and hand_limit in hand."""
         D, H = self.eng.rules.deck_size, self.eng.rules.hand_limit
@@ -375,6 +402,14 @@ def _effect_actions(eng, s, effect: Effect, card: int, k: int) -> list[int]:
             if s.card_of[i] == card:
                 out = [lay.play(h)] + [lay.play_on(h, sl) for sl in range(1 + eng.rules.bench_size)]
                 break
+    elif effect.kind == "rule":
+        group = effect.key.split("|", 1)[1]
+        names = lay.names()
+        prefix = {"attach_energy": "attach_energy:", "play_basic": "play:", "evolve": "play_on:",
+                  "retreat": "retreat:", "end_turn": "end_turn"}[group]
+        out = [a for a in sorted(legal) if names[a].startswith(prefix)]
+        if group == "play_basic":
+            out = [a for a in out if eng.db[s.card_of[me.hand[lay.decode(a).hand]]].plays_as_basic]
     elif effect.kind == "ability":
         out = [lay.ability(sl) for sl, pk in enumerate(me.slots) if pk is not None and s.card_of[pk.top] == card]
     return [a for a in out if a in legal]
@@ -404,7 +439,7 @@ def make_paths(eng, effects: list[Effect], seed: int = 0, cards_per_effect: int 
     for ei, e in enumerate(effects):
         chosen = e.cards[:cards_per_effect]
         for card, k in chosen:
-            info = eng.db[card]
+            info = eng.db[card] if card >= 0 else None
             for variant in variants + (("named",) if e.names else ()):
                 rng = random.Random(rng0.randrange(2**62) ^ hash((card, k, variant)) & 0xFFFFFFFF)
                 if e.kind == "attack":
@@ -418,6 +453,8 @@ def make_paths(eng, effects: list[Effect], seed: int = 0, cards_per_effect: int 
                     b = boards.board(rng, variant, mine, [], opp)
                 elif e.kind in ("trainer", "tool"):
                     b = boards.board(rng, variant, None, [card])
+                elif e.kind == "rule":
+                    b = boards.rule_board(rng, variant, e.key.split("|", 1)[1])
                 else:  # ability: the Pokémon Active, on the Bench, or the opponent's Active
                     where = {"full": "bench", "conditions": "opponent"}.get(variant, "active")
                     m = boards.mon(rng, info, full=variant != "bare")
@@ -659,7 +696,8 @@ def run_interactions(loaded, pkg, seed: int = 0, batch: int = 64, refused_ids=()
                     e = effects[p.effect]
                     e.divergences += 1
                     res.divergences.append(InteractionDivergence(
-                        e.label, eng.db[p.card].id, p.variant, t, p.board, p.actions, p.keys,
+                        e.label, eng.db[p.card].id if p.card >= 0 else "rules", p.variant, t, p.board, p.actions,
+                        p.keys,
                         d, [names_[a] for a in p.actions]))
                     alive[i] = False
                     continue
