@@ -21,13 +21,35 @@ A1 = ROOT / "generated" / "pocket_a1"
 
 def test_the_committed_a1_engine_passes_both_levels():
     r = CliRunner().invoke(main, ["verify", str(EXAMPLE_SPEC), "--package", str(A1), "--games", "12",
-                                  "--batch", "12", "--seed", "3", "--json"])
+                                  "--batch", "16", "--seed", "3", "--json"])
     assert r.exit_code == 0, r.output[-3000:]
     rep = json.loads(r.output)
     prop, roll = rep["levels"]["property"], rep["levels"]["rollout"]
     assert prop["games"] == roll["games"] == 12 and prop["finished"] == roll["finished"] == 12
     assert prop["violations"] == [] and roll["divergences"] == []
     assert prop["states_checked"] > 12 * 30 and roll["steps"] > 12 * 30
+
+
+def test_interaction_on_named_cards_of_the_committed_engine():
+    """Constructed boards for the effects of a few cards (a coin, a Paralysis, a lasting effect, a choice of
+    target, a Supporter): both engines agree, every effect is applied and each coin is forced both ways."""
+    r = CliRunner().invoke(main, ["verify", str(EXAMPLE_SPEC), "--package", str(A1), "--level", "interaction",
+                                  "--cards", "Articuno,Omastar", "--cards", "Seadra", "--cards", "A1-225",
+                                  "--batch", "16", "--json"])
+    assert r.exit_code == 0, r.output[-3000:]
+    inter = json.loads(r.output)["levels"]["interaction"]
+    cov = inter["coverage"]
+    assert inter["divergences"] == [] and inter["paths"] >= 20 and inter["steps"] > inter["paths"]
+    assert cov["effects"] == cov["covered"] == 4 and cov["not_covered"] == []
+    assert cov["with_coins"] == cov["coins_both_ways"] == 1  # Articuno's Ice Beam
+    assert cov["with_decisions"] >= 2  # Seadra's target, Sabrina's switch
+
+
+def test_vmap_equals_a_loop_is_checked(a1_engine):
+    loaded = load_spec(EXAMPLE_SPEC)
+    refused = {r.card_id for r in lower(loaded).refused}
+    res = run_properties(loaded, a1_engine, 2, seed=4, batch=16, refused_ids=refused, loop_games=1)
+    assert res.violations == [] and res.checks["vmap equals a loop"] == 1
 
 
 def test_broken_states_are_reported_by_property(a1_engine):
@@ -57,9 +79,17 @@ def test_broken_states_are_reported_by_property(a1_engine):
     assert all(v.actions and v.decks for v in res.violations)
 
 
-def test_levels_not_built_and_bad_input_exit_2(tmp_path):
-    r = CliRunner().invoke(main, ["verify", str(EXAMPLE_SPEC), "--level", "interaction"])
-    assert r.exit_code == 2 and "not built yet" in r.output
+def test_bad_input_exits_2(tmp_path):
+    r = CliRunner().invoke(main, ["verify", str(EXAMPLE_SPEC), "--policy", str(tmp_path / "p.npz")])
+    assert r.exit_code == 2 and "--policy is for --level policy" in r.output
+    r = CliRunner().invoke(main, ["verify", str(EXAMPLE_SPEC), "--level", "interaction", "--cards", "Pikachu,Nobody"])
+    assert r.exit_code == 2 and "no card named 'Nobody'" in r.output and "Traceback" not in r.output
+    r = CliRunner().invoke(main, ["verify", str(EXAMPLE_SPEC), "--level", "sideways"])
+    assert r.exit_code == 2 and "sideways" in r.output
+    r = CliRunner().invoke(main, ["verify", str(EXAMPLE_SPEC), "--games", "0"])
+    assert r.exit_code == 2
+    r = CliRunner().invoke(main, ["verify", str(EXAMPLE_SPEC), "--package", str(tmp_path)])
+    assert r.exit_code == 2 and "MANIFEST" in r.output and "Traceback" not in r.output
     r = CliRunner().invoke(main, ["verify", str(tmp_path / "none.yaml")])
     assert r.exit_code == 2
     bad = tmp_path / "spec.yaml"

@@ -37,7 +37,8 @@ def find_package(loaded, given: str | None) -> Path:
 class JaxGame:
     """One game on the generated engine, from the recording's decks and seed, stepped with the same keys."""
 
-    def __init__(self, package: Path, engine, decks, seed: int):
+    def __init__(self, package: Path, engine, decks, seed: int, start=None):
+        """From the decks and seed, or from reference state `start` (a constructed board) when given."""
         import jax
 
         from compiler.engine_model.rng import key_words
@@ -45,20 +46,27 @@ class JaxGame:
 
         manifest = json.loads((package / "MANIFEST.json").read_text(encoding="utf-8"))
         refused = {r["id"]: r["name"] for r in manifest.get("refused", [])}
-        bad = sorted({f"{engine.db[i].id} {engine.db[i].name}" for d in decks for i in d.cards
-                      if engine.db[i].id in refused})
+        held = [i for d in decks for i in d.cards] if start is None else [i for i in start.card_of if i >= 0]
+        bad = sorted({f"{engine.db[i].id} {engine.db[i].name}" for i in held if engine.db[i].id in refused})
         if bad:
             raise SpecError(Diagnostic(str(package), "the JAX engine can't play these cards of the recorded decks: "
                                        + ", ".join(bad), field="--engine"))
         pkg = load_package(package)
         self.env = env = pkg.Env()
         T = pkg.tables
+        self._step = jax.jit(env.step_words)
+        self._canon = jax.jit(lambda st: env.canonical(st._core))
+        self._obs = jax.jit(lambda st: (env.canonical_observation(st._core, 0),
+                                        env.canonical_observation(st._core, 1)))
+        if start is not None:
+            from compiler.verify.interaction import JaxReplayer
+
+            self.state = jax.tree.map(lambda x: x[0], JaxReplayer(pkg).states([start]))
+            return
         cards = np.array([list(d.cards) for d in decks], np.int16)
         energy = np.full((2, T.E), -1, np.int8)
         for p, d in enumerate(decks):
             energy[p, :len(d.energy)] = d.energy
-        self._step = jax.jit(env.step_words)
-        self._canon = jax.jit(lambda st: env.canonical(st._core))
         k0, k1 = key_words(seed)
         self.state = jax.jit(env.init_game)(np.uint32(k0), np.uint32(k1), cards, energy)
 
@@ -81,4 +89,10 @@ class JaxGame:
                 names = engine.layout.names()
                 d["legal_action_mask"] = ([names[a] for a in np.flatnonzero(ref & ~mine)],
                                           [names[a] for a in np.flatnonzero(mine & ~ref)])
+        if not d:
+            from reference.export import encode_observation
+
+            for p, obs in enumerate(self._obs(self.state)):
+                for k, v in diff_fields(encode_observation(s, p), {k: np.asarray(x) for k, x in obs.items()}).items():
+                    d[f"observation[{p}].{k}"] = v
         return d

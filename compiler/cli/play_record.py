@@ -2,7 +2,9 @@
 
 A recording is JSON: the spec, the seed, both decks (card ids, or CardDB indices as a divergence report writes
 them; Energy types by name or index) and the actions (indices, stable names, or {"action": i, ...}); `result`
-(optional) is how the game ended, which a replay checks.
+(optional) is how the game ended, which a replay checks. A recording written by `tcgc verify --level interaction`
+starts from a constructed board instead of a seed's first state: `board` (compiler/verify/interaction.py,
+`build_state`) and `keys` (the key of each step, as decimal strings) replace `decks` and the seed's keys.
 """
 
 from __future__ import annotations
@@ -64,6 +66,8 @@ class Recording:
     decks: list[dict]
     actions: list
     result: dict | None
+    board: dict | None = None
+    keys: list | None = None
 
 
 def load_record(path: str) -> Recording:
@@ -78,6 +82,18 @@ def load_record(path: str) -> Recording:
         raise SpecError(Diagnostic(path, f"not JSON: {e.msg}", e.lineno, e.colno)) from None
     if not isinstance(data, dict):
         raise bad("a recording is a JSON object with spec, seed, decks and actions")
+    board = data.get("board")
+    if board is not None:
+        if not (isinstance(board, dict) and isinstance(board.get("players"), list) and len(board["players"]) == 2):
+            raise bad("board must be an object with two players (written by tcgc verify --level interaction)",
+                      "board")
+        keys = data.get("keys")
+        if not (isinstance(keys, list) and isinstance(data.get("actions"), list) and len(keys) == len(data["actions"])
+                and all(isinstance(k, (int, str)) and str(k).isdigit() for k in keys)):
+            raise bad("a board recording needs one key (a decimal string) per action", "keys")
+        spec = data.get("spec")
+        return Recording(path, spec if isinstance(spec, str) else "", 0, [], data["actions"], None, board,
+                         [int(k) for k in keys])
     missing = [k for k in ("seed", "decks", "actions") if k not in data]
     if missing:
         raise bad(f"missing {', '.join(missing)}: a recording has spec, seed, decks and actions "

@@ -24,17 +24,31 @@ def replay(view: View, path: str, spec: str | None, engine_kind: str, package: s
         raise SpecError(Diagnostic(path, "the recording names no spec: pass SPEC", field="spec"))
     loaded = load_spec(spec)
     engine = Engine.from_spec(loaded)
-    decks = decks_of(rec, engine)
-    s = engine.init(decks, rec.seed)
+    if rec.board is not None:
+        from compiler.verify.interaction import build_state
+
+        decks = None
+        try:
+            s = build_state(engine, rec.board)
+        except (KeyError, TypeError, ValueError, IndexError) as e:
+            raise SpecError(Diagnostic(path, f"not a board this spec's engine can build: {e}", field="board")) \
+                from None
+    else:
+        decks = decks_of(rec, engine)
+        s = engine.init(decks, rec.seed)
     jx = None
     if engine_kind == "jax":
         from .play_jax import JaxGame, find_package
 
         pkg = find_package(loaded, package)
         view.say(f"compiling the JAX engine {pkg} (a minute the first time, cached after)", "info")
-        jx = JaxGame(pkg, engine, decks, rec.seed)
-    view.say(f"tcgc play: replay of {path}: {decks[0].name} (player 0) vs {decks[1].name} (player 1), seed "
-             f"{rec.seed}, {plural(len(rec.actions), 'action')} on the {engine_kind} engine", "title")
+        jx = JaxGame(pkg, engine, decks, rec.seed, start=s if decks is None else None)
+    if decks is None:
+        view.say(f"tcgc play: replay of {path}: a constructed board, {plural(len(rec.actions), 'action')} on the "
+                 f"{engine_kind} engine", "title")
+    else:
+        view.say(f"tcgc play: replay of {path}: {decks[0].name} (player 0) vs {decks[1].name} (player 1), seed "
+                 f"{rec.seed}, {plural(len(rec.actions), 'action')} on the {engine_kind} engine", "title")
     pause = sys.stdin.isatty() and sys.stdout.isatty()
     turn = None
     for i in range(len(rec.actions) + 1):
@@ -56,7 +70,7 @@ def replay(view: View, path: str, spec: str | None, engine_kind: str, package: s
         if s.turn != turn:
             turn = s.turn
             view.board(render_board(engine, s, s.current_player, legal, "the view of"))
-        key = step_key(rec.seed, s)
+        key = rec.keys[i] if rec.keys is not None else step_key(rec.seed, s)
         s = show_step(view, engine, s, a, key, ALL)
         if jx is not None:
             jx.step(a, key)

@@ -1,6 +1,7 @@
 """`tcgc verify SPEC`: check that the generated JAX engine plays the reference engine's game (DESIGN.md,
 Verification; docs/verify.md). Levels built so far: `property` (invariants on the generated engine's own random
-rollouts) and `rollout` (both engines in lockstep, every step compared). Exit 0: no violation, no divergence; 1: one
+rollouts), `interaction` (constructed states for each card effect, both engines compared) and `rollout` (both engines
+in lockstep, every step compared). Exit 0: no violation, no divergence; 1: one
 was found (the first divergence's replay file is written); 2: bad input."""
 
 from __future__ import annotations
@@ -13,14 +14,18 @@ import click
 from ..diagnostics import plural
 
 LEVELS = ("property", "interaction", "rollout", "policy")
-BUILT = ("property", "rollout", "policy")
+BUILT = ("property", "interaction", "rollout", "policy")
 DEFAULT = ("property", "rollout")
 
 
 @click.command("verify")
 @click.argument("spec", type=click.Path(dir_okay=False))
 @click.option("--level", "levels", type=click.Choice(LEVELS), multiple=True,
-              help="Level to run, repeatable  [default: property rollout]; policy: bots (and --policy) on both engines, win rates and game lengths compared (docs/train.md)")
+              help="Level to run, repeatable  [default: property rollout]; policy: bots (and --policy) on both "
+                   "engines, win rates and game lengths compared (docs/train.md)")
+@click.option("--cards", "cards", multiple=True, metavar="NAME",
+              help="Only these cards (name or id, repeatable or comma-separated): interaction scenarios of their "
+                   "effects; property and rollout decks that hold them.")
 @click.option("--games", type=click.IntRange(1), default=100, show_default=True, help="Games per level.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Fixes decks, keys and actions.")
 @click.option("--batch", type=click.IntRange(1), default=64, show_default=True, help="Games stepped together.")
@@ -33,10 +38,11 @@ DEFAULT = ("property", "rollout")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--cache", type=click.Path(file_okay=False), default=".tcgc-cache/verify", show_default=True,
               help="Folder SPEC's engine is built into (CACHE/<spec folder>/).")
-def command(spec: str, levels: tuple[str, ...], games: int, seed: int, batch: int, package: str | None,
-            reproducer: str, as_json: bool, cache: str, policy_file: str | None = None) -> None:
+def command(spec: str, levels: tuple[str, ...], cards: tuple[str, ...], games: int, seed: int, batch: int,
+            package: str | None, reproducer: str, as_json: bool, cache: str, policy_file: str | None = None) -> None:
     """Check SPEC's generated engine against the reference engine; report per level."""
     from ..spec import load_spec
+    from ..verify.interaction import run_interactions
     from ..verify.properties import run_properties
     from ..verify.rollout import load_package, run_rollouts
 
@@ -52,13 +58,21 @@ def command(spec: str, levels: tuple[str, ...], games: int, seed: int, batch: in
 
         raise SpecError(Diagnostic(str(policy_file), "no such policy file"))
     loaded = load_spec(spec)
+    names = tuple(n.strip() for c in cards for n in c.split(",") if n.strip())
+    if names:
+        known = {c.name.lower() for c in loaded.cards.values()} | {c.id.lower() for c in loaded.cards.values()}
+        unknown = [n for n in names if n.lower() not in known]
+        if unknown:
+            raise click.BadParameter(f"no card named {', '.join(map(repr, unknown))} in {spec}", param_hint="--cards")
     report: dict = {"spec": str(spec), "games": games, "seed": seed, "levels": {}}
     failed = False
     results = {}
     with _progress() as prog:
         task = prog.add_task("building the JAX engine", total=None)
         if package:
-            pkg = load_package(Path(package))
+            from .play_jax import find_package
+
+            pkg = load_package(find_package(loaded, package))  # SpecError (exit 2): no engine, or another spec's
         else:
             from ..bench import build_engine
 
@@ -66,6 +80,11 @@ def command(spec: str, levels: tuple[str, ...], games: int, seed: int, batch: in
             loaded, _, pkg = build_engine(spec, dest, echo=lambda m: prog.update(task, description=m))
         manifest = json.loads((Path(pkg.__file__).parent / "MANIFEST.json").read_text(encoding="utf-8"))
         refused = {r["id"] for r in manifest["refused"]}  # the cards this engine leaves out
+        deck_fn = None
+        if names:
+            from ..verify.interaction import deck_with
+
+            deck_fn = deck_with(names)
         for lv in levels:
             prog.update(task, description=f"{lv}: compiling and playing", total=games, completed=0)
             def advance(n):
@@ -82,14 +101,34 @@ def command(spec: str, levels: tuple[str, ...], games: int, seed: int, batch: in
                 failed |= bool(res.failed)
                 results[lv] = res.failed
             elif lv == "property":
-                res = run_properties(loaded, pkg, games, seed, batch, refused_ids=refused, progress=advance)
+                res = run_properties(loaded, pkg, games, seed, batch, refused_ids=refused, progress=advance,
+                                     deck_fn=deck_fn)
                 report["levels"][lv] = {
                     "games": res.games, "steps": res.steps, "finished": res.finished,
                     "states_checked": res.checks["states"], "violations": [v.__dict__ for v in res.violations]}
                 failed |= bool(res.violations)
                 results[lv] = res.violations
+            elif lv == "interaction":
+                prog.update(task, description="interaction: scenarios", total=None, completed=0)
+
+                def step(n, total):
+                    prog.update(task, description="interaction: comparing paths", total=total)
+                    prog.advance(task, n)
+                res = run_interactions(loaded, pkg, seed, batch, refused_ids=refused, names=names, progress=step)
+                entry = {"paths": res.paths, "steps": res.steps, "coverage": res.coverage(),
+                         "divergences": [{"effect": d.effect, "card": d.card, "board": d.variant, "step": d.step,
+                                          "actions": d.action_names[:d.step], "fields": d.fields}
+                                         for d in res.divergences]}
+                if res.divergences:
+                    Path(reproducer).write_text(json.dumps(res.divergences[0].replay_record(spec), indent=1) + "\n",
+                                                encoding="utf-8")
+                    entry["reproducer"] = str(reproducer)
+                report["levels"][lv] = entry
+                failed |= bool(res.divergences)
+                results[lv] = res.divergences
             else:
-                res = run_rollouts(loaded, pkg, games, seed, batch, refused_ids=refused, progress=advance)
+                res = run_rollouts(loaded, pkg, games, seed, batch, refused_ids=refused, progress=advance,
+                                   deck_fn=deck_fn)
                 entry = {"games": res.games, "steps": res.steps, "finished": res.finished,
                          "divergences": [{"game": d.game, "seed": d.seed, "step": d.step, "last_action": d.last_action,
                                           "fields": d.fields} for d in res.divergences]}
@@ -128,8 +167,18 @@ def _print(report: dict, results: dict, as_json: bool) -> None:
             continue
         bad = e.get("violations", e.get("divergences", []))
         what = "violation" if lv == "property" else "divergence"
-        click.echo(f"{lv}: {plural(e['games'], 'game')}, {e['steps']:,} steps, {e['finished']} finished, "
-                   f"{plural(len(bad), what)}")
+        if lv == "interaction":
+            cov = e["coverage"]
+            click.echo(f"interaction: {cov['covered']}/{cov['effects']} effects covered, {plural(e['paths'], 'path')}, "
+                       f"{e['steps']:,} steps, coins both ways on {cov['coins_both_ways']}/{cov['with_coins']}, "
+                       f"{plural(len(bad), what)}")
+            for line in cov["not_covered"][:10]:
+                click.echo(f"  not covered: {line}")
+            for line in cov["reference_errors"][:5]:
+                click.echo(f"  the reference engine failed: {line}")
+        else:
+            click.echo(f"{lv}: {plural(e['games'], 'game')}, {e['steps']:,} steps, {e['finished']} finished, "
+                       f"{plural(len(bad), what)}")
         for item in results[lv][:3]:
             click.echo("  " + item.report().replace("\n", "\n  "))
         if e.get("reproducer"):

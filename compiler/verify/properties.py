@@ -88,10 +88,14 @@ def check_state(c: dict, mask: np.ndarray, rewards: np.ndarray, deck_cards: list
 
 
 def run_properties(loaded, pkg, games: int, seed: int = 0, batch: int = 64, max_steps: int = 3000,
-                   refused_ids=(), progress=None, mutate=None) -> PropertyResult:
+                   refused_ids=(), progress=None, mutate=None, loop_games: int = 2, deck_fn=None) -> PropertyResult:
     """Play `games` random games on the generated engine and check the invariants after every step.
 
-    `mutate(canonical_dict, game)` (tests only) may change a state's canonical arrays before they are checked."""
+    The first `loop_games` games are also played one at a time (`jit(step_words)` on a single game, a Python loop)
+    and must give the same canonical state as the batched run after every step ("vmap equals a loop"; one more
+    compile, of the single-game step).
+
+    `deck_fn(eng, rng, name)` draws the decks (default: random legal decks). `mutate(canonical_dict, game)` (tests only) may change a state's canonical arrays before they are checked."""
     import jax.numpy as jnp
 
     eng = restricted_engine(loaded, set(refused_ids))
@@ -103,7 +107,7 @@ def run_properties(loaded, pkg, games: int, seed: int = 0, batch: int = 64, max_
         n = min(batch, games - b0)
         ids = list(range(b0, b0 + n))
         seeds = [seed * 1_000_003 + g for g in ids]
-        decks, js, _ = start_games(eng, ls, pkg.tables, seeds)
+        decks, js, _ = start_games(eng, ls, pkg.tables, seeds, deck_fn=deck_fn)
         deck_cards = [[list(d.cards) for d in dd] for dd in decks]
         rng = np.random.default_rng(seed * 7919 + b0)
         keys = rng.integers(0, 2**32, size=(max_steps + 1, 2, n), dtype=np.uint64).astype(np.uint32)
@@ -147,6 +151,9 @@ def run_properties(loaded, pkg, games: int, seed: int = 0, batch: int = 64, max_
             res.steps += int(alive.sum())
             js = ls.step(js, jnp.asarray(actions), jnp.asarray(keys[t, 0]), jnp.asarray(keys[t, 1]))
         res.checks["determinism"] += _replay_matches(ls, eng, pkg, ids, seeds, history, keys, trace, res, decks)
+        for i in range(min(n, max(0, loop_games - b0))):
+            res.checks["vmap equals a loop"] += _single_matches(ls, pkg, i, ids, seeds, history, keys, trace, res,
+                                                                decks)
         if progress is not None:
             progress(n)
     return res
@@ -179,7 +186,8 @@ def _replay_matches(ls, eng, pkg, ids, seeds, history, keys, trace, res, decks) 
     import jax.numpy as jnp
 
     n = len(seeds)
-    _, js, _ = start_games(eng, ls, pkg.tables, seeds)
+    same = iter([d for dd in decks for d in dd])  # the same decks again, in the order start_games asks
+    _, js, _ = start_games(eng, ls, pkg.tables, seeds, deck_fn=lambda e, r, name: next(same))
     for t, canon in enumerate(trace):
         again = {k: np.asarray(v) for k, v in ls.canon(js).items()}
         for k, v in canon.items():
@@ -194,6 +202,40 @@ def _replay_matches(ls, eng, pkg, ids, seeds, history, keys, trace, res, decks) 
             break
         actions = np.array([h[t] if t < len(h) else 0 for h in history], np.int32)
         js = ls.step(js, jnp.asarray(actions), jnp.asarray(keys[t, 0]), jnp.asarray(keys[t, 1]))
+    return 1
+
+
+def _single_matches(ls, pkg, i, ids, seeds, history, keys, trace, res, decks) -> int:
+    """Play game `i` of the batch alone (unbatched `jit(step_words)`, one Python call per step) with the batch's
+    keys and actions; its canonical state must equal the batched run's after every step."""
+    import jax
+    import jax.numpy as jnp
+
+    from ..engine_model.rng import key_words
+
+    env, T = ls.env, pkg.tables
+    if not hasattr(ls, "step1"):
+        ls.init1 = jax.jit(env.init_game)
+        ls.step1 = jax.jit(env.step_words)
+        ls.canon1 = jax.jit(lambda st: env.canonical(st._core))
+    cards = np.array([list(d.cards) for d in decks[i]], np.int16)
+    energy = np.full((2, T.E), -1, np.int8)
+    for p, d in enumerate(decks[i]):
+        energy[p, :len(d.energy)] = d.energy
+    k0, k1 = key_words(seeds[i])
+    st = ls.init1(jnp.uint32(k0), jnp.uint32(k1), jnp.asarray(cards), jnp.asarray(energy))
+    h = history[i]
+    for t in range(min(len(h) + 1, len(trace))):
+        one = {k: np.asarray(v) for k, v in ls.canon1(st).items()}
+        bad = [k for k, v in trace[t].items() if not np.array_equal(v[i], one[k])]
+        if bad:
+            res.violations.append(Violation(ids[i], seeds[i], t, "vmap equals a loop",
+                                            f"fields {', '.join(bad[:6])} differ between the batched and the "
+                                            "single-game run", _deck_json(decks[i]), h[:t]))
+            return 0
+        if t == len(h):
+            break
+        st = ls.step1(st, jnp.int32(h[t]), jnp.uint32(keys[t, 0, i]), jnp.uint32(keys[t, 1, i]))
     return 1
 
 
