@@ -315,7 +315,11 @@ def test_replay_on_the_jax_engine(tmp_path):
 def test_jax_replay_of_decks_the_engine_cannot_play_is_an_error(tmp_path):
     record = tmp_path / "mg.json"
     CliRunner().invoke(main, ["play", str(EXAMPLE_SPEC), "--human", "none", "--record", str(record)])
+    rec = json.loads(record.read_text())
+    rec["decks"][0]["cards"][-2:] = ["A1-205", "A1-205"]  # Ditto: its Copy Anything is not compiled yet
+    record.write_text(json.dumps(rec))
     r = CliRunner().invoke(main, ["play", "--replay", str(record), "--engine", "jax"])
     assert r.exit_code == 2 and "the JAX engine can't play these cards" in r.output, r.output
+    assert "A1-205 Ditto" in r.output
     r = CliRunner().invoke(main, ["play", "--replay", str(record), "--engine", "jax", "--package", str(tmp_path)])
     assert r.exit_code == 2 and "not a generated engine" in r.output, r.output

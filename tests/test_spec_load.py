@@ -125,6 +125,17 @@ def test_cli_validate_example_prints_summary():
     assert "mewtwo-gardevoir" in result.output
 
 
+def test_cli_validate_summary_is_one_line_under_a_long_path(tmp_path):
+    import shutil
+
+    deep = tmp_path / ("a-rather-long-folder-name-" * 4) / "[spec]"
+    shutil.copytree(EXAMPLE_SPEC.parent, deep)
+    result = CliRunner().invoke(main, ["validate", str(deep / "spec.yaml")])
+    assert result.exit_code == 0, result.output
+    first = result.output.splitlines()[0]
+    assert first.startswith("ok ") and str(deep / "spec.yaml") in first and first.endswith("84 distinct effect texts")
+
+
 def test_pocket_preset_values():
     r = PRESETS["pocket"]
     assert (r.deck_size, r.max_copies_per_name, r.opening_hand_size, r.hand_limit, r.bench_size) == (20, 2, 5, 10, 3)

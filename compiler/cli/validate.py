@@ -6,6 +6,7 @@ from collections import Counter
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from ..diagnostics import plural
@@ -49,8 +50,9 @@ def command(spec: str) -> None:
 
         for st in usage(loaded.cards.values(), loaded.fills).stale:
             click.echo(f"warning: {st}", err=True)
-    out.print(f"[bold green]ok[/] {spec}: game [bold]{s['name']}[/], {plural(s['cards'], 'card')} in "
-              f"{plural(len(s['sets']), 'set')}, {plural(s['effect_texts'], 'distinct effect text')}")
+    out.print(f"[bold green]ok[/] {escape(spec)}: game [bold]{escape(s['name'])}[/], {plural(s['cards'], 'card')} in "
+              f"{plural(len(s['sets']), 'set')}, {plural(s['effect_texts'], 'distinct effect text')}",
+              soft_wrap=True)  # one line, however long the path
     t = Table("cards by kind", "count")
     for k, n in s["by_kind"].items():
         t.add_row(k, str(n))
