@@ -24,7 +24,8 @@ RUNTIME_FILES = ("__init__.py", "struct.py", "rng.py", "sched.py", "core.py", "e
 CARD_FIELDS = ("KIND", "IS_FOSSIL", "STAGE", "HP", "TYPE", "WEAKNESS", "RETREAT", "IS_EX", "IS_MEGA", "NAME",
                "EVOLVES_FROM", "IS_BASIC", "PLAYS_AS_BASIC", "HAS_ABILITY", "UNPLAYABLE", "ATK_N", "ATK_COST",
                "ATK_COLORLESS", "ATK_DAMAGE", "ATK_NAME", "ATK_PROG", "ATK_PROG_END", "ATK_REQ", "ATK_IGN_WEAK",
-               "ATK_IGN_EFF", "ATK_REMOVE", "TR_PROG", "TR_PROG_END", "TR_REQ", "TR_REMOVE", "TR_BIND")
+               "ATK_IGN_EFF", "ATK_REMOVE", "TR_PROG", "TR_PROG_END", "TR_REQ", "TR_REMOVE", "TR_BIND",
+               "AB_PROG", "AB_PROG_END", "AB_REQ", "AB_BIND", "AB_REMOVE", "AB_ONCE", "AB_ACTIVATED", "AB_COST")
 ROW_TABLES = ("FILTER", "TARGET", "AMOUNT", "COND", "CARDF", "MOD", "NAMESET", "MOD_CANON_OP", "ACT_KIND", "ACT_HAND",
               "ACT_SLOT", "ACT_INDEX")
 _LINE_BREAKS = re.compile(r"[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")

@@ -23,8 +23,10 @@ from .rng import mix32
 
 COND_NAMES = ("Asleep", "Burned", "Confused", "Paralyzed", "Poisoned")
 ADDR_SEED = 0x2545F491
+ABILITY_SLOT = 8
 TRAINER_SLOT = 9
-"""The effect slot of a Trainer's program in its draw-site address (attacks use their index)."""
+"""The effect slots of an Ability's and a Trainer's program in their draw-site addresses (attacks use their
+index; reference: effects.ABILITY_SLOT / TRAINER_SLOT)."""
 # target kinds
 T_THIS, T_HOLDER, T_DEFENDING, T_ATTACKING, T_THAT, T_ACTIVE, T_EACH, T_CHOOSE, T_RANDOM = range(9)
 
@@ -131,8 +133,33 @@ class Effects:
         g.set_at("last_attack", p, name, attack_on)
         g.set_at("last_attack_turn", p, g.s.turn, attack_on)
 
-    def run_ability(self, g, p, slot, card, cond):
-        """No Ability of this pool is lowered to a program yet (the lowering refuses such cards)."""
+    def start_ability(self, g, p, slot):
+        """The registers of the activated Ability of p's Pokémon in `slot`, and whether its program runs (a
+        fossil's "Ability" is its discard, core.use_ability). Reference: Interpreter.run_ability: the program binds
+        That (a Matches requirement), runs the cost steps, then the steps."""
+        T = self.T
+        card = g.top_card()[p, slot]
+        on = g.tab(T.AB_ACTIVATED, card) & ~g.tab(T.IS_FOSSIL, card)
+        start, end = g.tab(T.AB_PROG, card), g.tab(T.AB_PROG_END, card)
+        ctx = new_ctx(T, p, g.s.stack[p, slot, 0], card, ABILITY_SLOT, slot, start, jnp.where(on, end, start))
+        return ctx, on
+
+    def ability_ok(self, g, p, slot):
+        """Whether p may use the activated Ability of the Pokémon in `slot` now (reference:
+        Interpreter.can_use_ability): not used yet this turn when once, its requirement holds, it could not leave you
+        with no Pokémon in play, and its cost can be paid."""
+        T = self.T
+        card = g.top_card()[p, slot]
+        ctx, on = self.start_ability(g, p, slot)
+        ok = on & ~(g.tab(T.AB_ONCE, card) & g.s.ability_used[p, slot])
+        ok = ok & self.cond(g, ctx, g.tab(T.AB_REQ, card))
+        bind = g.tab(T.AB_BIND, card)
+        codes, _ = self.targets(g, ctx, bind, None)
+        ctx = ctx.replace(that=jnp.where(bind >= 0, self.codes_to_uids(g, codes), ctx.that))
+        ok = ok & ~self.could_leave_no_pokemon(g, ctx, g.tab(T.AB_REMOVE, card))
+        cost = g.tab(T.AB_COST, card).astype(I32)
+        payable = self.zone_count(g, ctx, cost[0], 0, cost[1]) >= cost[2]
+        return ok & ((cost[0] < 0) | payable)
 
     # --- hooks of the rules that no lowered effect of this pool uses yet ----------------------------------------
     turn_ending_used = False

@@ -103,8 +103,10 @@ class Env:
         self._checked_attackers = np.flatnonzero(np.any(T.ATK_REQ >= 0, axis=-1) |
                                                  np.any(T.ATK_REMOVE >= 0, axis=(-1, -2))).tolist()
         """Pokémon cards of the pool with an attack that has a requirement (checked only when one is Active)."""
+        self._has_abilities = bool(np.any(T.AB_ACTIVATED))
+        """Whether some Pokémon of the pool has an activated Ability (checked only when one is in play)."""
         self._full_checks = bool(self._checked_trainers or self._checked_attackers or
-                                 self.effects.mod_ops_in_mask)
+                                 self.effects.mod_ops_in_mask or self._has_abilities)
 
     # --- pgx API --------------------------------------------------------------------------------------------------
     def init(self, key) -> State:
@@ -368,8 +370,9 @@ class Env:
 
     def _k_ability(self, w):
         g = self._game(w)
+        ctx, on = self.effects.start_ability(g, w.p, w.slot)
         g.use_ability(w.p, w.slot, True)
-        return w.replace(core=g.s, flow=g.flow)
+        return w.replace(core=g.s, flow=g.flow, ctx=ctx, vm_on=on)
 
     def _vm_kernel(self, w, fn):
         g = self._game(w)
@@ -466,6 +469,9 @@ class Env:
         if len(self._checked_attackers):
             top = Game(T, self.effects, core, jnp.uint32(0), jnp.uint32(0), None).top_card()[p, 0]
             need = need | jnp.any(top == jnp.asarray(self._checked_attackers))
+        if self._has_abilities:
+            g = Game(T, self.effects, core, jnp.uint32(0), jnp.uint32(0), None)
+            need = need | jnp.any(g.occupied()[p] & g.tab(T.AB_ACTIVATED, g.top_card()[p]))
         return need & (core.phase == MAIN) & ~(core.terminated | core.truncated)
 
     def legal_mask(self, core, full=True) -> jnp.ndarray:
@@ -588,6 +594,8 @@ class Env:
         atks = g.vmap(attack_ok)(jnp.arange(T.A))
         m = m.at[o["attack"]:o["attack"] + T.A].set(att_ok & atks)
         ability = occ[p] & g.tab(T.IS_FOSSIL, top) & (jnp.sum(occ[p]) > 1)  # never your only Pokémon
+        if full and self._has_abilities:  # activated Abilities (checked only where one is in play: _mask_needs_full)
+            ability = ability | (occ[p] & g.vmap(lambda slot: eff.ability_ok(g, p, slot))(jnp.arange(S)))
         m = m.at[o["ability"]:o["ability"] + S].set(ability)
         return m
 

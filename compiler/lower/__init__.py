@@ -21,8 +21,8 @@ from ..engine_model.encoding import StateLayout
 from ..pool import card_irs
 from ..spec import PokemonCard, TrainerCard
 from .programs import (COND_OPS, COUNT_OPS, ENERGY_TYPES, FILTER_OPS, MAX_CHOOSE, MAX_ECOUNT, MAX_FETCH,
-                       MAX_FLIPS, MAX_REMOVE, MOD_OPS, POKEMON_TYPES, VM_CAP, Pool, Unlowerable, bind_target,
-                       lower_attack, lower_trainer, removals, steps_bound, unsupported_reason)
+                       MAX_FLIPS, MAX_REMOVE, MOD_OPS, POKEMON_TYPES, VM_CAP, Pool, Unlowerable, ability_cost_check,
+                       bind_target, lower_ability, lower_attack, lower_trainer, removals, steps_bound, unsupported_reason)
 
 KINDS = {"pokemon": 0, "item": 1, "supporter": 2, "tool": 3, "stadium": 4}
 MODIFIER_OPS = sorted(t.model_fields["op"].default for t in typing.get_args(typing.get_args(ir.Modifier)[0]))
@@ -117,6 +117,9 @@ def lower(loaded) -> Lowered:
         "TR_REQ": np.full(N, -1, i16), "TR_REMOVE": np.full((N, MAX_REMOVE), -1, i16),
         "TR_BIND": np.full(N, -1, i16),
         "ATK_REMOVE": np.full((N, A, MAX_REMOVE), -1, i16),
+        "AB_PROG": np.zeros(N, i16), "AB_PROG_END": np.zeros(N, i16), "AB_REQ": np.full(N, -1, i16),
+        "AB_BIND": np.full(N, -1, i16), "AB_REMOVE": np.full((N, MAX_REMOVE), -1, i16),
+        "AB_ONCE": np.zeros(N, bool), "AB_ACTIVATED": np.zeros(N, bool), "AB_COST": np.full((N, 3), -1, i16),
     }
     refused: list[Refused] = []
     programs: list[dict] = []
@@ -190,7 +193,21 @@ def lower(loaded) -> Lowered:
                     reasons.append(f"attack {a.name!r}: {e} not lowered yet: {a.text}")
             if cir is not None and cir.ability is not None:
                 t["HAS_ABILITY"][i] = True
-                reasons.append(f"Ability {card.ability.name!r}: {unsupported_reason(cir.ability)}: {card.ability.text}")
+                ab, label = cir.ability, f"Ability {card.ability.name!r}"
+                why = unsupported_reason(ab)
+                if why:
+                    reasons.append(f"{label}: {why}: {card.ability.text}")
+                else:
+                    try:
+                        t["AB_REQ"][i] = pool.cond(ab.requirement)
+                        t["AB_BIND"][i] = bind_target(pool, ab.requirement)
+                        t["AB_REMOVE"][i] = removals(pool, ab)
+                        t["AB_ONCE"][i], t["AB_ACTIVATED"][i] = ab.once, True
+                        t["AB_COST"][i] = ability_cost_check(pool, ab.cost)
+                        t["AB_PROG"][i], t["AB_PROG_END"][i] = place(lower_ability(pool, ab), card,
+                                                                     f"Ability {card.ability.name}", card.ability.text)
+                    except Unlowerable as e:
+                        reasons.append(f"{label}: {e} not lowered yet: {card.ability.text}")
         else:
             t["KIND"][i] = KINDS[card.trainer_kind]
             t["IS_FOSSIL"][i] = card.is_fossil
@@ -224,6 +241,8 @@ def lower(loaded) -> Lowered:
             del programs[saved[1]:]
             for key in ("ATK_PROG", "ATK_PROG_END"):
                 t[key][i] = 0
+            t["AB_PROG"][i] = t["AB_PROG_END"][i] = 0
+            t["AB_ACTIVATED"][i] = False
             t["TR_PROG"][i] = t["TR_PROG_END"][i] = 0
 
     return _assemble(loaded, rules, layout, pool, t, instrs, programs, refused, vm_steps, cards, texts)

@@ -565,11 +565,35 @@ def lower_trainer(pool: Pool, eff: ir.TrainerEffect) -> list[Instr]:
     return prog.code
 
 
+def lower_ability(pool: Pool, ab: ir.Activated) -> list[Instr]:
+    """An activated Ability's program (reference: Interpreter.run_ability): its cost steps (path (0, i)), then its
+    steps (path (1, i)), after `That` is bound by a Matches requirement."""
+    prog = Program(pool)
+    bind = bind_target(pool, ab.requirement)
+    if bind >= 0:
+        prog.emit("select", [], (), bind)
+    prog.steps(ab.cost, (0,))
+    prog.steps(ab.steps, (1,))
+    return prog.code
+
+
+def ability_cost_check(pool: Pool, cost) -> list[int]:
+    """What must hold for an activated Ability's cost steps to be payable (reference: Interpreter.step_possible):
+    (player code, card-filter row, count) of a discard from the hand, or -1s when the cost has none."""
+    out = [-1, -1, -1]
+    for st in cost:
+        if isinstance(st, ir.DiscardCards) and st.zone == "hand" and out[0] < 0:
+            out = [player_code(st.player), pool.cardf(st.filter), st.count]
+        elif isinstance(st, (ir.DiscardCards, ir.DiscardEnergy)):
+            raise Unlowerable(f"an Ability cost {st.op!r} of this form")
+    return out
+
+
 def unsupported_reason(node: Any) -> str | None:
     """Why a top-level node can't be lowered at all (before its steps are looked at)."""
     if isinstance(node, ir.Unresolved):
         return f"unresolved ({node.reason})"
-    if isinstance(node, (ir.Activated, ir.Passive, ir.Triggered)):
+    if isinstance(node, (ir.Passive, ir.Triggered)):
         return f"Ability ({node.op}) not lowered yet"
     if isinstance(node, ir.Tool):
         return "Pokémon Tool effects not lowered yet"
