@@ -4,6 +4,7 @@ committed engines under generated/ are current."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -35,8 +36,10 @@ def test_build_writes_a_package_with_manifest(a1_build):
     assert "main" in m["primitives"] and "flip" in m["primitives"]
     assert m["observation_layout"][-1]["end"] == m["observation_shape"][0]
     refused = {r["id"]: r for r in m["refused"]}
-    assert "A1-007" in refused and "Powder Heal" in refused["A1-007"]["reasons"][0]
-    assert [d["name"] for d in m["decks"]] == ["charizard-moltres", "starmie-articuno", "venusaur-exeggutor"]
+    assert "A1-067" in refused and "Shell Armor" in refused["A1-067"]["reasons"][0]
+    assert "A1-007" not in refused  # Butterfree: an activated Ability, compiled
+    assert [d["name"] for d in m["decks"]] == ["mewtwo-gardevoir", "charizard-moltres", "pikachu-zapdos",
+                                               "starmie-articuno", "venusaur-exeggutor"]
 
 
 def test_two_builds_are_byte_identical(a1_build, tmp_path):
@@ -49,17 +52,28 @@ def test_build_refuses_cards_it_cannot_compile_without_the_flag(tmp_path):
                        capture_output=True, text=True)
     assert r.returncode == 2, r.stderr
     assert "Traceback" not in r.stderr
-    assert "A1-007 Butterfree" in r.stderr and "Powder Heal" in r.stderr
+    assert "A1-067 Cloyster" in r.stderr and "Shell Armor" in r.stderr
     assert "--allow-unresolved" in r.stderr
     assert not (tmp_path / "pocket_a1").exists()
 
 
 def test_build_cli_summary(tmp_path):
-    r = subprocess.run([sys.executable, "-m", "compiler.cli", "build", str(EXAMPLE_SPEC), "-o", str(tmp_path),
-                        "--allow-unresolved"], capture_output=True, text=True)
+    """A deck holding a card the lowering refuses is left out and named (here: mewtwo-gardevoir with Cloyster)."""
+    spec_dir = tmp_path / "spec"
+    shutil.copytree(EXAMPLE_SPEC.parent, spec_dir)
+    yaml = YAML()
+    spec = yaml.load((spec_dir / "spec.yaml").read_text())
+    deck = spec["decks"][0]["cards"]
+    del deck["A1-126"]
+    deck["A1-067"] = 2  # Cloyster: its passive Shell Armor is not compiled yet
+    with open(spec_dir / "spec.yaml", "w") as f:
+        yaml.dump(spec, f)
+    r = subprocess.run([sys.executable, "-m", "compiler.cli", "build", str(spec_dir / "spec.yaml"), "-o",
+                        str(tmp_path / "out"), "--allow-unresolved"], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert "built pocket_a1" in r.stdout and "225 cards" in r.stdout
-    assert "A1-007 Butterfree" in r.stdout and "deck pikachu-zapdos left out" in r.stdout
+    assert "A1-067 Cloyster" in r.stdout and "deck mewtwo-gardevoir left out" in r.stdout
+    assert "A1-007 Butterfree" not in r.stdout
 
 
 def test_a_hostile_card_name_builds_a_harmless_working_engine(tmp_path):

@@ -141,11 +141,15 @@ def test_the_meaning_check_holds_for_every_parsed_corpus_text(corpus):
 
 
 def test_the_lowering_must_accept_the_card(pool):
-    rep = check(pool, LUCKY, "Once during your turn, you may draw a card.")
+    wider = ("Once during your turn, you may draw a card. Your opponent can't use any Supporter cards from their hand "
+             "during their next turn.")
+    rep = check(pool, LUCKY, wider)
     assert rep.failed == "lowering"
-    assert "the JAX back end refuses it: FT-004 Meowth: Ability 'Lucky Charm': Ability (activated) not lowered yet" \
-        in rep.reason
-    rep = check(pool, LUCKY, "Once during your turn, you may draw a card.", Options(lowering=False, lockstep=False))
+    assert "the JAX back end refuses it: FT-004 Meowth: Ability 'Lucky Charm': lasting modifier 'cant_play' not " \
+        "lowered yet" in rep.reason
+    rep = check(pool, LUCKY, "Once during your turn, you may draw a card.", Options(lockstep=False))
+    assert rep.ok and rep.results["lowering"] == "ok", rep.results
+    rep = check(pool, LUCKY, wider, Options(lowering=False, lockstep=False))
     assert rep.ok, rep.results
     assert rep.results["lowering"] == "skipped" and rep.results["lockstep"].startswith("skipped")
 

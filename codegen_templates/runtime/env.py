@@ -17,8 +17,8 @@ from jax.custom_batching import custom_vmap
 from . import struct
 from .core import (CHOICE, I32, K_POKEMON, K_STADIUM, K_SUPPORTER, K_TOOL, MAIN, MAX_STACK, N_ENERGY, NDUR,
                    PEND_CARD, PEND_NONE, SETUP, A_FIRST_PLAYER, A_OPENING_SWAP, A_SHUFFLE, Core, Flow, Game,
-                   _perm_first_n, count, empty_core)
-from .effects import Ctx, Effects, new_ctx
+                   _perm_first_n, count, empty_core, first_empty_bench)
+from .effects import EV_ATTACHED, EV_BENCHED, EV_EVOLVED, Ctx, Effects, new_ctx
 from .sched import Packing, run_where
 from .rng import draw_u32
 
@@ -104,7 +104,10 @@ class Env:
                                                  np.any(T.ATK_REMOVE >= 0, axis=(-1, -2))).tolist()
         """Pokémon cards of the pool with an attack that has a requirement (checked only when one is Active)."""
         self._has_abilities = bool(np.any(T.AB_ACTIVATED))
+        self._has_triggers = bool(np.any(T.TRIG_EVENT >= 0))
         """Whether some Pokémon of the pool has an activated Ability (checked only when one is in play)."""
+        self._passives_in_mask = bool(self.effects.npas) and self.effects.mod_ops_in_mask
+        """Whether a passive Ability of the pool can change the legal actions (one in play: the full check)."""
         self._full_checks = bool(self._checked_trainers or self._checked_attackers or
                                  self.effects.mod_ops_in_mask or self._has_abilities)
 
@@ -335,18 +338,30 @@ class Env:
 
     def _k_attach(self, w):
         g = self._game(w)
+        t = w.core.energy_current[w.p].astype(I32)
         g.attach_energy(w.p, w.slot, True)
-        return w.replace(core=g.s, flow=g.flow)
+        return self._triggered(w, g, w.slot, EV_ATTACHED, t, jnp.asarray(True))
+
+    def _triggered(self, w, g, slot, event, etype, cond):
+        """The work item after an action's rule, with the program of the triggered Ability that `event` starts on
+        the Pokémon in `slot`, if any (reference: Interpreter.fire from the rule's hook)."""
+        if not self._has_triggers:
+            return w.replace(core=g.s, flow=g.flow)
+        ctx, on = self.effects.start_trigger(g, w.p, slot, event, etype, cond)
+        ctx = jax.tree.map(lambda a, b: jnp.where(on, a, b), ctx, w.ctx)
+        return w.replace(core=g.s, flow=g.flow, ctx=ctx, vm_on=w.vm_on | on)
 
     def _k_play(self, w):
         T = self.T
         g = self._game(w)
         hcard = g.card(w.core.hand[w.p, jnp.clip(w.h, 0, T.H - 1)].astype(I32))
         as_basic = g.tab(T.PLAYS_AS_BASIC, hcard)
+        slot = first_empty_bench(g.occupied()[w.p])
         g.play_basic(w.p, w.h, as_basic)
         tcard, trainer = g.play_trainer(w.p, w.h, ~as_basic)
         ctx, _ = self.effects.start(g, w.p, jnp.asarray(False), 0, trainer, tcard)
-        return w.replace(core=g.s, flow=g.flow, ctx=ctx, vm_on=trainer)
+        w = w.replace(ctx=ctx, vm_on=trainer)
+        return self._triggered(w, g, slot, EV_BENCHED, -1, as_basic)
 
     def _k_play_on(self, w):
         T = self.T
@@ -355,7 +370,7 @@ class Env:
         tool = g.tab(T.KIND, hcard) == K_TOOL
         g.attach_tool(w.p, w.h, w.slot, tool)
         g.evolve(w.p, w.h, w.slot, ~tool)
-        return w.replace(core=g.s, flow=g.flow)
+        return self._triggered(w, g, w.slot, EV_EVOLVED, -1, ~tool)
 
     def _k_retreat(self, w):
         g = self._game(w)
@@ -469,9 +484,13 @@ class Env:
         if len(self._checked_attackers):
             top = Game(T, self.effects, core, jnp.uint32(0), jnp.uint32(0), None).top_card()[p, 0]
             need = need | jnp.any(top == jnp.asarray(self._checked_attackers))
-        if self._has_abilities:
+        if self._has_abilities or self._passives_in_mask:
             g = Game(T, self.effects, core, jnp.uint32(0), jnp.uint32(0), None)
-            need = need | jnp.any(g.occupied()[p] & g.tab(T.AB_ACTIVATED, g.top_card()[p]))
+            top = g.top_card()
+            if self._has_abilities:
+                need = need | jnp.any(g.occupied()[p] & g.tab(T.AB_ACTIVATED, top[p]))
+            if self._passives_in_mask:
+                need = need | jnp.any(g.occupied() & (g.tab(T.PAS_MOD, top) >= 0))
         return need & (core.phase == MAIN) & ~(core.terminated | core.truncated)
 
     def legal_mask(self, core, full=True) -> jnp.ndarray:

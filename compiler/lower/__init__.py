@@ -21,8 +21,9 @@ from ..engine_model.encoding import StateLayout
 from ..pool import card_irs
 from ..spec import PokemonCard, TrainerCard
 from .programs import (COND_OPS, COUNT_OPS, ENERGY_TYPES, FILTER_OPS, MAX_CHOOSE, MAX_ECOUNT, MAX_FETCH,
-                       MAX_FLIPS, MAX_REMOVE, MOD_OPS, POKEMON_TYPES, VM_CAP, Pool, Unlowerable, ability_cost_check,
-                       bind_target, lower_ability, lower_attack, lower_trainer, removals, steps_bound, unsupported_reason)
+                       MAX_FLIPS, MAX_REMOVE, MOD_OPS, POKEMON_TYPES, TRIGGER_EVENTS, VM_CAP, Pool, Unlowerable,
+                       ability_cost_check, bind_target, energy_index, lower_ability, lower_attack, lower_passive,
+                       lower_trigger, lower_trainer, passive_kinds, removals, steps_bound, unsupported_reason)
 
 KINDS = {"pokemon": 0, "item": 1, "supporter": 2, "tool": 3, "stadium": 4}
 MODIFIER_OPS = sorted(t.model_fields["op"].default for t in typing.get_args(typing.get_args(ir.Modifier)[0]))
@@ -120,8 +121,12 @@ def lower(loaded) -> Lowered:
         "AB_PROG": np.zeros(N, i16), "AB_PROG_END": np.zeros(N, i16), "AB_REQ": np.full(N, -1, i16),
         "AB_BIND": np.full(N, -1, i16), "AB_REMOVE": np.full((N, MAX_REMOVE), -1, i16),
         "AB_ONCE": np.zeros(N, bool), "AB_ACTIVATED": np.zeros(N, bool), "AB_COST": np.full((N, 3), -1, i16),
+        "TRIG_EVENT": np.full(N, -1, np.int8), "TRIG_ETYPE": np.full(N, -1, np.int8),
+        "TRIG_ACTIVE": np.zeros(N, bool), "PAS_MOD": np.full(N, -1, i16),
     }
     refused: list[Refused] = []
+    passives: list = []
+    passive_ids: list[str] = []
     programs: list[dict] = []
     instrs = []
     vm_steps = 0
@@ -199,13 +204,11 @@ def lower(loaded) -> Lowered:
                     reasons.append(f"{label}: {why}: {card.ability.text}")
                 else:
                     try:
-                        t["AB_REQ"][i] = pool.cond(ab.requirement)
-                        t["AB_BIND"][i] = bind_target(pool, ab.requirement)
-                        t["AB_REMOVE"][i] = removals(pool, ab)
-                        t["AB_ONCE"][i], t["AB_ACTIVATED"][i] = ab.once, True
-                        t["AB_COST"][i] = ability_cost_check(pool, ab.cost)
-                        t["AB_PROG"][i], t["AB_PROG_END"][i] = place(lower_ability(pool, ab), card,
-                                                                     f"Ability {card.ability.name}", card.ability.text)
+                        lower_ability_of(pool, t, i, ab, lambda code: place(
+                            code, card, f"Ability {card.ability.name}", card.ability.text))
+                        if isinstance(ab, ir.Passive):
+                            passives.append(ab)
+                            passive_ids.append(card.id)
                     except Unlowerable as e:
                         reasons.append(f"{label}: {e} not lowered yet: {card.ability.text}")
         else:
@@ -243,9 +246,37 @@ def lower(loaded) -> Lowered:
                 t[key][i] = 0
             t["AB_PROG"][i] = t["AB_PROG_END"][i] = 0
             t["AB_ACTIVATED"][i] = False
+            t["TRIG_EVENT"][i] = -1
+            t["PAS_MOD"][i] = -1
             t["TR_PROG"][i] = t["TR_PROG_END"][i] = 0
 
-    return _assemble(loaded, rules, layout, pool, t, instrs, programs, refused, vm_steps, cards, texts)
+    low = _assemble(loaded, rules, layout, pool, t, instrs, programs, refused, vm_steps, cards, texts)
+    low.consts["PASSIVE_KINDS"] = passive_kinds([p for p, cid in zip(passives, passive_ids) if cid not in
+                                                 {r.card_id for r in refused}])
+    return low
+
+
+def lower_ability_of(pool, t, i, ab, place) -> None:
+    """Card i's Ability into its table rows: a passive's modifier, an activated or triggered Ability's program
+    (placed by `place`) with its checks."""
+    t["AB_ONCE"][i] = getattr(ab, "once", False)
+    if isinstance(ab, ir.Passive):
+        t["PAS_MOD"][i], t["AB_REQ"][i], t["AB_BIND"][i] = lower_passive(pool, ab)
+        return
+    t["AB_REQ"][i] = pool.cond(ab.requirement)
+    if isinstance(ab, ir.Activated):
+        t["AB_BIND"][i] = bind_target(pool, ab.requirement)
+        t["AB_REMOVE"][i] = removals(pool, ab)
+        t["AB_COST"][i] = ability_cost_check(pool, ab.cost)
+        code = lower_ability(pool, ab)
+        t["AB_ACTIVATED"][i] = True
+    else:
+        code = lower_trigger(pool, ab)
+        trig = ab.trigger
+        t["TRIG_EVENT"][i] = TRIGGER_EVENTS.index(trig.event)
+        t["TRIG_ETYPE"][i] = -1 if trig.energy_type is None else energy_index(trig.energy_type)
+        t["TRIG_ACTIVE"][i] = trig.while_active
+    t["AB_PROG"][i], t["AB_PROG_END"][i] = place(code)
 
 
 def _assemble(loaded, rules, layout, pool, t, instrs, programs, refused, vm_steps, cards, texts) -> Lowered:

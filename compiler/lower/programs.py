@@ -262,16 +262,19 @@ class Pool:
         return head + [self.amounts.add([1, 1] + self.count(c.count)), c.value]
 
     # --- lasting modifiers ----------------------------------------------------------------------------------------
-    def modifier(self, m) -> tuple[int, int, int]:
-        """(modifier row, target mode, target row) of a Lasting step's modifier (see op_lasting)."""
+    def modifier(self, m, lasting: bool = True) -> tuple[int, int, int]:
+        """(modifier row, target mode, target row) of a Lasting step's modifier (see op_lasting), or of a passive
+        Ability's (`lasting` False: its targets read in the Ability's context as they are; mode 0)."""
         op = m.op
         if op not in MOD_OPS:
-            raise Unlowerable(f"lasting modifier {op!r}")
+            raise Unlowerable(f"{'lasting' if lasting else 'passive'} modifier {op!r}")
         self.mod_ops_used.add(op)
         fld = pokemon_field(m)
         tnode = getattr(m, fld) if fld else None
         mode, trow = 0, -1
-        if tnode is not None and tnode.op in ("choose", "random_pokemon", "that"):
+        if not lasting:
+            pass
+        elif tnode is not None and tnode.op in ("choose", "random_pokemon", "that"):
             mode, trow = 2, self.target(tnode)
             m = m.model_copy(update={fld: ir.That()})
         elif tnode is not None and tnode.op not in ("active", "each"):
@@ -577,6 +580,54 @@ def lower_ability(pool: Pool, ab: ir.Activated) -> list[Instr]:
     return prog.code
 
 
+TRIGGER_EVENTS = ("evolved_from_hand", "played_to_bench", "energy_attached")
+"""The trigger events the lowering compiles, by code (the runtime's TRIG_EVENT): those of an action's own rule (an
+evolution, a Basic put onto the Bench, an Energy attached from the Zone), whose program the VM runs after it."""
+
+
+def lower_trigger(pool: Pool, trig: ir.Triggered) -> list[Instr]:
+    """A triggered Ability's program (reference: Interpreter.fire, whose checks of the event, the Pokémon's place,
+    once per turn and the requirement the runtime makes when the event happens): That bound by a Matches
+    requirement, the "you may" decision, the once-per-turn mark, then the steps (path (2, i))."""
+    if trig.trigger.event not in TRIGGER_EVENTS:
+        raise Unlowerable(f"a trigger on {trig.trigger.event!r}")
+    prog = Program(pool)
+    bind = bind_target(pool, trig.requirement)
+    if bind >= 0:
+        prog.emit("select", [], (), bind)
+    at = prog.emit("optional", [-1, -1], ()) if trig.optional else -1
+    if trig.once:
+        prog.emit("mark_used", [], ())
+    prog.steps(trig.steps, (2,))
+    if at >= 0:
+        prog.patch(at, 0, len(prog.code))
+    return prog.code
+
+
+def lower_passive(pool: Pool, passive: ir.Passive) -> tuple[int, int, int]:
+    """A passive Ability: (its modifier row, its requirement's condition row, the target its Matches requirement
+    binds That to). The runtime adds it to the modifiers in force while the Pokémon is in play and the requirement
+    holds (reference: Interpreter.modifiers, passives first)."""
+    if len(passive.modifiers) != 1:
+        raise Unlowerable(f"a passive Ability with {len(passive.modifiers)} modifiers")
+    req = passive.requirement
+    reads_mods = ("retreat_at_least", "retreat_cost_of")
+    if req is not None and any(getattr(n, "op", None) in reads_mods or getattr(n, "extra", False)
+                               for n in ir.iter_nodes(req)):
+        raise Unlowerable("a passive Ability whose requirement reads modifiers")
+    row, _, _ = pool.modifier(passive.modifiers[0], lasting=False)
+    return row, pool.cond(req), bind_target(pool, req)
+
+
+def passive_kinds(nodes) -> dict[str, list[str]]:
+    """The condition, filter, target and count kinds a pool's passive requirements use (the runtime computes only
+    those when it evaluates them, so the modifiers' code stays small)."""
+    ops = {getattr(n, "op", None) for node in nodes for n in ir.iter_nodes(node)}
+    return {"cond": sorted(ops & set(COND_OPS)), "filter": sorted(ops & set(FILTER_OPS)),
+            "target": sorted(ops & set(TARGET_KINDS) | {"each", "this", "that"}),
+            "count": sorted(ops & set(COUNT_OPS))}
+
+
 def ability_cost_check(pool: Pool, cost) -> list[int]:
     """What must hold for an activated Ability's cost steps to be payable (reference: Interpreter.step_possible):
     (player code, card-filter row, count) of a discard from the hand, or -1s when the cost has none."""
@@ -593,8 +644,8 @@ def unsupported_reason(node: Any) -> str | None:
     """Why a top-level node can't be lowered at all (before its steps are looked at)."""
     if isinstance(node, ir.Unresolved):
         return f"unresolved ({node.reason})"
-    if isinstance(node, (ir.Passive, ir.Triggered)):
-        return f"Ability ({node.op}) not lowered yet"
+    if isinstance(node, ir.Triggered) and node.trigger.event not in TRIGGER_EVENTS:
+        return f"Ability (triggered on {node.trigger.event}) not lowered yet"
     if isinstance(node, ir.Tool):
         return "Pokémon Tool effects not lowered yet"
     if isinstance(node, ir.Attack):
