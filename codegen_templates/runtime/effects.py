@@ -111,7 +111,8 @@ class Effects:
         reads modifiers: the lowering refuses one that would)."""
         self.npas = 2 * T.S if bool(np.any(T.PAS_MOD >= 0)) else 0
         """Modifier sources before the durations: one per slot of both players, for their passive Abilities."""
-        self.mod_ops_in_mask = bool({"cant_attack", "cant_retreat", "retreat_cost", "attack_cost"} & set(T.MOD_OP_IDS))
+        self.mod_ops_in_mask = bool({"cant_attack", "cant_retreat", "retreat_cost", "attack_cost", "cant_play"} &
+                                    set(T.MOD_OP_IDS))
         """Whether a lasting effect of this pool can change the legal actions."""
 
     # ================================================================================================================
@@ -874,6 +875,18 @@ class Effects:
         none = jnp.any(mem & (rows[:, 3] == 1)[:, None, None], axis=0)
         cost = cost + jnp.sum(jnp.where(mem, rows[:, 2][:, None, None], 0), axis=0)
         return jnp.where(none, 0, jnp.maximum(0, cost))
+
+    def cant_play(self, g, p, kinds):
+        """(len(kinds),) whether a CantPlay modifier stops p from playing cards of each kind (reference:
+        Interpreter.can_play_trainer)."""
+        m = self.mods(g, "cant_play")
+        if m is None:
+            return jnp.zeros(kinds.shape, bool)
+        active, rows = m
+        owners = self.sources(g)[1]
+        who = jnp.where(rows[:, 2] == 0, owners, 1 - owners)
+        hit = (active & (who == p))[:, None] & (rows[:, 3][:, None] == kinds[None, :])
+        return jnp.any(hit, axis=0)
 
     def cant_retreat(self, g, p):
         m = self.mods(g, "cant_retreat")

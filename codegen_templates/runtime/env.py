@@ -560,9 +560,11 @@ class Env:
             hit = hcards[:, None] == jnp.asarray(checked)[None, :]
             tr_ok = ~jnp.any(hit & ~oks[None, :], axis=1)
         tr_ok = tr_ok & ~g.tab(T.UNPLAYABLE, hcards)
+        if full and "cant_play" in T.MOD_OP_IDS:
+            tr_ok = tr_ok & ~eff.cant_play(g, p, kind)
         items = (kind == 1) | ((kind == K_SUPPORTER) & sup_ok)
         stadium_name = jnp.where(core.stadium >= 0, g.tab(T.NAME, g.card(core.stadium.astype(I32))), -2)
-        stad_ok = (kind == K_STADIUM) & (g.tab(T.NAME, hcards) != stadium_name)
+        stad_ok = (kind == K_STADIUM) & (g.tab(T.NAME, hcards) != stadium_name) & tr_ok
         play = in_hand & ((basic & bench_room) | (items & tr_ok & ~basic) | stad_ok)
         m = m.at[o["play"]:o["play"] + H].set(play)
         # play onto a slot: Tools, evolution

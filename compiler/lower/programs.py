@@ -26,7 +26,7 @@ COUNT_OPS = ("heads", "energy_count", "pokemon_count", "card_count", "damage_on"
              "damage_done", "points_to_win")
 COND_OPS = ("coin_outcome", "matches", "exists", "card_in", "hand_size", "points", "history", "count_at_least", "all")
 MOD_OPS = ("damage_dealt", "damage_taken", "prevent_damage", "prevent_effects", "cant_attack", "cant_retreat",
-           "retreat_cost", "attack_cost", "attack_flip", "no_weakness")
+           "retreat_cost", "attack_cost", "attack_flip", "no_weakness", "cant_play")
 HISTORY_EVENTS = ("played_supporter_this_turn", "ko_last_turn", "used_attack_last_turn", "moved_to_active_this_turn",
                   "evolved_this_turn", "damaged_last_turn_while_active", "ko_by_this_attack", "your_first_turn")
 TARGET_KINDS = ("this", "tool_holder", "defending", "attacking", "that", "active", "each", "choose", "random_pokemon")
@@ -301,6 +301,8 @@ class Pool:
             row = [code, self.target(m.target, False), m.delta, int(m.none)]
         elif op == "attack_cost":
             row = [code, self.target(m.target, False), m.delta, energy_index(m.energy_type)]
+        elif op == "cant_play":
+            row = [code, -1, player_code(m.player), ("pokemon", "item", "supporter", "tool", "stadium").index(m.card)]
         else:  # attack_flip, no_weakness
             row = [code, self.target(m.target, False)]
         return self.mods.add(row), mode, trow
