@@ -86,7 +86,7 @@ NEW_NODE_ATTACKS = {
 LOWERED = {"reveal_cards": "nop", "discard_energy_among": "discard_energy_among",
            "repeat per card found": "hand_to_deck", "shuffle_hand_redraw": "shuffle_hand",
            "pooled_hand_to_deck": "pooled_hand_to_deck", "swap_hand_deck": "swap_hand_deck", "take_top": "take_top",
-           "move_energy_one_of": "move_energy_one_of", "arrange_top": "arrange_top"}
+           "move_energy_one_of": "move_energy_one_of", "arrange_top": "arrange_top", "cant_play stadium": "lasting"}
 """The nodes above that the lowering compiles now, and an instruction each becomes."""
 
 
@@ -137,3 +137,65 @@ def test_stadium_cards_and_turn_triggers_are_refused_when_a_pool_is_lowered():
     refused = {r.card_id: " ".join(r.reasons) for r in low.refused}
     assert set(refused) == {"S-001", "X-001", "X-002"}
     assert "stadium" in refused["S-001"] and "stadium_in_play" in refused["X-002"]
+
+
+def test_abilities_are_lowered_by_kind_and_the_rest_refused_with_a_reason():
+    """Activated Abilities (with a hand-discard cost), triggers on an evolution / the Bench / an attachment, and
+    passive Abilities become table rows and programs; a trigger at the end of the turn is refused with its event."""
+    from types import SimpleNamespace
+
+    from compiler.lower import lower
+    from compiler.spec import AbilitySpec, PokemonCard, RulesSpec
+
+    def mon(cid, name, text):
+        return PokemonCard(id=cid, name=name, category="pokemon", stage="basic", hp=60, type="Grass",
+                           attacks=[], ability=AbilitySpec(name=name + " Ability", text=text))
+
+    texts = {
+        "activated": "Once during your turn, you may heal 20 damage from each of your Pokémon.",
+        "cost": "You must discard a card from your hand in order to use this Ability. Once during your turn, you may "
+                "draw a card.",
+        "evolved": "Once during your turn, when you play this Pokémon from your hand to evolve 1 of your Pokémon, you "
+                   "may draw 2 cards.",
+        "benched": "Once during your turn, when you put this Pokémon from your hand onto your Bench, you may have your "
+                   "opponent reveal their hand.",
+        "attached": "Whenever you attach a [D] Energy from your Energy Zone to this Pokémon, do 20 damage to your "
+                    "opponent's Active Pokémon.",
+        "passive": "If you have Arceus or Arceus ex in play, attacks used by this Pokémon do +30 damage to your "
+                   "opponent's Active Pokémon.",
+        "end_of_turn": "At the end of your turn, if this Pokémon is in the Active Spot, heal 20 damage from it.",
+    }
+    cards = [mon(f"X-{i:03d}", name, text) for i, (name, text) in enumerate(texts.items())]
+    low = lower(SimpleNamespace(rules=RulesSpec(), cards={c.id: c for c in cards},
+                                spec=SimpleNamespace(decks=[], name="t")))
+    t, ops = low.tables, low.consts["OPS"]
+    idx = {name: i for i, name in enumerate(texts)}
+    refused = {r.card_id: " ".join(r.reasons) for r in low.refused}
+    assert set(refused) == {"X-006"} and "triggered on end_of_turn" in refused["X-006"]
+
+    def program(name):
+        i = idx[name]
+        return [ops[row[0]] for row in t["INSTR"][t["AB_PROG"][i]:t["AB_PROG_END"][i]]]
+    assert t["AB_ACTIVATED"][idx["activated"]] and t["AB_ONCE"][idx["activated"]]
+    assert program("activated") == ["heal"]
+    assert list(t["AB_COST"][idx["cost"]][[0, 2]]) == [0, 1] and program("cost") == ["discard_cards", "draw"]
+    assert t["TRIG_EVENT"][idx["evolved"]] == 0 and program("evolved") == ["optional", "mark_used", "draw"]
+    assert t["TRIG_EVENT"][idx["benched"]] == 1 and program("benched") == ["optional", "mark_used", "nop"]
+    i = idx["attached"]
+    assert t["TRIG_EVENT"][i] == 2 and t["TRIG_ETYPE"][i] == 6 and not t["AB_ONCE"][i]
+    assert program("attached") == ["damage"]
+    i = idx["passive"]
+    assert t["PAS_MOD"][i] >= 0 and t["AB_REQ"][i] >= 0 and not t["AB_ACTIVATED"][i] and t["TRIG_EVENT"][i] == -1
+    assert low.consts["MOD_OPS"][t["MOD"][t["PAS_MOD"][i]][0]] == "damage_dealt"
+    assert "exists" in low.consts["PASSIVE_KINDS"]["cond"]
+
+
+def test_passive_abilities_the_runtime_cannot_evaluate_exactly_are_refused():
+    from compiler.lower.programs import lower_passive
+
+    two = ir.Passive(modifiers=(ir.RetreatCost(target=THIS, delta=-1), ir.NoWeakness(target=THIS)))
+    reads = ir.Passive(requirement=ir.Matches(target=THIS, filters=(ir.RetreatAtLeast(count=2),)),
+                       modifiers=(ir.RetreatCost(target=THIS, delta=-1),))
+    for node, why in ((two, "2 modifiers"), (reads, "reads modifiers")):
+        with pytest.raises(Unlowerable, match=why):
+            lower_passive(Pool({}, []), node)

@@ -178,17 +178,24 @@ class Effects:
         Interpreter.can_use_ability): not used yet this turn when once, its requirement holds, it could not leave you
         with no Pokémon in play, and its cost can be paid."""
         T = self.T
+        act = T.AB_ACTIVATED
         card = g.top_card()[p, slot]
         ctx, on = self.start_ability(g, p, slot)
         ok = on & ~(g.tab(T.AB_ONCE, card) & g.s.ability_used[p, slot])
-        ok = ok & self.cond(g, ctx, g.tab(T.AB_REQ, card))
-        bind = g.tab(T.AB_BIND, card)
-        codes, _ = self.targets(g, ctx, bind, None)
-        ctx = ctx.replace(that=jnp.where(bind >= 0, self.codes_to_uids(g, codes), ctx.that))
-        ok = ok & ~self.could_leave_no_pokemon(g, ctx, g.tab(T.AB_REMOVE, card))
-        cost = g.tab(T.AB_COST, card).astype(I32)
-        payable = self.zone_count(g, ctx, cost[0], 0, cost[1]) >= cost[2]
-        return ok & ((cost[0] < 0) | payable)
+        # each check is traced only when some activated Ability of the pool needs it
+        if np.any(act & (T.AB_REQ >= 0)):
+            ok = ok & self.cond(g, ctx, g.tab(T.AB_REQ, card))
+        if np.any(act & (T.AB_BIND >= 0)) and np.any(act[:, None] & (T.AB_REMOVE >= 0)):
+            bind = g.tab(T.AB_BIND, card)
+            codes, _ = self.targets(g, ctx, bind, None)
+            ctx = ctx.replace(that=jnp.where(bind >= 0, self.codes_to_uids(g, codes), ctx.that))
+        if np.any(act[:, None] & (T.AB_REMOVE >= 0)):
+            ok = ok & ~self.could_leave_no_pokemon(g, ctx, g.tab(T.AB_REMOVE, card))
+        if np.any(act & (T.AB_COST[:, 0] >= 0)):
+            cost = g.tab(T.AB_COST, card).astype(I32)
+            payable = self.zone_count(g, ctx, cost[0], 0, cost[1]) >= cost[2]
+            ok = ok & ((cost[0] < 0) | payable)
+        return ok
 
     # --- hooks of the rules that no lowered effect of this pool uses yet ----------------------------------------
     turn_ending_used = False
