@@ -980,12 +980,6 @@ class Effects:
             mem = self.members(g, rows, 1)
         finally:
             self._in_attack_cost = False
-        self._passive = False
-        """True while a passive Ability's requirement is traced: only the kinds passive requirements use are computed
-        (T.PASSIVE_KINDS), and the modifiers read there are the lasting effects' alone (no requirement of the pool
-        reads modifiers: the lowering refuses one that would)."""
-        self.npas = 2 * T.S if bool(np.any(T.PAS_MOD >= 0)) else 0
-        """Modifier sources before the durations: one per slot of both players, for their passive Abilities."""
         on = active & mem.reshape(rows.shape[0], -1)[:, jnp.clip(code, 0)] & (code >= 0)
         for d in range(rows.shape[0]):
             t, delta = rows[d, 3], rows[d, 2]
