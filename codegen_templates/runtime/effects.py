@@ -66,6 +66,8 @@ class Ctx:
     pc: jnp.ndarray
     end: jnp.ndarray
     iters: jnp.ndarray
+    cost: jnp.ndarray
+    """The current attack's cost as paid when it started (8 typed counts, then Colorless), for extra Energy."""
 
 
 def new_ctx(T, me, this, card, eslot, src_slot, start, end):
@@ -76,7 +78,7 @@ def new_ctx(T, me, this, card, eslot, src_slot, start, end):
                eslot=jnp.asarray(eslot, I32), src_slot=jnp.asarray(src_slot, I32), defending=m1, attacking=m1,
                that=jnp.full((2 * T.S,), -1, I32), nflips=z, heads=z, done=z, main=z, stopped=f, end_turn=f,
                rep=z, rep_outer=z, rep_n=z, rep_r=z, is_attack=f, ign_weak=f, ign_eff=f, main_done=z, atk=m1,
-               pc=jnp.asarray(start, I32), end=jnp.asarray(end, I32), iters=z)
+               pc=jnp.asarray(start, I32), end=jnp.asarray(end, I32), iters=z, cost=jnp.zeros((N_ENERGY + 1,), I32))
 
 
 def fold(h, part):
@@ -109,6 +111,8 @@ class Effects:
         """True while a passive Ability's requirement is traced: only the kinds passive requirements use are computed
         (T.PASSIVE_KINDS), and the modifiers read there are the lasting effects' alone (no requirement of the pool
         reads modifiers: the lowering refuses one that would)."""
+        self.reads_extra_energy = bool(np.any((T.FILTER[:, 0] == T.FILTER_OPS["has_energy"]) & (T.FILTER[:, 3] == 1)))
+        """Whether some filter of the pool counts extra Energy (the attack's cost is then kept in Ctx.cost)."""
         self.npas = 2 * T.S if bool(np.any(T.PAS_MOD >= 0)) else 0
         """Modifier sources before the durations: one per slot of both players, for their passive Abilities."""
         self.mod_ops_in_mask = bool({"cant_attack", "cant_retreat", "retreat_cost", "attack_cost", "cant_play"} &
@@ -132,6 +136,10 @@ class Effects:
         end = jnp.where(attack_on, a_end, jnp.where(trainer_on, t_end, start))
         ctx = new_ctx(T, p, jnp.where(attack_on, s.stack[p, 0, 0], -1), jnp.where(attack_on, acard, tcard),
                       jnp.where(attack_on, kk, TRAINER_SLOT), 0, start, end)
+        if self.reads_extra_energy:
+            typed, colorless = self.attack_cost(g, g.tab(T.ATK_COST, acard)[kk].astype(I32),
+                                                g.tab(T.ATK_COLORLESS, acard)[kk].astype(I32), p * T.S)
+            ctx = ctx.replace(cost=jnp.concatenate([typed, colorless[None]]))
         ctx = ctx.replace(is_attack=attack_on, atk=jnp.where(attack_on, kk, -1),
                           defending=jnp.where(attack_on, s.stack[1 - p, 0, 0].astype(I32), -1),
                           main=jnp.where(attack_on, g.tab(T.ATK_DAMAGE, acard)[kk].astype(I32), 0),
@@ -439,10 +447,9 @@ class Effects:
         T = self.T
         if self._passive:  # no attack is current (a passive requirement with extra Energy is refused)
             return jnp.where(t < 0, jnp.sum(en, -1), en[..., jnp.clip(t, 0, 7)])
-        k = jnp.clip(ctx.atk, 0, T.A - 1)
-        typed = g.tab(T.ATK_COST, ctx.card)[k].astype(I32)
-        colorless = g.tab(T.ATK_COLORLESS, ctx.card)[k].astype(I32)
-        typed, colorless = self.attack_cost(g, typed, colorless, self.code_of_uid(g, ctx.this))
+        # the cost as paid when the attack started (ctx.cost): the lowering admits extra Energy only in an
+        # attack's requirement and its first step's condition, before anything of the attack has changed the game
+        typed, colorless = ctx.cost[:N_ENERGY], ctx.cost[N_ENERGY]
         spare = jnp.maximum(0, en - typed)  # (2, S, 8)
         tt = jnp.clip(t, 0, 7)
         mine = spare[..., tt]

@@ -606,7 +606,8 @@ class Env:
             ok = ok & ~eff.cant_attack(g, p, k)
             if np.any(T.ATK_REQ >= 0):  # requirements and removals only when the pool has some
                 ctx = new_ctx(T, p, core.stack[p, 0, 0], acard, k, 0, 0, 0)
-                ctx = ctx.replace(atk=jnp.asarray(k, I32), defending=core.stack[1 - p, 0, 0].astype(I32))
+                ctx = ctx.replace(atk=jnp.asarray(k, I32), defending=core.stack[1 - p, 0, 0].astype(I32),
+                                  cost=jnp.concatenate([typed, colorless[None]]))
                 ok = ok & eff.cond(g, ctx, g.tab(T.ATK_REQ, acard)[k])
             if np.any(T.ATK_REMOVE >= 0):
                 fresh = new_ctx(T, p, core.stack[p, 0, 0], acard, k, 0, 0, 0)

@@ -543,8 +543,18 @@ def repeat_bound(times) -> int:
     return bound * times.each
 
 
+def reads_extra_energy(node) -> bool:
+    return any(isinstance(n, ir.HasEnergy) and n.extra for n in ir.iter_nodes(node))
+
+
 def lower_attack(pool: Pool, attack: ir.Attack) -> tuple[list[Instr], bool, bool]:
     """An attack's program (the main damage at `main_damage_index`), and its ignore-Weakness / -effects flags."""
+    steps = attack.steps
+    late = [st.then + st.otherwise if i == 0 and isinstance(st, ir.If) else (st,) for i, st in enumerate(steps)]
+    if any(reads_extra_energy(x) for group in late for x in group):
+        # the runtime keeps the cost as paid when the attack starts (Ctx.cost)
+        raise Unlowerable("extra Energy read after the attack has changed the game (only its requirement and its "
+                          "first step's condition may read it)")
     prog = Program(pool)
     bind = bind_target(pool, attack.requirement)
     if bind >= 0:
