@@ -36,8 +36,8 @@ def test_build_writes_a_package_with_manifest(a1_build):
     assert "main" in m["primitives"] and "flip" in m["primitives"]
     assert m["observation_layout"][-1]["end"] == m["observation_shape"][0]
     refused = {r["id"]: r for r in m["refused"]}
-    assert "A1-067" in refused and "Shell Armor" in refused["A1-067"]["reasons"][0]
-    assert "A1-007" not in refused  # Butterfree: an activated Ability, compiled
+    assert "A1-061" in refused and "Counterattack" in refused["A1-061"]["reasons"][0]
+    assert not {"A1-007", "A1-067"} & set(refused)  # Butterfree, Cloyster: activated and passive Abilities
     assert [d["name"] for d in m["decks"]] == ["mewtwo-gardevoir", "charizard-moltres", "pikachu-zapdos",
                                                "starmie-articuno", "venusaur-exeggutor"]
 
@@ -52,27 +52,27 @@ def test_build_refuses_cards_it_cannot_compile_without_the_flag(tmp_path):
                        capture_output=True, text=True)
     assert r.returncode == 2, r.stderr
     assert "Traceback" not in r.stderr
-    assert "A1-067 Cloyster" in r.stderr and "Shell Armor" in r.stderr
+    assert "A1-061 Poliwrath" in r.stderr and "Counterattack" in r.stderr
     assert "--allow-unresolved" in r.stderr
     assert not (tmp_path / "pocket_a1").exists()
 
 
 def test_build_cli_summary(tmp_path):
-    """A deck holding a card the lowering refuses is left out and named (here: mewtwo-gardevoir with Cloyster)."""
+    """A deck holding a card the lowering refuses is left out and named (here: mewtwo-gardevoir with Poliwrath)."""
     spec_dir = tmp_path / "spec"
     shutil.copytree(EXAMPLE_SPEC.parent, spec_dir)
     yaml = YAML()
     spec = yaml.load((spec_dir / "spec.yaml").read_text())
     deck = spec["decks"][0]["cards"]
     del deck["A1-126"]
-    deck["A1-067"] = 2  # Cloyster: its passive Shell Armor is not compiled yet
+    deck["A1-061"] = 2  # Poliwrath: its Ability triggered by damage is not compiled yet
     with open(spec_dir / "spec.yaml", "w") as f:
         yaml.dump(spec, f)
     r = subprocess.run([sys.executable, "-m", "compiler.cli", "build", str(spec_dir / "spec.yaml"), "-o",
                         str(tmp_path / "out"), "--allow-unresolved"], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert "built pocket_a1" in r.stdout and "225 cards" in r.stdout
-    assert "A1-067 Cloyster" in r.stdout and "deck mewtwo-gardevoir left out" in r.stdout
+    assert "A1-061 Poliwrath" in r.stdout and "deck mewtwo-gardevoir left out" in r.stdout
     assert "A1-007 Butterfree" not in r.stdout
 
 

@@ -141,12 +141,11 @@ def test_the_meaning_check_holds_for_every_parsed_corpus_text(corpus):
 
 
 def test_the_lowering_must_accept_the_card(pool):
-    wider = ("Once during your turn, you may draw a card. Your opponent can't use any Supporter cards from their hand "
-             "during their next turn.")
+    wider = "At the end of your turn, draw a card."  # a trigger the JAX back end does not compile yet
     rep = check(pool, LUCKY, wider)
     assert rep.failed == "lowering"
-    assert "the JAX back end refuses it: FT-004 Meowth: Ability 'Lucky Charm': lasting modifier 'cant_play' not " \
-        "lowered yet" in rep.reason
+    assert "the JAX back end refuses it: FT-004 Meowth: Ability 'Lucky Charm': Ability (triggered on end_of_turn) " \
+        "not lowered yet" in rep.reason
     rep = check(pool, LUCKY, "Once during your turn, you may draw a card.", Options(lockstep=False))
     assert rep.ok and rep.results["lowering"] == "ok", rep.results
     rep = check(pool, LUCKY, wider, Options(lowering=False, lockstep=False))

@@ -45,8 +45,8 @@ ANSWERS = {  # per text, one answer per attempt (--attempts 3)
              ("answer", '{"text": "Put a random Mewtwo from your deck onto your Bench."}'),  # not in the pool
              ("answer", SMUGGLE)],  # code
     LUCKY: [("answer", '{"text": "Once during your turn, you may draw 2 cards."}'),  # a changed number
-            ("answer", '{"text": "Once during your turn, you may draw a card. Your opponent can\'t use any Supporter '
-                       'cards from their hand during their next turn."}'),  # a step the JAX back end can't compile
+            ("answer", '{"text": "At the end of your turn, draw a card."}'),  # a trigger the JAX back end can't
+                                                                                # compile yet
             ("answer", '{"text": "Once during your turn, you may draw a ' + KEY + '."}')],  # the key, echoed
 }
 REASONS = {
@@ -57,8 +57,8 @@ REASONS = {
              "names: the fill names the card 'Mewtwo', which no card in the pool has",
              "answer: a string of the answer looks like code ('__import__')"],
     LUCKY: ["meaning: the fill's English says 2, which the card does not print",
-            "lowering: the JAX back end refuses it: FT-004 Meowth: Ability 'Lucky Charm': lasting modifier "
-            "'cant_play' not lowered yet", "text: the canonical text does not parse: the word '***' is not in the grammar"],
+            "lowering: the JAX back end refuses it: FT-004 Meowth: Ability 'Lucky Charm': Ability (triggered on "
+            "end_of_turn) not lowered yet", "text: the canonical text does not parse: the word '***' is not in the grammar"],
 }
 
 

@@ -30,6 +30,26 @@ def test_a1_random_games_match_the_reference(a1_engine):
     assert res.steps > 200 * 40
 
 
+def test_a1_games_around_abilities_match_the_reference(a1_engine):
+    """Decks holding three random cards with an Ability each (activated, passive, CantPlay) and their evolution
+    lines, so that games put Abilities in play."""
+    from compiler.verify.interaction import deck_with
+
+    loaded = load_spec(EXAMPLE_SPEC)
+    low = lower(loaded)
+    t = low.tables
+    names = sorted({low.card_names[i] for i in range(len(low.card_names))
+                    if t["HAS_ABILITY"][i] and not t["UNPLAYABLE"][i]})
+    assert {"Butterfree", "Gardevoir", "Cloyster", "Gengar ex"} <= set(names)
+
+    def deck_fn(eng, rng, name):
+        return deck_with(tuple(rng.sample(names, 3)))(eng, rng, name)
+    res = run_rollouts(loaded, a1_engine, 100, seed=9, batch=100, refused_ids={r.card_id for r in low.refused},
+                       deck_fn=deck_fn)
+    assert not res.divergences, "\n\n".join(d.report() for d in res.divergences[:3])
+    assert res.finished == 100
+
+
 @pytest.fixture(scope="module")
 def full_engine():
     """The committed engine of every card of the 14 corpus sets (generated/pocket_all, kept current by

@@ -607,7 +607,7 @@ class JaxReplayer:
         import jax
         import jax.numpy as jnp
 
-        self.ls = ls or Lockstep(pkg)
+        self.ls = ls or Lockstep.of(pkg)
         env = self.env = self.ls.env
         self.T = pkg.tables
         core_mod = __import__(f"{pkg.__name__}.runtime.core", fromlist=["empty_core"])
@@ -669,7 +669,9 @@ def run_interactions(loaded, pkg, seed: int = 0, batch: int = 64, refused_ids=()
         progress(0, len(paths))
     if not paths:
         return res
-    jr = JaxReplayer(pkg, ls)
+    ls = ls or Lockstep.of(pkg)
+    jr = getattr(ls, "replayer", None) or JaxReplayer(pkg, ls)
+    ls.replayer = jr  # shared with later runs on this package (one compile of its load and observe functions)
     names_ = eng.layout.names()
     for b0 in range(0, len(paths), batch):
         chunk = paths[b0:b0 + batch]

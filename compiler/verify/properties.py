@@ -99,7 +99,7 @@ def run_properties(loaded, pkg, games: int, seed: int = 0, batch: int = 64, max_
     import jax.numpy as jnp
 
     eng = restricted_engine(loaded, set(refused_ids))
-    ls = Lockstep(pkg)
+    ls = Lockstep.of(pkg)
     hp = np.array([info.hp for info in eng.db.cards], np.int32)
     points_to_win = int(pkg.tables.RULES["points_to_win"])
     res = PropertyResult()

@@ -101,9 +101,20 @@ def diff_fields(ref: dict, jx: dict) -> dict[str, tuple]:
 
 
 class Lockstep:
-    """A jitted, vmapped stepper of a generated Env and its canonical export."""
+    """A jitted, vmapped stepper of a generated Env and its canonical export. `Lockstep.of(pkg)` shares one per
+    package within a process, so that the verify levels and repeated runs trace and compile each batch shape once."""
+
+    _shared: dict[int, "Lockstep"] = {}
+
+    @classmethod
+    def of(cls, pkg) -> "Lockstep":
+        ls = cls._shared.get(id(pkg))
+        if ls is None or ls.pkg is not pkg:
+            ls = cls._shared[id(pkg)] = cls(pkg)
+        return ls
 
     def __init__(self, pkg):
+        self.pkg = pkg
         import jax
 
         self.jax = jax
@@ -150,7 +161,7 @@ def run_rollouts(loaded, pkg, games: int, seed: int = 0, batch: int = 64, max_st
     from reference.session import step_key
 
     eng = restricted_engine(loaded, set(refused_ids))
-    ls = Lockstep(pkg)
+    ls = Lockstep.of(pkg)
     T = pkg.tables
     res = RolloutResult()
     for b0 in range(0, games, batch):

@@ -27,7 +27,7 @@ COUNT_USED = frozenset(['damage_done', 'energy_count', 'heads', 'pokemon_count']
 D = 20
 E = 3
 FILTER_OPS = {'type_is': 0, 'stage_is': 1, 'is_ex': 2, 'name_is': 3, 'evolves_from': 4, 'damaged': 5, 'has_energy': 6, 'energy_types_at_least': 7, 'has_tool': 8, 'has_ability': 9, 'has_condition': 10, 'hp_at_most': 11, 'retreat_at_least': 12, 'in_zone': 13}
-FILTER_USED = frozenset(['damaged', 'has_condition', 'has_energy', 'name_is', 'type_is'])
+FILTER_USED = frozenset(['damaged', 'has_condition', 'has_energy', 'in_zone', 'name_is', 'stage_is', 'type_is'])
 H = 10
 M = 20
 MAX_CHOOSE = 1
@@ -37,13 +37,14 @@ MAX_FETCH = 6
 MAX_FLIPS = 64
 MAX_TARGETS = 8
 MAX_UNITS = 1
-MOD_OPS = ['damage_dealt', 'damage_taken', 'prevent_damage', 'prevent_effects', 'cant_attack', 'cant_retreat', 'retreat_cost', 'attack_cost', 'attack_flip', 'no_weakness']
-MOD_OP_IDS = {'damage_dealt': 0, 'damage_taken': 1, 'prevent_damage': 2, 'cant_attack': 4, 'cant_retreat': 5}
+MOD_OPS = ['damage_dealt', 'damage_taken', 'prevent_damage', 'prevent_effects', 'cant_attack', 'cant_retreat', 'retreat_cost', 'attack_cost', 'attack_flip', 'no_weakness', 'cant_play']
+MOD_OP_IDS = {'damage_dealt': 0, 'damage_taken': 1, 'prevent_damage': 2, 'cant_attack': 4, 'cant_retreat': 5, 'cant_play': 10}
 N = 225
 NUM_ACTIONS = 85
 OBS_LAYOUT = [['turn', False, 0, 1], ['turn_actions', False, 1, 2], ['turn_player', False, 2, 3], ['current_player', False, 3, 4], ['first_player', False, 4, 5], ['phase', False, 5, 6], ['winner', False, 6, 7], ['terminated', False, 7, 8], ['truncated', False, 8, 9], ['stadium', False, 9, 10], ['stadium_owner', False, 10, 11], ['points', True, 11, 13], ['deck', True, 13, 53], ['hand', True, 53, 73], ['discard', True, 73, 113], ['discard_energy', True, 113, 129], ['energy_types', True, 129, 135], ['energy_current', True, 135, 137], ['energy_next', True, 137, 139], ['supporters_played', True, 139, 141], ['retreats', True, 141, 143], ['energy_attached', True, 143, 145], ['turns_taken', True, 145, 147], ['ko_by_attack_turn', True, 147, 149], ['last_attack', True, 149, 151], ['last_attack_turn', True, 151, 153], ['card', True, 153, 161], ['stack', True, 161, 185], ['tools', True, 185, 193], ['damage', True, 193, 201], ['energy', True, 201, 265], ['poisoned', True, 265, 273], ['burned', True, 273, 281], ['rot', True, 281, 289], ['paralysis_left', True, 289, 297], ['paralysis_turn', True, 297, 305], ['entered_turn', True, 305, 313], ['evolved_turn', True, 313, 321], ['ability_used', True, 321, 329], ['poison_damage', True, 329, 337], ['moved_active_turn', True, 337, 345], ['attack_damaged_turn', True, 345, 353], ['dur_owner', False, 353, 369], ['dur_player', False, 369, 385], ['dur_target', False, 385, 401], ['dur_until', False, 401, 417], ['dur_source_card', False, 417, 433], ['dur_op', False, 433, 449], ['pending_chooser', False, 449, 450], ['pending_kind', False, 450, 451], ['pending_optional', False, 451, 452], ['pending_options', False, 452, 472], ['hand_count', True, 472, 474], ['deck_count', True, 474, 476]]
 OBS_SIZE = 476
 OPS = ['apply_condition', 'attach_energy', 'attack_damage', 'damage', 'discard_cards', 'discard_energy', 'does_nothing', 'draw', 'fetch', 'flip', 'heal', 'if', 'lasting', 'main', 'move_energy', 'nop', 'repeat', 'repeat_end', 'return_pokemon', 'select', 'switch']
+PASSIVE_KINDS = {'cond': ['matches'], 'filter': ['in_zone'], 'target': ['each', 'that', 'this'], 'count': []}
 S = 4
 TARGET_USED = frozenset([0, 2, 4, 5, 6, 7, 8])
 TOOLS = 1
@@ -52,469 +53,469 @@ VM_STEPS = 131
 # --- cards: one row per card, the fields in CARD_FIELDS order --------------------------------------------------
 CARD_IDS = ['A1-001', 'A1-002', 'A1-003', 'A1-004', 'A1-005', 'A1-006', 'A1-007', 'A1-008', 'A1-009', 'A1-010', 'A1-011', 'A1-012', 'A1-013', 'A1-014', 'A1-015', 'A1-016', 'A1-017', 'A1-018', 'A1-019', 'A1-020', 'A1-021', 'A1-022', 'A1-023', 'A1-024', 'A1-025', 'A1-026', 'A1-027', 'A1-028', 'A1-029', 'A1-030', 'A1-031', 'A1-032', 'A1-033', 'A1-034', 'A1-035', 'A1-036', 'A1-037', 'A1-038', 'A1-039', 'A1-040', 'A1-041', 'A1-042', 'A1-043', 'A1-044', 'A1-045', 'A1-046', 'A1-047', 'A1-048', 'A1-049', 'A1-050', 'A1-051', 'A1-052', 'A1-053', 'A1-054', 'A1-055', 'A1-056', 'A1-057', 'A1-058', 'A1-059', 'A1-060', 'A1-061', 'A1-062', 'A1-063', 'A1-064', 'A1-065', 'A1-066', 'A1-067', 'A1-068', 'A1-069', 'A1-070', 'A1-071', 'A1-072', 'A1-073', 'A1-074', 'A1-075', 'A1-076', 'A1-077', 'A1-078', 'A1-079', 'A1-080', 'A1-081', 'A1-082', 'A1-083', 'A1-084', 'A1-085', 'A1-086', 'A1-087', 'A1-088', 'A1-089', 'A1-090', 'A1-091', 'A1-092', 'A1-093', 'A1-094', 'A1-095', 'A1-096', 'A1-097', 'A1-098', 'A1-099', 'A1-100', 'A1-101', 'A1-102', 'A1-103', 'A1-104', 'A1-105', 'A1-106', 'A1-107', 'A1-108', 'A1-109', 'A1-110', 'A1-111', 'A1-112', 'A1-113', 'A1-114', 'A1-115', 'A1-116', 'A1-117', 'A1-118', 'A1-119', 'A1-120', 'A1-121', 'A1-122', 'A1-123', 'A1-124', 'A1-125', 'A1-126', 'A1-127', 'A1-128', 'A1-129', 'A1-130', 'A1-131', 'A1-132', 'A1-133', 'A1-134', 'A1-135', 'A1-136', 'A1-137', 'A1-138', 'A1-139', 'A1-140', 'A1-141', 'A1-142', 'A1-143', 'A1-144', 'A1-145', 'A1-146', 'A1-147', 'A1-148', 'A1-149', 'A1-150', 'A1-151', 'A1-152', 'A1-153', 'A1-154', 'A1-155', 'A1-156', 'A1-157', 'A1-158', 'A1-159', 'A1-160', 'A1-161', 'A1-162', 'A1-163', 'A1-164', 'A1-165', 'A1-166', 'A1-167', 'A1-168', 'A1-169', 'A1-170', 'A1-171', 'A1-172', 'A1-173', 'A1-174', 'A1-175', 'A1-176', 'A1-177', 'A1-178', 'A1-179', 'A1-180', 'A1-181', 'A1-182', 'A1-183', 'A1-184', 'A1-185', 'A1-186', 'A1-187', 'A1-188', 'A1-189', 'A1-190', 'A1-191', 'A1-192', 'A1-193', 'A1-194', 'A1-195', 'A1-196', 'A1-197', 'A1-198', 'A1-199', 'A1-200', 'A1-201', 'A1-202', 'A1-203', 'A1-204', 'A1-205', 'A1-206', 'A1-209', 'A1-210', 'A1-211', 'A1-212', 'A1-213', 'A1-214', 'A1-215', 'A1-216', 'A1-217', 'A1-218', 'A1-219', 'A1-220', 'A1-221', 'A1-222', 'A1-223', 'A1-224', 'A1-225', 'A1-226', 'A1-283']
 CARD_NAMES = ['Bulbasaur', 'Ivysaur', 'Venusaur', 'Venusaur ex', 'Caterpie', 'Metapod', 'Butterfree', 'Weedle', 'Kakuna', 'Beedrill', 'Oddish', 'Gloom', 'Vileplume', 'Paras', 'Parasect', 'Venonat', 'Venomoth', 'Bellsprout', 'Weepinbell', 'Victreebel', 'Exeggcute', 'Exeggutor', 'Exeggutor ex', 'Tangela', 'Scyther', 'Pinsir', 'Cottonee', 'Whimsicott', 'Petilil', 'Lilligant', 'Skiddo', 'Gogoat', 'Charmander', 'Charmeleon', 'Charizard', 'Charizard ex', 'Vulpix', 'Ninetales', 'Growlithe', 'Arcanine', 'Arcanine ex', 'Ponyta', 'Rapidash', 'Magmar', 'Flareon', 'Moltres', 'Moltres ex', 'Heatmor', 'Salandit', 'Salazzle', 'Sizzlipede', 'Centiskorch', 'Squirtle', 'Wartortle', 'Blastoise', 'Blastoise ex', 'Psyduck', 'Golduck', 'Poliwag', 'Poliwhirl', 'Poliwrath', 'Tentacool', 'Tentacruel', 'Seel', 'Dewgong', 'Shellder', 'Cloyster', 'Krabby', 'Kingler', 'Horsea', 'Seadra', 'Goldeen', 'Seaking', 'Staryu', 'Starmie', 'Starmie ex', 'Magikarp', 'Gyarados', 'Lapras', 'Vaporeon', 'Omanyte', 'Omastar', 'Articuno', 'Articuno ex', 'Ducklett', 'Swanna', 'Froakie', 'Frogadier', 'Greninja', 'Pyukumuku', 'Bruxish', 'Snom', 'Frosmoth', 'Pikachu', 'Raichu', 'Pikachu ex', 'Magnemite', 'Magneton', 'Voltorb', 'Electrode', 'Electabuzz', 'Jolteon', 'Zapdos', 'Zapdos ex', 'Blitzle', 'Zebstrika', 'Tynamo', 'Eelektrik', 'Eelektross', 'Helioptile', 'Heliolisk', 'Pincurchin', 'Clefairy', 'Clefable', 'Abra', 'Kadabra', 'Alakazam', 'Slowpoke', 'Slowbro', 'Gastly', 'Haunter', 'Gengar', 'Gengar ex', 'Drowzee', 'Hypno', 'Mr. Mime', 'Jynx', 'Mewtwo', 'Mewtwo ex', 'Ralts', 'Kirlia', 'Gardevoir', 'Woobat', 'Swoobat', 'Golett', 'Golurk', 'Sandshrew', 'Sandslash', 'Diglett', 'Dugtrio', 'Mankey', 'Primeape', 'Machop', 'Machoke', 'Machamp', 'Machamp ex', 'Geodude', 'Graveler', 'Golem', 'Onix', 'Cubone', 'Marowak', 'Marowak ex', 'Hitmonlee', 'Hitmonchan', 'Rhyhorn', 'Rhydon', 'Kabuto', 'Kabutops', 'Mienfoo', 'Mienshao', 'Clobbopus', 'Grapploct', 'Ekans', 'Arbok', 'Nidoran♀', 'Nidorina', 'Nidoqueen', 'Nidoran♂', 'Nidorino', 'Nidoking', 'Zubat', 'Golbat', 'Grimer', 'Muk', 'Koffing', 'Weezing', 'Mawile', 'Pawniard', 'Bisharp', 'Meltan', 'Melmetal', 'Dratini', 'Dragonair', 'Dragonite', 'Pidgey', 'Pidgeotto', 'Pidgeot', 'Rattata', 'Raticate', 'Spearow', 'Fearow', 'Jigglypuff', 'Wigglytuff', 'Wigglytuff ex', 'Meowth', 'Persian', "Farfetch'd", 'Doduo', 'Dodrio', 'Lickitung', 'Chansey', 'Kangaskhan', 'Tauros', 'Ditto', 'Eevee', 'Porygon', 'Aerodactyl', 'Snorlax', 'Minccino', 'Cinccino', 'Wooloo', 'Dubwool', 'Helix Fossil', 'Dome Fossil', 'Old Amber', 'Erika', 'Misty', 'Blaine', 'Koga', 'Giovanni', 'Brock', 'Sabrina', 'Lt. Surge', 'Mew']
-CARD_FIELDS = [['KIND', 'int8'], ['IS_FOSSIL', 'bool'], ['STAGE', 'int8'], ['HP', 'int16'], ['TYPE', 'int8'], ['WEAKNESS', 'int8'], ['RETREAT', 'int8'], ['IS_EX', 'bool'], ['IS_MEGA', 'bool'], ['NAME', 'int16'], ['EVOLVES_FROM', 'int16'], ['IS_BASIC', 'bool'], ['PLAYS_AS_BASIC', 'bool'], ['HAS_ABILITY', 'bool'], ['UNPLAYABLE', 'bool'], ['ATK_N', 'int8'], ['ATK_COST', 'int8'], ['ATK_COLORLESS', 'int8'], ['ATK_DAMAGE', 'int16'], ['ATK_NAME', 'int16'], ['ATK_PROG', 'int16'], ['ATK_PROG_END', 'int16'], ['ATK_REQ', 'int16'], ['ATK_IGN_WEAK', 'bool'], ['ATK_IGN_EFF', 'bool'], ['ATK_REMOVE', 'int16'], ['TR_PROG', 'int16'], ['TR_PROG_END', 'int16'], ['TR_REQ', 'int16'], ['TR_REMOVE', 'int16'], ['TR_BIND', 'int16']]
+CARD_FIELDS = [['KIND', 'int8'], ['IS_FOSSIL', 'bool'], ['STAGE', 'int8'], ['HP', 'int16'], ['TYPE', 'int8'], ['WEAKNESS', 'int8'], ['RETREAT', 'int8'], ['IS_EX', 'bool'], ['IS_MEGA', 'bool'], ['NAME', 'int16'], ['EVOLVES_FROM', 'int16'], ['IS_BASIC', 'bool'], ['PLAYS_AS_BASIC', 'bool'], ['HAS_ABILITY', 'bool'], ['UNPLAYABLE', 'bool'], ['ATK_N', 'int8'], ['ATK_COST', 'int8'], ['ATK_COLORLESS', 'int8'], ['ATK_DAMAGE', 'int16'], ['ATK_NAME', 'int16'], ['ATK_PROG', 'int16'], ['ATK_PROG_END', 'int16'], ['ATK_REQ', 'int16'], ['ATK_IGN_WEAK', 'bool'], ['ATK_IGN_EFF', 'bool'], ['ATK_REMOVE', 'int16'], ['TR_PROG', 'int16'], ['TR_PROG_END', 'int16'], ['TR_REQ', 'int16'], ['TR_REMOVE', 'int16'], ['TR_BIND', 'int16'], ['AB_PROG', 'int16'], ['AB_PROG_END', 'int16'], ['AB_REQ', 'int16'], ['AB_BIND', 'int16'], ['AB_REMOVE', 'int16'], ['AB_ONCE', 'bool'], ['AB_ACTIVATED', 'bool'], ['AB_COST', 'int16'], ['TRIG_EVENT', 'int8'], ['TRIG_ETYPE', 'int8'], ['TRIG_ACTIVE', 'bool'], ['PAS_MOD', 'int16']]
 _CARDS = [
     # 0 A1-001 Bulbasaur
-    (0, False, 0, 70, 0, 1, 1, False, False, 0, -1, True, True, False, False, 1, [[1, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [40, 0], [156, -1], [0, 0], [1, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 70, 0, 1, 1, False, False, 0, -1, True, True, False, False, 1, [[1, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [40, 0], [156, -1], [0, 0], [1, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 1 A1-002 Ivysaur
-    (0, False, 1, 90, 0, 1, 2, False, False, 1, 0, False, False, False, False, 1, [[1, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [60, 0], [111, -1], [1, 0], [2, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 90, 0, 1, 2, False, False, 1, 0, False, False, False, False, 1, [[1, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [60, 0], [111, -1], [1, 0], [2, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 2 A1-003 Venusaur: Mega Drain: Heal 30 damage from this Pokémon.
-    (0, False, 2, 160, 0, 1, 3, False, False, 2, 1, False, False, False, False, 1, [[2, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [80, 0], [82, -1], [2, 0], [4, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 2, 160, 0, 1, 3, False, False, 2, 1, False, False, False, False, 1, [[2, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [80, 0], [82, -1], [2, 0], [4, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 3 A1-004 Venusaur ex: Giant Bloom: Heal 30 damage from this Pokémon.
-    (0, False, 2, 190, 0, 1, 3, True, False, 3, 1, False, False, False, False, 2, [[1, 0, 0, 0, 0, 0, 0, 0], [2, 0, 0, 0, 0, 0, 0, 0]], [2, 2], [60, 100], [111, 45], [4, 5], [5, 7], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 2, 190, 0, 1, 3, True, False, 3, 1, False, False, False, False, 2, [[1, 0, 0, 0, 0, 0, 0, 0], [2, 0, 0, 0, 0, 0, 0, 0]], [2, 2], [60, 100], [111, 45], [4, 5], [5, 7], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 4 A1-005 Caterpie: Find a Friend: Put 1 random [G] Pokémon from your deck into your hand.
-    (0, False, 0, 50, 0, 1, 1, False, False, 4, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [0, 0], [35, -1], [7, 0], [9, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 50, 0, 1, 1, False, False, 4, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [0, 0], [35, -1], [7, 0], [9, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 5 A1-006 Metapod
-    (0, False, 1, 80, 0, 1, 2, False, False, 5, 4, False, False, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [30, 0], [13, -1], [9, 0], [10, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 80, 0, 1, 2, False, False, 5, 4, False, False, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [30, 0], [13, -1], [9, 0], [10, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 6 A1-007 Butterfree:  / Ability Powder Heal: Once during your turn, you may heal 20 damage from each of your Pokémon.
-    (0, False, 2, 120, 0, 1, 1, False, False, 6, 5, False, False, True, True, 1, [[1, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [60, 0], [49, -1], [0, 0], [0, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 2, 120, 0, 1, 1, False, False, 6, 5, False, False, True, False, 1, [[1, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [60, 0], [49, -1], [10, 0], [11, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 11, 12, -1, -1, [-1, -1], True, True, [-1, -1, -1], -1, -1, False, -1),
     # 7 A1-008 Weedle
-    (0, False, 0, 50, 0, 1, 1, False, False, 7, -1, True, True, False, False, 1, [[1, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [20, 0], [133, -1], [10, 0], [11, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 50, 0, 1, 1, False, False, 7, -1, True, True, False, False, 1, [[1, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [20, 0], [133, -1], [12, 0], [13, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 8 A1-009 Kakuna
-    (0, False, 1, 80, 0, 1, 2, False, False, 8, 7, False, False, False, False, 1, [[1, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [30, 0], [13, -1], [11, 0], [12, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 80, 0, 1, 2, False, False, 8, 7, False, False, False, False, 1, [[1, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [30, 0], [13, -1], [13, 0], [14, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 9 A1-010 Beedrill
-    (0, False, 2, 120, 0, 1, 1, False, False, 9, 8, False, False, False, False, 1, [[1, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [70, 0], [120, -1], [12, 0], [13, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 2, 120, 0, 1, 1, False, False, 9, 8, False, False, False, False, 1, [[1, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [70, 0], [120, -1], [14, 0], [15, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 10 A1-011 Oddish
-    (0, False, 0, 60, 0, 1, 1, False, False, 10, -1, True, True, False, False, 1, [[1, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [20, 0], [109, -1], [13, 0], [14, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 60, 0, 1, 1, False, False, 10, -1, True, True, False, False, 1, [[1, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [20, 0], [109, -1], [15, 0], [16, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 11 A1-012 Gloom
-    (0, False, 1, 80, 0, 1, 2, False, False, 11, 10, False, False, False, False, 1, [[1, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [40, 0], [31, -1], [14, 0], [15, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 80, 0, 1, 2, False, False, 11, 10, False, False, False, False, 1, [[1, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [40, 0], [31, -1], [16, 0], [17, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 12 A1-013 Vileplume: Soothing Scent: Your opponent's Active Pokémon is now Asleep.
-    (0, False, 2, 140, 0, 1, 3, False, False, 12, 11, False, False, False, False, 1, [[2, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [80, 0], [128, -1], [15, 0], [17, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 2, 140, 0, 1, 3, False, False, 12, 11, False, False, False, False, 1, [[2, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [80, 0], [128, -1], [17, 0], [19, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 13 A1-014 Paras
-    (0, False, 0, 70, 0, 1, 1, False, False, 13, -1, True, True, False, False, 1, [[1, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [30, 0], [114, -1], [17, 0], [18, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 70, 0, 1, 1, False, False, 13, -1, True, True, False, False, 1, [[1, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [30, 0], [114, -1], [19, 0], [20, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 14 A1-015 Parasect
-    (0, False, 1, 120, 0, 1, 2, False, False, 14, 13, False, False, False, False, 1, [[2, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [80, 0], [125, -1], [18, 0], [19, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 120, 0, 1, 2, False, False, 14, 13, False, False, False, False, 1, [[2, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [80, 0], [125, -1], [20, 0], [21, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 15 A1-016 Venonat
-    (0, False, 0, 60, 0, 1, 1, False, False, 15, -1, True, True, False, False, 1, [[1, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [20, 0], [141, -1], [19, 0], [20, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 60, 0, 1, 1, False, False, 15, -1, True, True, False, False, 1, [[1, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [20, 0], [141, -1], [21, 0], [22, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 16 A1-017 Venomoth: Poison Powder: Your opponent's Active Pokémon is now Poisoned.
-    (0, False, 1, 80, 0, 1, 1, False, False, 16, 15, False, False, False, False, 1, [[1, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [30, 0], [94, -1], [20, 0], [22, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 80, 0, 1, 1, False, False, 16, 15, False, False, False, False, 1, [[1, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [30, 0], [94, -1], [22, 0], [24, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 17 A1-018 Bellsprout
-    (0, False, 0, 60, 0, 1, 1, False, False, 17, -1, True, True, False, False, 1, [[1, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [20, 0], [156, -1], [22, 0], [23, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 60, 0, 1, 1, False, False, 17, -1, True, True, False, False, 1, [[1, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [20, 0], [156, -1], [24, 0], [25, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 18 A1-019 Weepinbell
-    (0, False, 1, 90, 0, 1, 2, False, False, 18, 17, False, False, False, False, 1, [[1, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [40, 0], [111, -1], [23, 0], [24, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 90, 0, 1, 2, False, False, 18, 17, False, False, False, False, 1, [[1, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [40, 0], [111, -1], [25, 0], [26, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 19 A1-020 Victreebel:  / Ability Fragrance Trap: If this Pokémon is in the Active Spot, once during your turn, you may switch in 1 of your opponent's Benched Basic Pokémon to the Active Spot.
-    (0, False, 2, 140, 0, 1, 2, False, False, 19, 18, False, False, True, True, 1, [[1, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [60, 0], [156, -1], [0, 0], [0, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 2, 140, 0, 1, 2, False, False, 19, 18, False, False, True, False, 1, [[1, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [60, 0], [156, -1], [26, 0], [27, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 27, 29, 0, 0, [-1, -1], True, True, [-1, -1, -1], -1, -1, False, -1),
     # 20 A1-021 Exeggcute
-    (0, False, 0, 50, 0, 1, 1, False, False, 20, -1, True, True, False, False, 1, [[1, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [20, 0], [116, -1], [24, 0], [25, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 50, 0, 1, 1, False, False, 20, -1, True, True, False, False, 1, [[1, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [20, 0], [116, -1], [29, 0], [30, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 21 A1-022 Exeggutor: Stomp: Flip a coin. If heads, this attack does 30 more damage.
-    (0, False, 1, 130, 0, 1, 3, False, False, 21, 20, False, False, False, False, 1, [[1, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [30, 0], [134, -1], [25, 0], [29, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 130, 0, 1, 3, False, False, 21, 20, False, False, False, False, 1, [[1, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [30, 0], [134, -1], [30, 0], [34, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 22 A1-023 Exeggutor ex: Tropical Swing: Flip a coin. If heads, this attack does 40 more damage.
-    (0, False, 1, 160, 0, 1, 3, True, False, 22, 20, False, False, False, False, 1, [[1, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [40, 0], [154, -1], [29, 0], [33, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 160, 0, 1, 3, True, False, 22, 20, False, False, False, False, 1, [[1, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [40, 0], [154, -1], [34, 0], [38, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 23 A1-024 Tangela: Absorb: Heal 10 damage from this Pokémon.
-    (0, False, 0, 80, 0, 1, 2, False, False, 23, -1, True, True, False, False, 1, [[1, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [40, 0], [0, -1], [33, 0], [35, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 80, 0, 1, 2, False, False, 23, -1, True, True, False, False, 1, [[1, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [40, 0], [0, -1], [38, 0], [40, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 24 A1-025 Scyther
-    (0, False, 0, 70, 0, 1, 1, False, False, 24, -1, True, True, False, False, 1, [[1, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [30, 0], [119, -1], [35, 0], [36, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 70, 0, 1, 1, False, False, 24, -1, True, True, False, False, 1, [[1, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [30, 0], [119, -1], [40, 0], [41, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 25 A1-026 Pinsir: Double Horn: Flip 2 coins. This attack does 50 damage for each heads.
-    (0, False, 0, 90, 0, 1, 2, False, False, 25, -1, True, True, False, False, 1, [[2, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [0, 0], [25, -1], [36, 0], [39, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 90, 0, 1, 2, False, False, 25, -1, True, True, False, False, 1, [[2, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [0, 0], [25, -1], [41, 0], [44, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 26 A1-027 Cottonee
-    (0, False, 0, 50, 0, 1, 1, False, False, 26, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [10, 0], [4, -1], [39, 0], [40, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 50, 0, 1, 1, False, False, 26, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [10, 0], [4, -1], [44, 0], [45, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 27 A1-028 Whimsicott
-    (0, False, 1, 80, 0, 1, 1, False, False, 27, 26, False, False, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [40, 0], [112, -1], [40, 0], [41, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 80, 0, 1, 1, False, False, 27, 26, False, False, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [40, 0], [112, -1], [45, 0], [46, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 28 A1-029 Petilil: Blot: Heal 10 damage from this Pokémon.
-    (0, False, 0, 60, 0, 1, 1, False, False, 28, -1, True, True, False, False, 1, [[1, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [10, 0], [8, -1], [41, 0], [43, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 60, 0, 1, 1, False, False, 28, -1, True, True, False, False, 1, [[1, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [10, 0], [8, -1], [46, 0], [48, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 29 A1-030 Lilligant: Leaf Supply: Take a [G] Energy from your Energy Zone and attach it to 1 of your Benched [G] Pokémon.
-    (0, False, 1, 100, 0, 1, 1, False, False, 29, 28, False, False, False, False, 1, [[2, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [50, 0], [74, -1], [43, 0], [45, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 100, 0, 1, 1, False, False, 29, 28, False, False, False, False, 1, [[2, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [50, 0], [74, -1], [48, 0], [50, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 30 A1-031 Skiddo: Surprise Attack: Flip a coin. If tails, this attack does nothing.
-    (0, False, 0, 70, 0, 1, 1, False, False, 30, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [40, 0], [140, -1], [45, 0], [49, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 70, 0, 1, 1, False, False, 30, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [40, 0], [140, -1], [50, 0], [54, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 31 A1-032 Gogoat
-    (0, False, 1, 120, 0, 1, 2, False, False, 31, 30, False, False, False, False, 1, [[1, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [70, 0], [111, -1], [49, 0], [50, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 120, 0, 1, 2, False, False, 31, 30, False, False, False, False, 1, [[1, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [70, 0], [111, -1], [54, 0], [55, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 32 A1-033 Charmander: Ember: Discard a [R] Energy from this Pokémon.
-    (0, False, 0, 60, 1, 2, 1, False, False, 32, -1, True, True, False, False, 1, [[0, 1, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [30, 0], [33, -1], [50, 0], [52, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 60, 1, 2, 1, False, False, 32, -1, True, True, False, False, 1, [[0, 1, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [30, 0], [33, -1], [55, 0], [57, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 33 A1-034 Charmeleon
-    (0, False, 1, 90, 1, 2, 2, False, False, 33, 32, False, False, False, False, 1, [[0, 1, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [60, 0], [37, -1], [52, 0], [53, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 90, 1, 2, 2, False, False, 33, 32, False, False, False, False, 1, [[0, 1, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [60, 0], [37, -1], [57, 0], [58, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 34 A1-035 Charizard: Fire Spin: Discard 2 [R] Energy from this Pokémon.
-    (0, False, 2, 150, 1, 2, 2, False, False, 34, 33, False, False, False, False, 1, [[0, 2, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [150, 0], [39, -1], [53, 0], [55, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 2, 150, 1, 2, 2, False, False, 34, 33, False, False, False, False, 1, [[0, 2, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [150, 0], [39, -1], [58, 0], [60, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 35 A1-036 Charizard ex: Crimson Storm: Discard 2 [R] Energy from this Pokémon.
-    (0, False, 2, 180, 1, 2, 2, True, False, 35, 33, False, False, False, False, 2, [[0, 1, 0, 0, 0, 0, 0, 0], [0, 2, 0, 0, 0, 0, 0, 0]], [2, 2], [60, 200], [125, 20], [55, 56], [56, 58], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 2, 180, 1, 2, 2, True, False, 35, 33, False, False, False, False, 2, [[0, 1, 0, 0, 0, 0, 0, 0], [0, 2, 0, 0, 0, 0, 0, 0]], [2, 2], [60, 200], [125, 20], [60, 61], [61, 63], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 36 A1-037 Vulpix: Tail Whip: Flip a coin. If heads, the Defending Pokémon can't attack during your opponent's next turn.
-    (0, False, 0, 50, 1, 2, 1, False, False, 36, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [0, 0], [144, -1], [58, 0], [62, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 50, 1, 2, 1, False, False, 36, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [0, 0], [144, -1], [63, 0], [67, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 37 A1-038 Ninetales: Flamethrower: Discard a [R] Energy from this Pokémon.
-    (0, False, 1, 90, 1, 2, 1, False, False, 37, 36, False, False, False, False, 1, [[0, 2, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [90, 0], [40, -1], [62, 0], [64, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 90, 1, 2, 1, False, False, 37, 36, False, False, False, False, 1, [[0, 2, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [90, 0], [40, -1], [67, 0], [69, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 38 A1-039 Growlithe
-    (0, False, 0, 70, 1, 2, 1, False, False, 38, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [20, 0], [6, -1], [64, 0], [65, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 70, 1, 2, 1, False, False, 38, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [20, 0], [6, -1], [69, 0], [70, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 39 A1-040 Arcanine: Heat Tackle: This Pokémon also does 20 damage to itself.
-    (0, False, 1, 130, 1, 2, 2, False, False, 39, 38, False, False, False, False, 1, [[0, 2, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [100, 0], [55, -1], [65, 0], [67, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 130, 1, 2, 2, False, False, 39, 38, False, False, False, False, 1, [[0, 2, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [100, 0], [55, -1], [70, 0], [72, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 40 A1-041 Arcanine ex: Inferno Onrush: This Pokémon also does 20 damage to itself.
-    (0, False, 1, 150, 1, 2, 2, True, False, 40, 38, False, False, False, False, 1, [[0, 2, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [120, 0], [68, -1], [67, 0], [69, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 150, 1, 2, 2, True, False, 40, 38, False, False, False, False, 1, [[0, 2, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [120, 0], [68, -1], [72, 0], [74, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 41 A1-042 Ponyta
-    (0, False, 0, 60, 1, 2, 1, False, False, 41, -1, True, True, False, False, 1, [[0, 1, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [20, 0], [42, -1], [69, 0], [70, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 60, 1, 2, 1, False, False, 41, -1, True, True, False, False, 1, [[0, 1, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [20, 0], [42, -1], [74, 0], [75, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 42 A1-043 Rapidash
-    (0, False, 1, 100, 1, 2, 1, False, False, 42, 41, False, False, False, False, 1, [[0, 1, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [40, 0], [38, -1], [70, 0], [71, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 100, 1, 2, 1, False, False, 42, 41, False, False, False, False, 1, [[0, 1, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [40, 0], [38, -1], [75, 0], [76, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 43 A1-044 Magmar
-    (0, False, 0, 80, 1, 2, 2, False, False, 43, -1, True, True, False, False, 1, [[0, 2, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [50, 0], [81, -1], [71, 0], [72, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 80, 1, 2, 2, False, False, 43, -1, True, True, False, False, 1, [[0, 2, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [50, 0], [81, -1], [76, 0], [77, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 44 A1-045 Flareon: Flamethrower: Discard 1 [R] Energy from this Pokémon.
-    (0, False, 1, 120, 1, 2, 2, False, False, 44, 205, False, False, False, False, 1, [[0, 1, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [110, 0], [40, -1], [72, 0], [74, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 120, 1, 2, 2, False, False, 44, 205, False, False, False, False, 1, [[0, 1, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [110, 0], [40, -1], [77, 0], [79, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 45 A1-046 Moltres: Sky Attack: Flip a coin. If tails, this attack does nothing.
-    (0, False, 0, 100, 1, 3, 1, False, False, 45, -1, True, True, False, False, 1, [[0, 1, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [130, 0], [123, -1], [74, 0], [78, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 100, 1, 3, 1, False, False, 45, -1, True, True, False, False, 1, [[0, 1, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [130, 0], [123, -1], [79, 0], [83, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 46 A1-047 Moltres ex: Inferno Dance: Flip 3 coins. Take an amount of [R] Energy from your Energy Zone equal to the number of heads and attach it to your Benched [R] Pokémon in any way you like.
-    (0, False, 0, 140, 1, 3, 2, True, False, 46, -1, True, True, False, False, 2, [[0, 1, 0, 0, 0, 0, 0, 0], [0, 1, 0, 0, 0, 0, 0, 0]], [0, 2], [0, 70], [67, 54], [78, 83], [83, 84], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 140, 1, 3, 2, True, False, 46, -1, True, True, False, False, 2, [[0, 1, 0, 0, 0, 0, 0, 0], [0, 1, 0, 0, 0, 0, 0, 0]], [0, 2], [0, 70], [67, 54], [83, 88], [88, 89], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 47 A1-048 Heatmor
-    (0, False, 0, 80, 1, 2, 1, False, False, 47, -1, True, True, False, False, 1, [[0, 1, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [30, 0], [16, -1], [84, 0], [85, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 80, 1, 2, 1, False, False, 47, -1, True, True, False, False, 1, [[0, 1, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [30, 0], [16, -1], [89, 0], [90, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 48 A1-049 Salandit
-    (0, False, 0, 60, 1, 2, 1, False, False, 48, -1, True, True, False, False, 1, [[0, 1, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [20, 0], [114, -1], [85, 0], [86, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 60, 1, 2, 1, False, False, 48, -1, True, True, False, False, 1, [[0, 1, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [20, 0], [114, -1], [90, 0], [91, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 49 A1-050 Salazzle
-    (0, False, 1, 90, 1, 2, 1, False, False, 49, 48, False, False, False, False, 1, [[0, 1, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [60, 0], [37, -1], [86, 0], [87, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 90, 1, 2, 1, False, False, 49, 48, False, False, False, False, 1, [[0, 1, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [60, 0], [37, -1], [91, 0], [92, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 50 A1-051 Sizzlipede
-    (0, False, 0, 60, 1, 2, 1, False, False, 50, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [10, 0], [47, -1], [87, 0], [88, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 60, 1, 2, 1, False, False, 50, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [10, 0], [47, -1], [92, 0], [93, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 51 A1-052 Centiskorch: Fire Blast: Discard a [R] Energy from this Pokémon.
-    (0, False, 1, 130, 1, 2, 3, False, False, 51, 50, False, False, False, False, 1, [[0, 1, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [3, 0], [130, 0], [36, -1], [88, 0], [90, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 130, 1, 2, 3, False, False, 51, 50, False, False, False, False, 1, [[0, 1, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [3, 0], [130, 0], [36, -1], [93, 0], [95, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 52 A1-053 Squirtle
-    (0, False, 0, 60, 2, 3, 1, False, False, 52, -1, True, True, False, False, 1, [[0, 0, 1, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [20, 0], [160, -1], [90, 0], [91, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 60, 2, 3, 1, False, False, 52, -1, True, True, False, False, 1, [[0, 0, 1, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [20, 0], [160, -1], [95, 0], [96, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 53 A1-054 Wartortle
-    (0, False, 1, 80, 2, 3, 1, False, False, 53, 52, False, False, False, False, 1, [[0, 0, 1, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [40, 0], [161, -1], [91, 0], [92, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 80, 2, 3, 1, False, False, 53, 52, False, False, False, False, 1, [[0, 0, 1, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [40, 0], [161, -1], [96, 0], [97, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 54 A1-055 Blastoise: Hydro Pump: If this Pokémon has at least 2 extra [W] Energy attached, this attack does 60 more damage.
-    (0, False, 2, 150, 2, 3, 3, False, False, 54, 53, False, False, False, False, 1, [[0, 0, 2, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [80, 0], [61, -1], [92, 0], [96, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 2, 150, 2, 3, 3, False, False, 54, 53, False, False, False, False, 1, [[0, 0, 2, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [80, 0], [61, -1], [97, 0], [101, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 55 A1-056 Blastoise ex: Hydro Bazooka: If this Pokémon has at least 2 extra [W] Energy attached, this attack does 60 more damage.
-    (0, False, 2, 180, 2, 3, 3, True, False, 55, 53, False, False, False, False, 2, [[0, 0, 1, 0, 0, 0, 0, 0], [0, 0, 2, 0, 0, 0, 0, 0]], [1, 1], [40, 100], [139, 60], [96, 97], [97, 101], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 2, 180, 2, 3, 3, True, False, 55, 53, False, False, False, False, 2, [[0, 0, 1, 0, 0, 0, 0, 0], [0, 0, 2, 0, 0, 0, 0, 0]], [1, 1], [40, 100], [139, 60], [101, 102], [102, 106], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 56 A1-057 Psyduck: Headache: Your opponent can't use any Supporter cards from their hand during their next turn.
-    (0, False, 0, 60, 2, 3, 1, False, False, 56, -1, True, True, False, True, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [10, 0], [51, -1], [0, 0], [0, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 60, 2, 3, 1, False, False, 56, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [10, 0], [51, -1], [106, 0], [108, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 57 A1-058 Golduck
-    (0, False, 1, 90, 2, 3, 1, False, False, 57, 56, False, False, False, False, 1, [[0, 0, 2, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [70, 0], [3, -1], [101, 0], [102, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 90, 2, 3, 1, False, False, 57, 56, False, False, False, False, 1, [[0, 0, 2, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [70, 0], [3, -1], [108, 0], [109, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 58 A1-059 Poliwag
-    (0, False, 0, 60, 2, 3, 1, False, False, 58, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [10, 0], [110, -1], [102, 0], [103, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 60, 2, 3, 1, False, False, 58, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [10, 0], [110, -1], [109, 0], [110, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 59 A1-060 Poliwhirl
-    (0, False, 1, 90, 2, 3, 2, False, False, 59, 58, False, False, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [40, 0], [72, -1], [103, 0], [104, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 90, 2, 3, 2, False, False, 59, 58, False, False, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [40, 0], [72, -1], [110, 0], [111, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 60 A1-061 Poliwrath:  / Ability Counterattack: If this Pokémon is in the Active Spot and is damaged by an attack from your opponent's Pokémon, do 20 damage to the Attacking Pokémon.
-    (0, False, 2, 150, 2, 3, 2, False, False, 60, 59, False, False, True, True, 1, [[0, 0, 1, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [80, 0], [83, -1], [0, 0], [0, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 2, 150, 2, 3, 2, False, False, 60, 59, False, False, True, True, 1, [[0, 0, 1, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [80, 0], [83, -1], [0, 0], [0, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 61 A1-062 Tentacool
-    (0, False, 0, 60, 2, 3, 1, False, False, 61, -1, True, True, False, False, 1, [[0, 0, 1, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [20, 0], [44, -1], [104, 0], [105, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 60, 2, 3, 1, False, False, 61, -1, True, True, False, False, 1, [[0, 0, 1, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [20, 0], [44, -1], [111, 0], [112, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 62 A1-063 Tentacruel: Poison Tentacles: Your opponent's Active Pokémon is now Poisoned.
-    (0, False, 1, 110, 2, 3, 2, False, False, 62, 61, False, False, False, False, 1, [[0, 0, 1, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [50, 0], [95, -1], [105, 0], [107, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 110, 2, 3, 2, False, False, 62, 61, False, False, False, False, 1, [[0, 0, 1, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [50, 0], [95, -1], [112, 0], [114, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 63 A1-064 Seel
-    (0, False, 0, 80, 2, 3, 2, False, False, 63, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [30, 0], [52, -1], [107, 0], [108, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 80, 2, 3, 2, False, False, 63, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [30, 0], [52, -1], [114, 0], [115, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 64 A1-065 Dewgong
-    (0, False, 1, 120, 2, 3, 3, False, False, 64, 63, False, False, False, False, 1, [[0, 0, 3, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [90, 0], [139, -1], [108, 0], [109, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 120, 2, 3, 3, False, False, 64, 63, False, False, False, False, 1, [[0, 0, 3, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [90, 0], [139, -1], [115, 0], [116, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 65 A1-066 Shellder
-    (0, False, 0, 60, 2, 3, 1, False, False, 65, -1, True, True, False, False, 1, [[0, 0, 1, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [20, 0], [153, -1], [109, 0], [110, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 60, 2, 3, 1, False, False, 65, -1, True, True, False, False, 1, [[0, 0, 1, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [20, 0], [153, -1], [116, 0], [117, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 66 A1-067 Cloyster:  / Ability Shell Armor: This Pokémon takes -10 damage from attacks.
-    (0, False, 1, 120, 2, 3, 3, False, False, 66, 65, False, False, True, True, 1, [[0, 0, 2, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [70, 0], [139, -1], [0, 0], [0, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 120, 2, 3, 3, False, False, 66, 65, False, False, True, False, 1, [[0, 0, 2, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [70, 0], [139, -1], [117, 0], [118, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, 2),
     # 67 A1-068 Krabby
-    (0, False, 0, 70, 2, 3, 2, False, False, 67, -1, True, True, False, False, 1, [[0, 0, 1, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [40, 0], [157, -1], [110, 0], [111, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 70, 2, 3, 2, False, False, 67, -1, True, True, False, False, 1, [[0, 0, 1, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [40, 0], [157, -1], [118, 0], [119, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 68 A1-069 Kingler: KO Crab: Flip 2 coins. If both of them are heads, this attack does 80 more damage.
-    (0, False, 1, 120, 2, 3, 3, False, False, 68, 67, False, False, False, False, 1, [[0, 0, 2, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [80, 0], [70, -1], [111, 0], [115, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 120, 2, 3, 3, False, False, 68, 67, False, False, False, False, 1, [[0, 0, 2, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [80, 0], [70, -1], [119, 0], [123, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 69 A1-070 Horsea
-    (0, False, 0, 60, 2, 3, 1, False, False, 69, -1, True, True, False, False, 1, [[0, 0, 1, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [20, 0], [160, -1], [115, 0], [116, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 60, 2, 3, 1, False, False, 69, -1, True, True, False, False, 1, [[0, 0, 1, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [20, 0], [160, -1], [123, 0], [124, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 70 A1-071 Seadra: Water Arrow: This attack does 50 damage to 1 of your opponent's Pokémon.
-    (0, False, 1, 70, 2, 3, 1, False, False, 70, 69, False, False, False, False, 1, [[0, 0, 3, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [0, 0], [158, -1], [116, 0], [118, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 70, 2, 3, 1, False, False, 70, 69, False, False, False, False, 1, [[0, 0, 3, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [0, 0], [158, -1], [124, 0], [126, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 71 A1-072 Goldeen
-    (0, False, 0, 60, 2, 3, 1, False, False, 71, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [10, 0], [43, -1], [118, 0], [119, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 60, 2, 3, 1, False, False, 71, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [10, 0], [43, -1], [126, 0], [127, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 72 A1-073 Seaking: Horn Hazard: Flip a coin. If tails, this attack does nothing.
-    (0, False, 1, 100, 2, 3, 1, False, False, 72, 71, False, False, False, False, 1, [[0, 0, 1, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [80, 0], [59, -1], [119, 0], [123, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 100, 2, 3, 1, False, False, 72, 71, False, False, False, False, 1, [[0, 0, 1, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [80, 0], [59, -1], [127, 0], [131, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 73 A1-074 Staryu
-    (0, False, 0, 50, 2, 3, 1, False, False, 73, -1, True, True, False, False, 1, [[0, 0, 1, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [20, 0], [127, -1], [123, 0], [124, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 50, 2, 3, 1, False, False, 73, -1, True, True, False, False, 1, [[0, 0, 1, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [20, 0], [127, -1], [131, 0], [132, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 74 A1-075 Starmie
-    (0, False, 1, 90, 2, 3, 0, False, False, 74, 73, False, False, False, False, 1, [[0, 0, 1, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [40, 0], [161, -1], [124, 0], [125, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 90, 2, 3, 0, False, False, 74, 73, False, False, False, False, 1, [[0, 0, 1, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [40, 0], [161, -1], [132, 0], [133, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 75 A1-076 Starmie ex
-    (0, False, 1, 130, 2, 3, 0, True, False, 75, 73, False, False, False, False, 1, [[0, 0, 2, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [90, 0], [62, -1], [125, 0], [126, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 130, 2, 3, 0, True, False, 75, 73, False, False, False, False, 1, [[0, 0, 2, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [90, 0], [62, -1], [133, 0], [134, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 76 A1-077 Magikarp
-    (0, False, 0, 30, 2, 3, 1, False, False, 76, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [10, 0], [131, -1], [126, 0], [127, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 30, 2, 3, 1, False, False, 76, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [10, 0], [131, -1], [134, 0], [135, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 77 A1-078 Gyarados: Hyper Beam: Discard a random Energy from your opponent's Active Pokémon.
-    (0, False, 1, 150, 2, 3, 4, False, False, 77, 76, False, False, False, False, 1, [[0, 0, 4, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [100, 0], [63, -1], [127, 0], [129, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 150, 2, 3, 4, False, False, 77, 76, False, False, False, False, 1, [[0, 0, 4, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [100, 0], [63, -1], [135, 0], [137, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 78 A1-079 Lapras: Hydro Pump: If this Pokémon has at least 3 extra [W] Energy attached, this attack does 70 more damage.
-    (0, False, 0, 100, 2, 3, 2, False, False, 78, -1, True, True, False, False, 1, [[0, 0, 1, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [20, 0], [61, -1], [129, 0], [133, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 100, 2, 3, 2, False, False, 78, -1, True, True, False, False, 1, [[0, 0, 1, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [20, 0], [61, -1], [137, 0], [141, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 79 A1-080 Vaporeon: Bubble Drain: Heal 30 damage from this Pokémon.
-    (0, False, 1, 130, 2, 3, 2, False, False, 79, 205, False, False, False, False, 1, [[0, 0, 1, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [60, 0], [12, -1], [133, 0], [135, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 130, 2, 3, 2, False, False, 79, 205, False, False, False, False, 1, [[0, 0, 1, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [60, 0], [12, -1], [141, 0], [143, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 80 A1-081 Omanyte
-    (0, False, 1, 90, 2, 3, 1, False, False, 80, 213, False, False, False, False, 1, [[0, 0, 1, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [40, 0], [160, -1], [135, 0], [136, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 90, 2, 3, 1, False, False, 80, 213, False, False, False, False, 1, [[0, 0, 1, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [40, 0], [160, -1], [143, 0], [144, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 81 A1-082 Omastar: Ancient Whirlpool: During your opponent's next turn, the Defending Pokémon can't attack.
-    (0, False, 2, 140, 2, 3, 2, False, False, 81, 80, False, False, False, False, 1, [[0, 0, 1, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [70, 0], [2, -1], [136, 0], [138, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 2, 140, 2, 3, 2, False, False, 81, 80, False, False, False, False, 1, [[0, 0, 1, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [70, 0], [2, -1], [144, 0], [146, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 82 A1-083 Articuno: Ice Beam: Flip a coin. If heads, your opponent's Active Pokémon is now Paralyzed.
-    (0, False, 0, 100, 2, 3, 1, False, False, 82, -1, True, True, False, False, 1, [[0, 0, 2, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [60, 0], [65, -1], [138, 0], [142, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 100, 2, 3, 1, False, False, 82, -1, True, True, False, False, 1, [[0, 0, 2, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [60, 0], [65, -1], [146, 0], [150, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 83 A1-084 Articuno ex: Blizzard: This attack also does 10 damage to each of your opponent's Benched Pokémon.
-    (0, False, 0, 140, 2, 3, 2, True, False, 83, -1, True, True, False, False, 2, [[0, 0, 1, 0, 0, 0, 0, 0], [0, 0, 3, 0, 0, 0, 0, 0]], [1, 0], [40, 80], [66, 7], [142, 143], [143, 145], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 140, 2, 3, 2, True, False, 83, -1, True, True, False, False, 2, [[0, 0, 1, 0, 0, 0, 0, 0], [0, 0, 3, 0, 0, 0, 0, 0]], [1, 0], [40, 80], [66, 7], [150, 151], [151, 153], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 84 A1-085 Ducklett
-    (0, False, 0, 50, 2, 3, 1, False, False, 84, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [30, 0], [41, -1], [145, 0], [146, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 50, 2, 3, 1, False, False, 84, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [30, 0], [41, -1], [153, 0], [154, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 85 A1-086 Swanna
-    (0, False, 1, 90, 2, 3, 1, False, False, 85, 84, False, False, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [3, 0], [70, 0], [163, -1], [146, 0], [147, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 90, 2, 3, 1, False, False, 85, 84, False, False, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [3, 0], [70, 0], [163, -1], [154, 0], [155, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 86 A1-087 Froakie
-    (0, False, 0, 60, 2, 3, 1, False, False, 86, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [10, 0], [43, -1], [147, 0], [148, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 60, 2, 3, 1, False, False, 86, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [10, 0], [43, -1], [155, 0], [156, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 87 A1-088 Frogadier
-    (0, False, 1, 80, 2, 3, 1, False, False, 87, 86, False, False, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [30, 0], [159, -1], [148, 0], [149, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 80, 2, 3, 1, False, False, 87, 86, False, False, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [30, 0], [159, -1], [156, 0], [157, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 88 A1-089 Greninja:  / Ability Water Shuriken: Once during your turn, you may do 20 damage to 1 of your opponent's Pokémon.
-    (0, False, 2, 120, 2, 3, 1, False, False, 88, 87, False, False, True, True, 1, [[0, 0, 1, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [60, 0], [85, -1], [0, 0], [0, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 2, 120, 2, 3, 1, False, False, 88, 87, False, False, True, False, 1, [[0, 0, 1, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [60, 0], [85, -1], [157, 0], [158, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 158, 159, -1, -1, [-1, -1], True, True, [-1, -1, -1], -1, -1, False, -1),
     # 89 A1-090 Pyukumuku
-    (0, False, 0, 70, 2, 3, 1, False, False, 89, -1, True, True, False, False, 1, [[0, 0, 1, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [30, 0], [108, -1], [149, 0], [150, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 70, 2, 3, 1, False, False, 89, -1, True, True, False, False, 1, [[0, 0, 1, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [30, 0], [108, -1], [159, 0], [160, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 90 A1-091 Bruxish: Second Strike: If your opponent's Active Pokémon has damage on it, this attack does 60 more damage.
-    (0, False, 0, 90, 2, 3, 1, False, False, 90, -1, True, True, False, False, 1, [[0, 0, 1, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [10, 0], [115, -1], [150, 0], [154, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 90, 2, 3, 1, False, False, 90, -1, True, True, False, False, 1, [[0, 0, 1, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [10, 0], [115, -1], [160, 0], [164, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 91 A1-092 Snom
-    (0, False, 0, 50, 2, 7, 1, False, False, 91, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [10, 0], [109, -1], [154, 0], [155, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 50, 2, 7, 1, False, False, 91, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [10, 0], [109, -1], [164, 0], [165, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 92 A1-093 Frosmoth: Powder Snow: Your opponent's Active Pokémon is now Asleep.
-    (0, False, 1, 90, 2, 7, 1, False, False, 92, 91, False, False, False, False, 1, [[0, 0, 1, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [40, 0], [97, -1], [155, 0], [157, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 90, 2, 7, 1, False, False, 92, 91, False, False, False, False, 1, [[0, 0, 1, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [40, 0], [97, -1], [165, 0], [167, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 93 A1-094 Pikachu
-    (0, False, 0, 60, 3, 5, 1, False, False, 93, -1, True, True, False, False, 1, [[0, 0, 0, 1, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [20, 0], [47, -1], [157, 0], [158, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 60, 3, 5, 1, False, False, 93, -1, True, True, False, False, 1, [[0, 0, 0, 1, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [20, 0], [47, -1], [167, 0], [168, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 94 A1-095 Raichu: Thunderbolt: Discard all Energy from this Pokémon.
-    (0, False, 1, 100, 3, 5, 1, False, False, 94, 93, False, False, False, False, 1, [[0, 0, 0, 3, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [140, 0], [150, -1], [158, 0], [160, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 100, 3, 5, 1, False, False, 94, 93, False, False, False, False, 1, [[0, 0, 0, 3, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [140, 0], [150, -1], [168, 0], [170, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 95 A1-096 Pikachu ex: Circle Circuit: This attack does 30 damage for each of your Benched [L] Pokémon.
-    (0, False, 0, 120, 3, 5, 1, True, False, 95, -1, True, True, False, False, 1, [[0, 0, 0, 2, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [0, 0], [15, -1], [160, 0], [162, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 120, 3, 5, 1, True, False, 95, -1, True, True, False, False, 1, [[0, 0, 0, 2, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [0, 0], [15, -1], [170, 0], [172, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 96 A1-097 Magnemite
-    (0, False, 0, 60, 3, 5, 1, False, False, 96, -1, True, True, False, False, 1, [[0, 0, 0, 1, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [20, 0], [77, -1], [162, 0], [163, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 60, 3, 5, 1, False, False, 96, -1, True, True, False, False, 1, [[0, 0, 0, 1, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [20, 0], [77, -1], [172, 0], [173, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 97 A1-098 Magneton:  / Ability Volt Charge: Once during your turn, you may take a [L] Energy from your Energy Zone and attach it to this Pokémon.
-    (0, False, 1, 80, 3, 5, 2, False, False, 97, 96, False, False, True, True, 1, [[0, 0, 0, 1, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [3, 0], [60, 0], [129, -1], [0, 0], [0, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 80, 3, 5, 2, False, False, 97, 96, False, False, True, False, 1, [[0, 0, 0, 1, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [3, 0], [60, 0], [129, -1], [173, 0], [174, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 174, 175, -1, -1, [-1, -1], True, True, [-1, -1, -1], -1, -1, False, -1),
     # 98 A1-099 Voltorb
-    (0, False, 0, 60, 3, 5, 1, False, False, 98, -1, True, True, False, False, 1, [[0, 0, 0, 1, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [20, 0], [141, -1], [163, 0], [164, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 60, 3, 5, 1, False, False, 98, -1, True, True, False, False, 1, [[0, 0, 0, 1, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [20, 0], [141, -1], [175, 0], [176, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 99 A1-100 Electrode
-    (0, False, 1, 80, 3, 5, 0, False, False, 99, 98, False, False, False, False, 1, [[0, 0, 0, 2, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [70, 0], [32, -1], [164, 0], [165, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 80, 3, 5, 0, False, False, 99, 98, False, False, False, False, 1, [[0, 0, 0, 2, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [70, 0], [32, -1], [176, 0], [177, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 100 A1-101 Electabuzz: Thunder Punch: Flip a coin. If heads, this attack does 40 more damage. If tails, this Pokémon also does 20 damage to itself.
-    (0, False, 0, 70, 3, 5, 1, False, False, 100, -1, True, True, False, False, 1, [[0, 0, 0, 2, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [40, 0], [147, -1], [165, 0], [171, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 70, 3, 5, 1, False, False, 100, -1, True, True, False, False, 1, [[0, 0, 0, 2, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [40, 0], [147, -1], [177, 0], [183, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 101 A1-102 Jolteon: Pin Missile: Flip 4 coins. This attack does 40 damage for each heads.
-    (0, False, 1, 90, 3, 5, 1, False, False, 101, 205, False, False, False, False, 1, [[0, 0, 0, 1, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [0, 0], [91, -1], [171, 0], [174, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 90, 3, 5, 1, False, False, 101, 205, False, False, False, False, 1, [[0, 0, 0, 1, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [0, 0], [91, -1], [183, 0], [186, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 102 A1-103 Zapdos: Raging Thunder: This attack also does 30 damage to 1 of your Benched Pokémon.
-    (0, False, 0, 100, 3, 3, 1, False, False, 102, -1, True, True, False, False, 1, [[0, 0, 0, 2, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [100, 0], [107, -1], [174, 0], [176, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 100, 3, 3, 1, False, False, 102, -1, True, True, False, False, 1, [[0, 0, 0, 2, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [100, 0], [107, -1], [186, 0], [188, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 103 A1-104 Zapdos ex: Thundering Hurricane: Flip 4 coins. This attack does 50 damage for each heads.
-    (0, False, 0, 130, 3, 3, 1, True, False, 103, -1, True, True, False, False, 2, [[0, 0, 0, 1, 0, 0, 0, 0], [0, 0, 0, 3, 0, 0, 0, 0]], [0, 0], [20, 0], [89, 151], [176, 177], [177, 180], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 130, 3, 3, 1, True, False, 103, -1, True, True, False, False, 2, [[0, 0, 0, 1, 0, 0, 0, 0], [0, 0, 0, 3, 0, 0, 0, 0]], [0, 0], [20, 0], [89, 151], [188, 189], [189, 192], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 104 A1-105 Blitzle
-    (0, False, 0, 60, 3, 5, 1, False, False, 104, -1, True, True, False, False, 1, [[0, 0, 0, 1, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [20, 0], [164, -1], [180, 0], [181, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 60, 3, 5, 1, False, False, 104, -1, True, True, False, False, 1, [[0, 0, 0, 1, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [20, 0], [164, -1], [192, 0], [193, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 105 A1-106 Zebstrika: Thunder Spear: This attack does 30 damage to 1 of your opponent's Pokémon.
-    (0, False, 1, 90, 3, 5, 1, False, False, 105, 104, False, False, False, False, 1, [[0, 0, 0, 1, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [0, 0], [149, -1], [181, 0], [183, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 90, 3, 5, 1, False, False, 105, 104, False, False, False, False, 1, [[0, 0, 0, 1, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [0, 0], [149, -1], [193, 0], [195, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 106 A1-107 Tynamo
-    (0, False, 0, 30, 3, 5, 1, False, False, 106, -1, True, True, False, False, 1, [[0, 0, 0, 1, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [30, 0], [152, -1], [183, 0], [184, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 30, 3, 5, 1, False, False, 106, -1, True, True, False, False, 1, [[0, 0, 0, 1, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [30, 0], [152, -1], [195, 0], [196, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 107 A1-108 Eelektrik
-    (0, False, 1, 80, 3, 5, 2, False, False, 107, 106, False, False, False, False, 1, [[0, 0, 0, 1, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [40, 0], [50, -1], [184, 0], [185, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 80, 3, 5, 2, False, False, 107, 106, False, False, False, False, 1, [[0, 0, 0, 1, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [40, 0], [50, -1], [196, 0], [197, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 108 A1-109 Eelektross: Thunder Fang: Flip a coin. If heads, your opponent's Active Pokémon is now Paralyzed.
-    (0, False, 2, 140, 3, 5, 3, False, False, 108, 107, False, False, False, False, 1, [[0, 0, 0, 2, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [80, 0], [146, -1], [185, 0], [189, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 2, 140, 3, 5, 3, False, False, 108, 107, False, False, False, False, 1, [[0, 0, 0, 2, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [80, 0], [146, -1], [197, 0], [201, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 109 A1-110 Helioptile
-    (0, False, 0, 60, 3, 5, 1, False, False, 109, -1, True, True, False, False, 1, [[0, 0, 0, 1, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [20, 0], [143, -1], [189, 0], [190, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 60, 3, 5, 1, False, False, 109, -1, True, True, False, False, 1, [[0, 0, 0, 1, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [20, 0], [143, -1], [201, 0], [202, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 110 A1-111 Heliolisk: Quick Attack: Flip a coin. If heads, this attack does 40 more damage.
-    (0, False, 1, 90, 3, 5, 1, False, False, 110, 109, False, False, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [40, 0], [106, -1], [190, 0], [194, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 90, 3, 5, 1, False, False, 110, 109, False, False, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [40, 0], [106, -1], [202, 0], [206, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 111 A1-112 Pincurchin: Thunder Shock: Flip a coin. If heads, your opponent's Active Pokémon is now Paralyzed.
-    (0, False, 0, 70, 3, 5, 1, False, False, 111, -1, True, True, False, False, 1, [[0, 0, 0, 2, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [30, 0], [148, -1], [194, 0], [198, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 70, 3, 5, 1, False, False, 111, -1, True, True, False, False, 1, [[0, 0, 0, 2, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [30, 0], [148, -1], [206, 0], [210, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 112 A1-113 Clefairy
-    (0, False, 0, 60, 4, 7, 1, False, False, 112, -1, True, True, False, False, 1, [[0, 0, 0, 0, 1, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [20, 0], [124, -1], [198, 0], [199, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 60, 4, 7, 1, False, False, 112, -1, True, True, False, False, 1, [[0, 0, 0, 0, 1, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [20, 0], [124, -1], [210, 0], [211, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 113 A1-114 Clefable
-    (0, False, 1, 100, 4, 7, 1, False, False, 113, 112, False, False, False, False, 1, [[0, 0, 0, 0, 1, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [40, 0], [80, -1], [199, 0], [200, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 100, 4, 7, 1, False, False, 113, 112, False, False, False, False, 1, [[0, 0, 0, 0, 1, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [40, 0], [80, -1], [211, 0], [212, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 114 A1-115 Abra: Teleport: Switch this Pokémon with 1 of your Benched Pokémon.
-    (0, False, 0, 60, 4, 6, 1, False, False, 114, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [0, 0], [145, -1], [200, 0], [202, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 60, 4, 6, 1, False, False, 114, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [0, 0], [145, -1], [212, 0], [214, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 115 A1-116 Kadabra
-    (0, False, 1, 80, 4, 6, 1, False, False, 115, 114, False, False, False, False, 1, [[0, 0, 0, 0, 1, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [60, 0], [138, -1], [202, 0], [203, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 80, 4, 6, 1, False, False, 115, 114, False, False, False, False, 1, [[0, 0, 0, 0, 1, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [60, 0], [138, -1], [214, 0], [215, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 116 A1-117 Alakazam: Psychic: This attack does 30 more damage for each Energy attached to your opponent's Active Pokémon.
-    (0, False, 2, 130, 4, 6, 2, False, False, 116, 115, False, False, False, False, 1, [[0, 0, 0, 0, 1, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [60, 0], [101, -1], [203, 0], [205, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 2, 130, 4, 6, 2, False, False, 116, 115, False, False, False, False, 1, [[0, 0, 0, 0, 1, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [60, 0], [101, -1], [215, 0], [217, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 117 A1-118 Slowpoke
-    (0, False, 0, 70, 4, 6, 2, False, False, 117, -1, True, True, False, False, 1, [[0, 0, 0, 0, 1, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [30, 0], [143, -1], [205, 0], [206, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 70, 4, 6, 2, False, False, 117, -1, True, True, False, False, 1, [[0, 0, 0, 0, 1, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [30, 0], [143, -1], [217, 0], [218, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 118 A1-119 Slowbro
-    (0, False, 1, 130, 4, 6, 3, False, False, 118, 117, False, False, False, False, 1, [[0, 0, 0, 0, 2, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [80, 0], [138, -1], [206, 0], [207, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 130, 4, 6, 3, False, False, 118, 117, False, False, False, False, 1, [[0, 0, 0, 0, 2, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [80, 0], [138, -1], [218, 0], [219, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 119 A1-120 Gastly
-    (0, False, 0, 60, 4, 6, 1, False, False, 119, -1, True, True, False, False, 1, [[0, 0, 0, 0, 1, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [20, 0], [137, -1], [207, 0], [208, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 60, 4, 6, 1, False, False, 119, -1, True, True, False, False, 1, [[0, 0, 0, 0, 1, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [20, 0], [137, -1], [219, 0], [220, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 120 A1-121 Haunter
-    (0, False, 1, 80, 4, 6, 1, False, False, 120, 119, False, False, False, False, 1, [[0, 0, 0, 0, 1, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [30, 0], [162, -1], [208, 0], [209, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 80, 4, 6, 1, False, False, 120, 119, False, False, False, False, 1, [[0, 0, 0, 0, 1, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [30, 0], [162, -1], [220, 0], [221, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 121 A1-122 Gengar: Bother: Your opponent can't use any Supporter cards from their hand during their next turn.
-    (0, False, 2, 130, 4, 6, 2, False, False, 121, 120, False, False, False, True, 1, [[0, 0, 0, 0, 1, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [50, 0], [11, -1], [0, 0], [0, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 2, 130, 4, 6, 2, False, False, 121, 120, False, False, False, False, 1, [[0, 0, 0, 0, 1, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [50, 0], [11, -1], [221, 0], [223, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 122 A1-123 Gengar ex:  / Ability Shadowy Spellbind: As long as this Pokémon is in the Active Spot, your opponent can't use any Supporter cards from their hand.
-    (0, False, 2, 170, 4, 6, 2, True, False, 122, 120, False, False, True, True, 1, [[0, 0, 0, 0, 3, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [100, 0], [132, -1], [0, 0], [0, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 2, 170, 4, 6, 2, True, False, 122, 120, False, False, True, False, 1, [[0, 0, 0, 0, 3, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [100, 0], [132, -1], [223, 0], [224, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, 0, 0, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, 1),
     # 123 A1-124 Drowzee
-    (0, False, 0, 70, 4, 6, 2, False, False, 123, -1, True, True, False, False, 1, [[0, 0, 0, 0, 1, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [30, 0], [87, -1], [209, 0], [210, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 70, 4, 6, 2, False, False, 123, -1, True, True, False, False, 1, [[0, 0, 0, 0, 1, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [30, 0], [87, -1], [224, 0], [225, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 124 A1-125 Hypno:  / Ability Sleep Pendulum: Once during your turn, you may flip a coin. If heads, your opponent's Active Pokémon is now Asleep.
-    (0, False, 1, 100, 4, 6, 2, False, False, 124, 123, False, False, True, True, 1, [[0, 0, 0, 0, 2, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [50, 0], [104, -1], [0, 0], [0, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 100, 4, 6, 2, False, False, 124, 123, False, False, True, False, 1, [[0, 0, 0, 0, 2, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [50, 0], [104, -1], [225, 0], [226, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 226, 229, -1, -1, [-1, -1], True, True, [-1, -1, -1], -1, -1, False, -1),
     # 125 A1-126 Mr. Mime: Barrier Attack: During your opponent's next turn, this Pokémon takes -20 damage from attacks.
-    (0, False, 0, 80, 4, 6, 1, False, False, 125, -1, True, True, False, False, 1, [[0, 0, 0, 0, 1, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [30, 0], [5, -1], [210, 0], [212, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 80, 4, 6, 1, False, False, 125, -1, True, True, False, False, 1, [[0, 0, 0, 0, 1, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [30, 0], [5, -1], [229, 0], [231, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 126 A1-127 Jynx: Psychic: This attack does 20 more damage for each Energy attached to your opponent's Active Pokémon.
-    (0, False, 0, 80, 4, 6, 1, False, False, 126, -1, True, True, False, False, 1, [[0, 0, 0, 0, 1, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [30, 0], [101, -1], [212, 0], [214, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 80, 4, 6, 1, False, False, 126, -1, True, True, False, False, 1, [[0, 0, 0, 0, 1, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [30, 0], [101, -1], [231, 0], [233, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 127 A1-128 Mewtwo: Power Blast: Discard 2 [P] Energy from this Pokémon.
-    (0, False, 0, 120, 4, 6, 2, False, False, 127, -1, True, True, False, False, 1, [[0, 0, 0, 0, 2, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [120, 0], [98, -1], [214, 0], [216, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 120, 4, 6, 2, False, False, 127, -1, True, True, False, False, 1, [[0, 0, 0, 0, 2, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [120, 0], [98, -1], [233, 0], [235, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 128 A1-129 Mewtwo ex: Psydrive: Discard 2 [P] Energy from this Pokémon.
-    (0, False, 0, 150, 4, 6, 2, True, False, 128, -1, True, True, False, False, 2, [[0, 0, 0, 0, 1, 0, 0, 0], [0, 0, 0, 0, 2, 0, 0, 0]], [1, 2], [50, 150], [102, 103], [216, 217], [217, 219], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 150, 4, 6, 2, True, False, 128, -1, True, True, False, False, 2, [[0, 0, 0, 0, 1, 0, 0, 0], [0, 0, 0, 0, 2, 0, 0, 0]], [1, 2], [50, 150], [102, 103], [235, 236], [236, 238], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 129 A1-130 Ralts
-    (0, False, 0, 60, 4, 6, 1, False, False, 129, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [10, 0], [109, -1], [219, 0], [220, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 60, 4, 6, 1, False, False, 129, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [10, 0], [109, -1], [238, 0], [239, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 130 A1-131 Kirlia
-    (0, False, 1, 80, 4, 6, 1, False, False, 130, 129, False, False, False, False, 1, [[0, 0, 0, 0, 1, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [30, 0], [127, -1], [220, 0], [221, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 80, 4, 6, 1, False, False, 130, 129, False, False, False, False, 1, [[0, 0, 0, 0, 1, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [30, 0], [127, -1], [239, 0], [240, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 131 A1-132 Gardevoir:  / Ability Psy Shadow: Once during your turn, you may take 1 [P] Energy from your Energy Zone and attach it to the [P] Pokémon in the Active Spot.
-    (0, False, 2, 110, 4, 6, 2, False, False, 131, 130, False, False, True, True, 1, [[0, 0, 0, 0, 2, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [60, 0], [105, -1], [0, 0], [0, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 2, 110, 4, 6, 2, False, False, 131, 130, False, False, True, False, 1, [[0, 0, 0, 0, 2, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [60, 0], [105, -1], [240, 0], [241, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 241, 242, -1, -1, [-1, -1], True, True, [-1, -1, -1], -1, -1, False, -1),
     # 132 A1-133 Woobat
-    (0, False, 0, 60, 4, 6, 1, False, False, 132, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [10, 0], [47, -1], [221, 0], [222, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 60, 4, 6, 1, False, False, 132, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [10, 0], [47, -1], [242, 0], [243, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 133 A1-134 Swoobat
-    (0, False, 1, 90, 4, 6, 1, False, False, 133, 132, False, False, False, False, 1, [[0, 0, 0, 0, 1, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [60, 0], [53, -1], [222, 0], [223, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 90, 4, 6, 1, False, False, 133, 132, False, False, False, False, 1, [[0, 0, 0, 0, 1, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [60, 0], [53, -1], [243, 0], [244, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 134 A1-135 Golett
-    (0, False, 0, 90, 4, 6, 3, False, False, 134, -1, True, True, False, False, 1, [[0, 0, 0, 0, 1, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [50, 0], [83, -1], [223, 0], [224, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 90, 4, 6, 3, False, False, 134, -1, True, True, False, False, 1, [[0, 0, 0, 0, 1, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [50, 0], [83, -1], [244, 0], [245, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 135 A1-136 Golurk: Double Lariat: Flip 2 coins. This attack does 100 damage for each heads.
-    (0, False, 1, 140, 4, 6, 4, False, False, 135, 134, False, False, False, False, 1, [[0, 0, 0, 0, 2, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [0, 0], [26, -1], [224, 0], [227, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 140, 4, 6, 4, False, False, 135, 134, False, False, False, False, 1, [[0, 0, 0, 0, 2, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [0, 0], [26, -1], [245, 0], [248, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 136 A1-137 Sandshrew
-    (0, False, 0, 70, 5, 0, 1, False, False, 136, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 1, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [10, 0], [114, -1], [227, 0], [228, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 70, 5, 0, 1, False, False, 136, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 1, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [10, 0], [114, -1], [248, 0], [249, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 137 A1-138 Sandslash
-    (0, False, 1, 100, 5, 0, 2, False, False, 137, 136, False, False, False, False, 1, [[0, 0, 0, 0, 0, 2, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [70, 0], [125, -1], [228, 0], [229, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 100, 5, 0, 2, False, False, 137, 136, False, False, False, False, 1, [[0, 0, 0, 0, 0, 2, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [70, 0], [125, -1], [249, 0], [250, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 138 A1-139 Diglett
-    (0, False, 0, 50, 5, 0, 1, False, False, 138, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 1, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [20, 0], [86, -1], [229, 0], [230, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 50, 5, 0, 1, False, False, 138, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 1, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [20, 0], [86, -1], [250, 0], [251, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 139 A1-140 Dugtrio: Dig: Flip a coin. If heads, during your opponent's next turn, prevent all damage from—and effects of—attacks done to this Pokémon.
-    (0, False, 1, 70, 5, 0, 1, False, False, 139, 138, False, False, False, False, 1, [[0, 0, 0, 0, 0, 1, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [40, 0], [22, -1], [230, 0], [234, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 70, 5, 0, 1, False, False, 139, 138, False, False, False, False, 1, [[0, 0, 0, 0, 0, 1, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [40, 0], [22, -1], [251, 0], [255, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 140 A1-141 Mankey
-    (0, False, 0, 60, 5, 4, 1, False, False, 140, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 1, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [20, 0], [79, -1], [234, 0], [235, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 60, 5, 4, 1, False, False, 140, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 1, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [20, 0], [79, -1], [255, 0], [256, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 141 A1-142 Primeape: Fight Back: If this Pokémon has damage on it, this attack does 60 more damage.
-    (0, False, 1, 90, 5, 4, 1, False, False, 141, 140, False, False, False, False, 1, [[0, 0, 0, 0, 0, 2, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [40, 0], [34, -1], [235, 0], [239, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 90, 5, 4, 1, False, False, 141, 140, False, False, False, False, 1, [[0, 0, 0, 0, 0, 2, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [40, 0], [34, -1], [256, 0], [260, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 142 A1-143 Machop
-    (0, False, 0, 70, 5, 4, 2, False, False, 142, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 1, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [20, 0], [72, -1], [239, 0], [240, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 70, 5, 4, 2, False, False, 142, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 1, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [20, 0], [72, -1], [260, 0], [261, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 143 A1-144 Machoke
-    (0, False, 1, 100, 5, 4, 2, False, False, 143, 142, False, False, False, False, 1, [[0, 0, 0, 0, 0, 2, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [50, 0], [135, -1], [240, 0], [241, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 100, 5, 4, 2, False, False, 143, 142, False, False, False, False, 1, [[0, 0, 0, 0, 0, 2, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [50, 0], [135, -1], [261, 0], [262, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 144 A1-145 Machamp
-    (0, False, 2, 150, 5, 4, 3, False, False, 144, 143, False, False, False, False, 1, [[0, 0, 0, 0, 0, 3, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [100, 0], [117, -1], [241, 0], [242, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 2, 150, 5, 4, 3, False, False, 144, 143, False, False, False, False, 1, [[0, 0, 0, 0, 0, 3, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [100, 0], [117, -1], [262, 0], [263, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 145 A1-146 Machamp ex
-    (0, False, 2, 180, 5, 4, 3, True, False, 145, 143, False, False, False, False, 1, [[0, 0, 0, 0, 0, 3, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [120, 0], [83, -1], [242, 0], [243, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 2, 180, 5, 4, 3, True, False, 145, 143, False, False, False, False, 1, [[0, 0, 0, 0, 0, 3, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [120, 0], [83, -1], [263, 0], [264, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 146 A1-147 Geodude
-    (0, False, 0, 70, 5, 0, 2, False, False, 146, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 1, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [20, 0], [141, -1], [243, 0], [244, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 70, 5, 0, 2, False, False, 146, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 1, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [20, 0], [141, -1], [264, 0], [265, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 147 A1-148 Graveler
-    (0, False, 1, 100, 5, 0, 3, False, False, 147, 146, False, False, False, False, 1, [[0, 0, 0, 0, 0, 1, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [70, 0], [113, -1], [244, 0], [245, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 100, 5, 0, 3, False, False, 147, 146, False, False, False, False, 1, [[0, 0, 0, 0, 0, 1, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [70, 0], [113, -1], [265, 0], [266, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 148 A1-149 Golem: Double-Edge: This Pokémon also does 50 damage to itself.
-    (0, False, 2, 160, 5, 0, 4, False, False, 148, 147, False, False, False, False, 1, [[0, 0, 0, 0, 0, 1, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [3, 0], [150, 0], [27, -1], [245, 0], [247, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 2, 160, 5, 0, 4, False, False, 148, 147, False, False, False, False, 1, [[0, 0, 0, 0, 0, 1, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [3, 0], [150, 0], [27, -1], [266, 0], [268, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 149 A1-150 Onix
-    (0, False, 0, 110, 5, 0, 4, False, False, 149, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 3, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [70, 0], [73, -1], [247, 0], [248, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 110, 5, 0, 4, False, False, 149, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 3, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [70, 0], [73, -1], [268, 0], [269, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 150 A1-151 Cubone: Growl: During your opponent's next turn, attacks used by the Defending Pokémon do -20 damage.
-    (0, False, 0, 60, 5, 0, 1, False, False, 150, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [0, 0], [48, -1], [248, 0], [250, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 60, 5, 0, 1, False, False, 150, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [0, 0], [48, -1], [269, 0], [271, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 151 A1-152 Marowak
-    (0, False, 1, 100, 5, 0, 1, False, False, 151, 150, False, False, False, False, 1, [[0, 0, 0, 0, 0, 1, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [40, 0], [9, -1], [250, 0], [251, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 100, 5, 0, 1, False, False, 151, 150, False, False, False, False, 1, [[0, 0, 0, 0, 0, 1, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [40, 0], [9, -1], [271, 0], [272, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 152 A1-153 Marowak ex: Bonemerang: Flip 2 coins. This attack does 80 damage for each heads.
-    (0, False, 1, 140, 5, 0, 1, True, False, 152, 150, False, False, False, False, 1, [[0, 0, 0, 0, 0, 2, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [0, 0], [10, -1], [251, 0], [254, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 140, 5, 0, 1, True, False, 152, 150, False, False, False, False, 1, [[0, 0, 0, 0, 0, 2, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [0, 0], [10, -1], [272, 0], [275, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 153 A1-154 Hitmonlee: Stretch Kick: This attack does 30 damage to 1 of your opponent's Benched Pokémon.
-    (0, False, 0, 80, 5, 4, 1, False, False, 153, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 1, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [0, 0], [136, -1], [254, 0], [256, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 80, 5, 4, 1, False, False, 153, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 1, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [0, 0], [136, -1], [275, 0], [277, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 154 A1-155 Hitmonchan
-    (0, False, 0, 80, 5, 4, 1, False, False, 154, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 1, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [30, 0], [69, -1], [256, 0], [257, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 80, 5, 4, 1, False, False, 154, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 1, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [30, 0], [69, -1], [277, 0], [278, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 155 A1-156 Rhyhorn
-    (0, False, 0, 80, 5, 0, 3, False, False, 155, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 2, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [60, 0], [141, -1], [257, 0], [258, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 80, 5, 0, 3, False, False, 155, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 2, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [60, 0], [141, -1], [278, 0], [279, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 156 A1-157 Rhydon
-    (0, False, 1, 120, 5, 0, 4, False, False, 156, 155, False, False, False, False, 1, [[0, 0, 0, 0, 0, 3, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [100, 0], [58, -1], [258, 0], [259, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 120, 5, 0, 4, False, False, 156, 155, False, False, False, False, 1, [[0, 0, 0, 0, 0, 3, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [100, 0], [58, -1], [279, 0], [280, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 157 A1-158 Kabuto
-    (0, False, 1, 90, 5, 0, 1, False, False, 157, 214, False, False, False, False, 1, [[0, 0, 0, 0, 0, 1, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [40, 0], [122, -1], [259, 0], [260, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 90, 5, 0, 1, False, False, 157, 214, False, False, False, False, 1, [[0, 0, 0, 0, 0, 1, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [40, 0], [122, -1], [280, 0], [281, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 158 A1-159 Kabutops: Leech Life: Heal from this Pokémon the same amount of damage you did to your opponent's Active Pokémon.
-    (0, False, 2, 140, 5, 0, 1, False, False, 158, 157, False, False, False, False, 1, [[0, 0, 0, 0, 0, 1, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [50, 0], [75, -1], [260, 0], [262, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 2, 140, 5, 0, 1, False, False, 158, 157, False, False, False, False, 1, [[0, 0, 0, 0, 0, 1, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [50, 0], [75, -1], [281, 0], [283, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 159 A1-160 Mienfoo
-    (0, False, 0, 60, 5, 4, 1, False, False, 159, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [20, 0], [96, -1], [262, 0], [263, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 60, 5, 4, 1, False, False, 159, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [20, 0], [96, -1], [283, 0], [284, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 160 A1-161 Mienshao
-    (0, False, 1, 80, 5, 4, 1, False, False, 160, 159, False, False, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [40, 0], [130, -1], [263, 0], [264, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 80, 5, 4, 1, False, False, 160, 159, False, False, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [40, 0], [130, -1], [284, 0], [285, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 161 A1-162 Clobbopus
-    (0, False, 0, 80, 5, 4, 2, False, False, 161, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 1, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [30, 0], [72, -1], [264, 0], [265, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 80, 5, 4, 2, False, False, 161, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 1, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [30, 0], [72, -1], [285, 0], [286, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 162 A1-163 Grapploct: Knock Back: Switch out your opponent's Active Pokémon to the Bench. (Your opponent chooses the new Active Pokémon.)
-    (0, False, 1, 130, 5, 4, 3, False, False, 162, 161, False, False, False, False, 1, [[0, 0, 0, 0, 0, 2, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [70, 0], [71, -1], [265, 0], [267, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 130, 5, 4, 3, False, False, 162, 161, False, False, False, False, 1, [[0, 0, 0, 0, 0, 2, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [70, 0], [71, -1], [286, 0], [288, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 163 A1-164 Ekans
-    (0, False, 0, 60, 6, 5, 1, False, False, 163, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 1, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [20, 0], [6, -1], [267, 0], [268, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 60, 6, 5, 1, False, False, 163, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 1, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [20, 0], [6, -1], [288, 0], [289, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 164 A1-165 Arbok: Corner: During your opponent's next turn, the Defending Pokémon can't retreat.
-    (0, False, 1, 100, 6, 5, 2, False, False, 164, 163, False, False, False, False, 1, [[0, 0, 0, 0, 0, 0, 1, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [60, 0], [19, -1], [268, 0], [270, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 100, 6, 5, 2, False, False, 164, 163, False, False, False, False, 1, [[0, 0, 0, 0, 0, 0, 1, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [60, 0], [19, -1], [289, 0], [291, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 165 A1-166 Nidoran♀: Call for Family: Put 1 random Nidoran♂ from your deck onto your Bench.
-    (0, False, 0, 60, 6, 5, 1, False, False, 165, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 1, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [0, 0], [14, -1], [270, 0], [272, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 60, 6, 5, 1, False, False, 165, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 1, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [0, 0], [14, -1], [291, 0], [293, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 166 A1-167 Nidorina
-    (0, False, 1, 80, 6, 5, 1, False, False, 166, 165, False, False, False, False, 1, [[0, 0, 0, 0, 0, 0, 1, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [30, 0], [6, -1], [272, 0], [273, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 80, 6, 5, 1, False, False, 166, 165, False, False, False, False, 1, [[0, 0, 0, 0, 0, 0, 1, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [30, 0], [6, -1], [293, 0], [294, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 167 A1-168 Nidoqueen: Lovestrike: This attack does 50 more damage for each of your Benched Nidoking.
-    (0, False, 2, 140, 6, 5, 2, False, False, 167, 166, False, False, False, False, 1, [[0, 0, 0, 0, 0, 0, 2, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [80, 0], [78, -1], [273, 0], [275, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 2, 140, 6, 5, 2, False, False, 167, 166, False, False, False, False, 1, [[0, 0, 0, 0, 0, 0, 2, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [80, 0], [78, -1], [294, 0], [296, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 168 A1-169 Nidoran♂
-    (0, False, 0, 60, 6, 5, 1, False, False, 168, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 1, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [20, 0], [89, -1], [275, 0], [276, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 60, 6, 5, 1, False, False, 168, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 1, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [20, 0], [89, -1], [296, 0], [297, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 169 A1-170 Nidorino
-    (0, False, 1, 90, 6, 5, 2, False, False, 169, 168, False, False, False, False, 1, [[0, 0, 0, 0, 0, 0, 1, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [40, 0], [57, -1], [276, 0], [277, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 90, 6, 5, 2, False, False, 169, 168, False, False, False, False, 1, [[0, 0, 0, 0, 0, 0, 1, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [40, 0], [57, -1], [297, 0], [298, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 170 A1-171 Nidoking: Poison Horn: Your opponent's Active Pokémon is now Poisoned.
-    (0, False, 2, 150, 6, 5, 3, False, False, 170, 169, False, False, False, False, 1, [[0, 0, 0, 0, 0, 0, 2, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [90, 0], [93, -1], [277, 0], [279, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 2, 150, 6, 5, 3, False, False, 170, 169, False, False, False, False, 1, [[0, 0, 0, 0, 0, 0, 2, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [90, 0], [93, -1], [298, 0], [300, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 171 A1-172 Zubat
-    (0, False, 0, 50, 6, 5, 1, False, False, 171, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [10, 0], [46, -1], [279, 0], [280, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 50, 6, 5, 1, False, False, 171, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [10, 0], [46, -1], [300, 0], [301, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 172 A1-173 Golbat
-    (0, False, 1, 70, 6, 5, 1, False, False, 172, 171, False, False, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [40, 0], [163, -1], [280, 0], [281, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 70, 6, 5, 1, False, False, 172, 171, False, False, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [40, 0], [163, -1], [301, 0], [302, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 173 A1-174 Grimer: Poison Gas: Your opponent's Active Pokémon is now Poisoned.
-    (0, False, 0, 70, 6, 5, 3, False, False, 173, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 1, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [10, 0], [92, -1], [281, 0], [283, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 70, 6, 5, 3, False, False, 173, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 1, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [10, 0], [92, -1], [302, 0], [304, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 174 A1-175 Muk: Venoshock: If your opponent's Active Pokémon is Poisoned, this attack does 50 more damage.
-    (0, False, 1, 130, 6, 5, 3, False, False, 174, 173, False, False, False, False, 1, [[0, 0, 0, 0, 0, 0, 2, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [70, 0], [155, -1], [283, 0], [287, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 130, 6, 5, 3, False, False, 174, 173, False, False, False, False, 1, [[0, 0, 0, 0, 0, 0, 2, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [70, 0], [155, -1], [304, 0], [308, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 175 A1-176 Koffing
-    (0, False, 0, 70, 6, 5, 1, False, False, 175, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 1, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [20, 0], [137, -1], [287, 0], [288, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 70, 6, 5, 1, False, False, 175, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 1, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [20, 0], [137, -1], [308, 0], [309, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 176 A1-177 Weezing:  / Ability Gas Leak: Once during your turn, if this Pokémon is in the Active Spot, you may make your opponent's Active Pokémon Poisoned.
-    (0, False, 1, 110, 6, 5, 3, False, False, 176, 175, False, False, True, True, 1, [[0, 0, 0, 0, 0, 0, 1, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [30, 0], [141, -1], [0, 0], [0, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 110, 6, 5, 3, False, False, 176, 175, False, False, True, False, 1, [[0, 0, 0, 0, 0, 0, 1, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [30, 0], [141, -1], [309, 0], [310, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 310, 312, 0, 0, [-1, -1], True, True, [-1, -1, -1], -1, -1, False, -1),
     # 177 A1-178 Mawile: Crunch: Flip a coin. If heads, discard a random Energy from your opponent's Active Pokémon.
-    (0, False, 0, 70, 7, 1, 1, False, False, 177, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 1], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [20, 0], [21, -1], [288, 0], [292, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 70, 7, 1, 1, False, False, 177, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 1], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [20, 0], [21, -1], [312, 0], [316, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 178 A1-179 Pawniard
-    (0, False, 0, 50, 7, 1, 1, False, False, 178, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 1], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [30, 0], [90, -1], [292, 0], [293, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 50, 7, 1, 1, False, False, 178, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 1], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [30, 0], [90, -1], [316, 0], [317, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 179 A1-180 Bisharp
-    (0, False, 1, 90, 7, 1, 1, False, False, 179, 178, False, False, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 2], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [70, 0], [84, -1], [293, 0], [294, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 90, 7, 1, 1, False, False, 179, 178, False, False, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 2], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [70, 0], [84, -1], [317, 0], [318, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 180 A1-181 Meltan: Amass: Take 1 [M] Energy from your Energy Zone and attach it to this Pokémon.
-    (0, False, 0, 60, 7, 1, 1, False, False, 180, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 1], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [0, 0], [1, -1], [294, 0], [296, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 60, 7, 1, 1, False, False, 180, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 1], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [0, 0], [1, -1], [318, 0], [320, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 181 A1-182 Melmetal:  / Ability Hard Coat: This Pokémon takes -20 damage from attacks.
-    (0, False, 1, 130, 7, 1, 3, False, False, 181, 180, False, False, True, True, 1, [[0, 0, 0, 0, 0, 0, 0, 3], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [120, 0], [56, -1], [0, 0], [0, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 130, 7, 1, 3, False, False, 181, 180, False, False, True, False, 1, [[0, 0, 0, 0, 0, 0, 0, 3], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [120, 0], [56, -1], [320, 0], [321, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, 3),
     # 182 A1-183 Dratini
-    (0, False, 0, 70, 8, -1, 1, False, False, 182, -1, True, True, False, False, 1, [[0, 0, 1, 1, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [40, 0], [109, -1], [296, 0], [297, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 70, 8, -1, 1, False, False, 182, -1, True, True, False, False, 1, [[0, 0, 1, 1, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [40, 0], [109, -1], [321, 0], [322, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 183 A1-184 Dragonair
-    (0, False, 1, 100, 8, -1, 1, False, False, 183, 182, False, False, False, False, 1, [[0, 0, 1, 1, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [80, 0], [142, -1], [297, 0], [298, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 100, 8, -1, 1, False, False, 183, 182, False, False, False, False, 1, [[0, 0, 1, 1, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [80, 0], [142, -1], [322, 0], [323, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 184 A1-185 Dragonite: Draco Meteor: 1 of your opponent's Pokémon is chosen at random 4 times. For each time a Pokémon was chosen, do 50 damage to it.
-    (0, False, 2, 160, 8, -1, 3, False, False, 184, 183, False, False, False, False, 1, [[0, 0, 1, 1, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [0, 0], [28, -1], [298, 0], [303, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 2, 160, 8, -1, 3, False, False, 184, 183, False, False, False, False, 1, [[0, 0, 1, 1, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [0, 0], [28, -1], [323, 0], [328, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 185 A1-186 Pidgey
-    (0, False, 0, 60, 9, 3, 1, False, False, 185, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [10, 0], [49, -1], [303, 0], [304, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 60, 9, 3, 1, False, False, 185, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [10, 0], [49, -1], [328, 0], [329, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 186 A1-187 Pidgeotto
-    (0, False, 1, 80, 9, 3, 1, False, False, 186, 185, False, False, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [30, 0], [49, -1], [304, 0], [305, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 80, 9, 3, 1, False, False, 186, 185, False, False, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [30, 0], [49, -1], [329, 0], [330, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 187 A1-188 Pidgeot:  / Ability Drive Off: Once during your turn, you may switch out your opponent's Active Pokémon to the Bench. (Your opponent chooses the new Active Pokémon.)
-    (0, False, 2, 130, 9, 3, 1, False, False, 187, 186, False, False, True, True, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [70, 0], [163, -1], [0, 0], [0, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 2, 130, 9, 3, 1, False, False, 187, 186, False, False, True, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [70, 0], [163, -1], [330, 0], [331, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 331, 332, -1, -1, [-1, -1], True, True, [-1, -1, -1], -1, -1, False, -1),
     # 188 A1-189 Rattata
-    (0, False, 0, 40, 9, 5, 1, False, False, 188, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [20, 0], [47, -1], [305, 0], [306, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 40, 9, 5, 1, False, False, 188, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [20, 0], [47, -1], [332, 0], [333, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 189 A1-190 Raticate
-    (0, False, 1, 80, 9, 5, 1, False, False, 189, 188, False, False, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [40, 0], [6, -1], [306, 0], [307, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 80, 9, 5, 1, False, False, 189, 188, False, False, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [40, 0], [6, -1], [333, 0], [334, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 190 A1-191 Spearow
-    (0, False, 0, 60, 9, 3, 1, False, False, 190, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [20, 0], [89, -1], [307, 0], [308, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 60, 9, 3, 1, False, False, 190, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [20, 0], [89, -1], [334, 0], [335, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 191 A1-192 Fearow: Drill Run: Flip a coin. If heads, discard a random Energy from your opponent's Active Pokémon.
-    (0, False, 1, 100, 9, 3, 1, False, False, 191, 190, False, False, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [50, 0], [30, -1], [308, 0], [312, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 100, 9, 3, 1, False, False, 191, 190, False, False, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [50, 0], [30, -1], [335, 0], [339, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 192 A1-193 Jigglypuff
-    (0, False, 0, 60, 9, 5, 1, False, False, 192, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [30, 0], [96, -1], [312, 0], [313, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 60, 9, 5, 1, False, False, 192, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [30, 0], [96, -1], [339, 0], [340, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 193 A1-194 Wigglytuff
-    (0, False, 1, 100, 9, 5, 2, False, False, 193, 192, False, False, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [60, 0], [64, -1], [313, 0], [314, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 100, 9, 5, 2, False, False, 193, 192, False, False, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [60, 0], [64, -1], [340, 0], [341, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 194 A1-195 Wigglytuff ex: Sleepy Song: Your opponent's Active Pokémon is now Asleep.
-    (0, False, 1, 140, 9, 5, 2, True, False, 194, 192, False, False, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [3, 0], [80, 0], [126, -1], [314, 0], [316, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 140, 9, 5, 2, True, False, 194, 192, False, False, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [3, 0], [80, 0], [126, -1], [341, 0], [343, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 195 A1-196 Meowth: Pay Day: Draw a card.
-    (0, False, 0, 60, 9, 5, 1, False, False, 195, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [10, 0], [88, -1], [316, 0], [318, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 60, 9, 5, 1, False, False, 195, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [10, 0], [88, -1], [343, 0], [345, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 196 A1-197 Persian: Shadow Claw: Flip a coin. If heads, discard a random card from your opponent's hand.
-    (0, False, 1, 90, 9, 5, 1, False, False, 196, 195, False, False, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [40, 0], [118, -1], [318, 0], [322, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 90, 9, 5, 1, False, False, 196, 195, False, False, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [40, 0], [118, -1], [345, 0], [349, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 197 A1-198 Farfetch'd
-    (0, False, 0, 60, 9, 3, 1, False, False, 197, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [40, 0], [76, -1], [322, 0], [323, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 60, 9, 3, 1, False, False, 197, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [40, 0], [76, -1], [349, 0], [350, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 198 A1-199 Doduo
-    (0, False, 0, 60, 9, 3, 1, False, False, 198, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [20, 0], [89, -1], [323, 0], [324, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 60, 9, 3, 1, False, False, 198, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [20, 0], [89, -1], [350, 0], [351, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 199 A1-200 Dodrio
-    (0, False, 1, 80, 9, 3, 0, False, False, 199, 198, False, False, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [40, 0], [29, -1], [324, 0], [325, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 80, 9, 3, 0, False, False, 199, 198, False, False, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [40, 0], [29, -1], [351, 0], [352, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 200 A1-201 Lickitung: Continuous Lick: Flip a coin until you get tails. This attack does 60 damage for each heads.
-    (0, False, 0, 90, 9, 5, 3, False, False, 200, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [3, 0], [0, 0], [17, -1], [325, 0], [328, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 90, 9, 5, 3, False, False, 200, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [3, 0], [0, 0], [17, -1], [352, 0], [355, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 201 A1-202 Chansey
-    (0, False, 0, 120, 9, 5, 3, False, False, 201, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [3, 0], [60, 0], [44, -1], [328, 0], [329, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 120, 9, 5, 3, False, False, 201, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [3, 0], [60, 0], [44, -1], [355, 0], [356, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 202 A1-203 Kangaskhan: Dizzy Punch: Flip 2 coins. This attack does 30 damage for each heads.
-    (0, False, 0, 100, 9, 5, 3, False, False, 202, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [0, 0], [23, -1], [329, 0], [332, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 100, 9, 5, 3, False, False, 202, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [0, 0], [23, -1], [356, 0], [359, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 203 A1-204 Tauros
-    (0, False, 0, 100, 9, 5, 2, False, False, 203, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [50, 0], [57, -1], [332, 0], [333, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 100, 9, 5, 2, False, False, 203, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [50, 0], [57, -1], [359, 0], [360, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 204 A1-205 Ditto: Copy Anything: Choose 1 of your opponent's Pokémon's attacks and use it as this attack. If this Pokémon doesn't have the necessary Energy to use that attack, this attack does nothing.
-    (0, False, 0, 70, 9, 5, 1, False, False, 204, -1, True, True, False, True, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [0, 0], [18, -1], [0, 0], [0, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 70, 9, 5, 1, False, False, 204, -1, True, True, False, True, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [0, 0], [18, -1], [0, 0], [0, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 205 A1-206 Eevee
-    (0, False, 0, 60, 9, 5, 1, False, False, 205, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [20, 0], [141, -1], [333, 0], [334, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 60, 9, 5, 1, False, False, 205, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [20, 0], [141, -1], [360, 0], [361, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 206 A1-209 Porygon:  / Ability Data Scan: Once during your turn, you may look at the top card of your deck.
-    (0, False, 0, 50, 9, 5, 1, False, False, 206, -1, True, True, True, True, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [20, 0], [121, -1], [0, 0], [0, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 50, 9, 5, 1, False, False, 206, -1, True, True, True, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [20, 0], [121, -1], [361, 0], [362, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 362, 363, -1, -1, [-1, -1], True, True, [-1, -1, -1], -1, -1, False, -1),
     # 207 A1-210 Aerodactyl: Primal Wingbeat: Flip a coin. If heads, your opponent shuffles their Active Pokémon into their deck.
-    (0, False, 1, 100, 9, 3, 1, False, False, 207, 215, False, False, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [0, 0], [99, -1], [334, 0], [338, 0], [-1, -1], [False, False], [False, False], [[1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 100, 9, 3, 1, False, False, 207, 215, False, False, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [0, 0], [99, -1], [363, 0], [367, 0], [-1, -1], [False, False], [False, False], [[2, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 208 A1-211 Snorlax
-    (0, False, 0, 150, 9, 5, 4, False, False, 208, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [4, 0], [70, 0], [113, -1], [338, 0], [339, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 150, 9, 5, 4, False, False, 208, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [4, 0], [70, 0], [113, -1], [367, 0], [368, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 209 A1-212 Minccino
-    (0, False, 0, 60, 9, 5, 1, False, False, 209, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [20, 0], [142, -1], [339, 0], [340, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 60, 9, 5, 1, False, False, 209, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [1, 0], [20, 0], [142, -1], [368, 0], [369, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 210 A1-213 Cinccino: Do the Wave: This attack does 30 damage for each of your Benched Pokémon.
-    (0, False, 1, 90, 9, 5, 1, False, False, 210, 209, False, False, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [3, 0], [0, 0], [24, -1], [340, 0], [342, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 90, 9, 5, 1, False, False, 210, 209, False, False, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [3, 0], [0, 0], [24, -1], [369, 0], [371, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 211 A1-214 Wooloo
-    (0, False, 0, 70, 9, 5, 1, False, False, 211, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [30, 0], [141, -1], [342, 0], [343, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 70, 9, 5, 1, False, False, 211, -1, True, True, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [2, 0], [30, 0], [141, -1], [371, 0], [372, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 212 A1-215 Dubwool
-    (0, False, 1, 120, 9, 5, 2, False, False, 212, 211, False, False, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [3, 0], [80, 0], [112, -1], [343, 0], [344, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 1, 120, 9, 5, 2, False, False, 212, 211, False, False, False, False, 1, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [3, 0], [80, 0], [112, -1], [372, 0], [373, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 213 A1-216 Helix Fossil: Play this card as if it were a 40-HP Basic [C] Pokémon. At any time during your turn, you may discard this card from play. This card can't retreat.
-    (1, True, 0, 40, 9, -1, 0, False, False, 213, -1, False, True, False, False, 0, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [0, 0], [-1, -1], [0, 0], [0, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (1, True, 0, 40, 9, -1, 0, False, False, 213, -1, False, True, False, False, 0, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [0, 0], [-1, -1], [0, 0], [0, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 214 A1-217 Dome Fossil: Play this card as if it were a 40-HP Basic [C] Pokémon. At any time during your turn, you may discard this card from play. This card can't retreat.
-    (1, True, 0, 40, 9, -1, 0, False, False, 214, -1, False, True, False, False, 0, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [0, 0], [-1, -1], [0, 0], [0, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (1, True, 0, 40, 9, -1, 0, False, False, 214, -1, False, True, False, False, 0, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [0, 0], [-1, -1], [0, 0], [0, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 215 A1-218 Old Amber: Play this card as if it were a 40-HP Basic [C] Pokémon. At any time during your turn, you may discard this card from play. This card can't retreat.
-    (1, True, 0, 40, 9, -1, 0, False, False, 215, -1, False, True, False, False, 0, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [0, 0], [-1, -1], [0, 0], [0, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (1, True, 0, 40, 9, -1, 0, False, False, 215, -1, False, True, False, False, 0, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [0, 0], [-1, -1], [0, 0], [0, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 216 A1-219 Erika: Heal 50 damage from 1 of your [G] Pokémon.
-    (2, False, 0, 0, -1, -1, 0, False, False, 216, -1, False, False, False, False, 0, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [0, 0], [-1, -1], [0, 0], [0, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 344, 345, -1, [-1, -1], -1),
+    (2, False, 0, 0, -1, -1, 0, False, False, 216, -1, False, False, False, False, 0, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [0, 0], [-1, -1], [0, 0], [0, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 373, 374, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 217 A1-220 Misty: Choose 1 of your [W] Pokémon, and flip a coin until you get tails. For each heads, take a [W] Energy from your Energy Zone and attach it to that Pokémon.
-    (2, False, 0, 0, -1, -1, 0, False, False, 217, -1, False, False, False, False, 0, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [0, 0], [-1, -1], [0, 0], [0, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 345, 350, -1, [-1, -1], -1),
+    (2, False, 0, 0, -1, -1, 0, False, False, 217, -1, False, False, False, False, 0, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [0, 0], [-1, -1], [0, 0], [0, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 374, 379, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 218 A1-221 Blaine: During this turn, attacks used by your Ninetales, Rapidash, or Magmar do +30 damage to your opponent's Active Pokémon.
-    (2, False, 0, 0, -1, -1, 0, False, False, 218, -1, False, False, False, False, 0, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [0, 0], [-1, -1], [0, 0], [0, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 350, 351, -1, [-1, -1], -1),
+    (2, False, 0, 0, -1, -1, 0, False, False, 218, -1, False, False, False, False, 0, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [0, 0], [-1, -1], [0, 0], [0, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 379, 380, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 219 A1-222 Koga: Put your Muk or Weezing in the Active Spot into your hand.
-    (2, False, 0, 0, -1, -1, 0, False, False, 219, -1, False, False, False, False, 0, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [0, 0], [-1, -1], [0, 0], [0, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 351, 352, -1, [18, -1], -1),
+    (2, False, 0, 0, -1, -1, 0, False, False, 219, -1, False, False, False, False, 0, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [0, 0], [-1, -1], [0, 0], [0, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 380, 381, -1, [21, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 220 A1-223 Giovanni: During this turn, attacks used by your Pokémon do +10 damage to your opponent's Active Pokémon.
-    (2, False, 0, 0, -1, -1, 0, False, False, 220, -1, False, False, False, False, 0, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [0, 0], [-1, -1], [0, 0], [0, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 352, 353, -1, [-1, -1], -1),
+    (2, False, 0, 0, -1, -1, 0, False, False, 220, -1, False, False, False, False, 0, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [0, 0], [-1, -1], [0, 0], [0, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 381, 382, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 221 A1-224 Brock: Take a [F] Energy from your Energy Zone and attach it to Golem or Onix.
-    (2, False, 0, 0, -1, -1, 0, False, False, 221, -1, False, False, False, False, 0, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [0, 0], [-1, -1], [0, 0], [0, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 353, 354, -1, [-1, -1], -1),
+    (2, False, 0, 0, -1, -1, 0, False, False, 221, -1, False, False, False, False, 0, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [0, 0], [-1, -1], [0, 0], [0, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 382, 383, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 222 A1-225 Sabrina: Switch out your opponent's Active Pokémon to the Bench. (Your opponent chooses the new Active Pokémon.)
-    (2, False, 0, 0, -1, -1, 0, False, False, 222, -1, False, False, False, False, 0, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [0, 0], [-1, -1], [0, 0], [0, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 354, 355, -1, [-1, -1], -1),
+    (2, False, 0, 0, -1, -1, 0, False, False, 222, -1, False, False, False, False, 0, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [0, 0], [-1, -1], [0, 0], [0, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 383, 384, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 223 A1-226 Lt. Surge: Move all [L] Energy from your Benched Pokémon to your Raichu, Electrode, or Electabuzz in the Active Spot.
-    (2, False, 0, 0, -1, -1, 0, False, False, 223, -1, False, False, False, False, 0, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [0, 0], [-1, -1], [0, 0], [0, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 355, 356, -1, [-1, -1], -1),
+    (2, False, 0, 0, -1, -1, 0, False, False, 223, -1, False, False, False, False, 0, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [0, 0], [-1, -1], [0, 0], [0, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 384, 385, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
     # 224 A1-283 Mew: Psy Report: Your opponent reveals their hand.
-    (0, False, 0, 60, 4, 6, 1, False, False, 224, -1, True, True, False, False, 1, [[0, 0, 0, 0, 1, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [20, 0], [100, -1], [356, 0], [358, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1),
+    (0, False, 0, 60, 4, 6, 1, False, False, 224, -1, True, True, False, False, 1, [[0, 0, 0, 0, 1, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], [0, 0], [20, 0], [100, -1], [385, 0], [387, 0], [-1, -1], [False, False], [False, False], [[-1, -1], [-1, -1]], 0, 0, -1, [-1, -1], -1, 0, 0, -1, -1, [-1, -1], False, False, [-1, -1, -1], -1, -1, False, -1),
 ]
 
 # --- effect programs: one instruction per row (opcode index into OPS, then its arguments) ----------------------
-FILTER = np.array([[0, 1, -1, -1], [0, 2, -1, -1], [6, 2, 2, 1], [6, 2, 3, 1], [5, 1, -1, -1], [0, 8, -1, -1], [3, 0, -1, -1], [3, 1, -1, -1], [10, 16, -1, -1], [0, 4, -1, -1], [3, 2, -1, -1], [3, 3, -1, -1], [3, 4, -1, -1], [3, 5, -1, -1]], dtype=np.int16)
-TARGET = np.array([[0, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [5, 1, 0, 0, 0, 0, 0, 0, -1, -1, -1, -1], [7, 0, 0, 1, 0, 1, 0, 0, 0, -1, -1, -1], [2, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [7, 0, 0, 1, 0, 1, 0, 0, 1, -1, -1, -1], [7, 0, 1, 2, 0, 1, 0, 0, -1, -1, -1, -1], [6, 0, 1, 1, 0, 0, 0, 0, -1, -1, -1, -1], [6, 0, 0, 1, 0, 0, 0, 0, 5, -1, -1, -1], [7, 0, 0, 1, 0, 1, 0, 0, -1, -1, -1, -1], [7, 0, 1, 1, 0, 1, 0, 0, -1, -1, -1, -1], [7, 0, 1, 1, 0, 1, 0, 1, -1, -1, -1, -1], [6, 0, 0, 1, 0, 0, 0, 0, 7, -1, -1, -1], [8, 0, 1, 2, 0, 1, 0, 0, -1, -1, -1, -1], [4, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [6, 0, 0, 1, 0, 0, 0, 0, -1, -1, -1, -1], [7, 0, 0, 2, 0, 1, 0, 0, 0, -1, -1, -1], [7, 0, 0, 2, 0, 1, 0, 0, 9, -1, -1, -1], [6, 0, 0, 2, 0, 0, 0, 0, 10, -1, -1, -1], [5, 0, 0, 0, 0, 0, 0, 0, 11, -1, -1, -1], [6, 0, 0, 2, 0, 0, 0, 0, -1, -1, -1, -1], [7, 0, 0, 2, 0, 1, 0, 0, 12, -1, -1, -1], [5, 0, 0, 0, 0, 0, 0, 0, 13, -1, -1, -1]], dtype=np.int16)
-AMOUNT = np.array([[0, 30, -1, -1, -1, -1], [0, 1, -1, -1, -1, -1], [0, 40, -1, -1, -1, -1], [0, 10, -1, -1, -1, -1], [0, 2, -1, -1, -1, -1], [1, 50, 0, -1, -1, -1], [0, 20, -1, -1, -1, -1], [0, 3, -1, -1, -1, -1], [1, 1, 0, -1, -1, -1], [0, 60, -1, -1, -1, -1], [0, 80, -1, -1, -1, -1], [0, 50, -1, -1, -1, -1], [0, 70, -1, -1, -1, -1], [1, 30, 2, 7, -1, -1], [0, 4, -1, -1, -1, -1], [1, 40, 0, -1, -1, -1], [1, 30, 1, 1, -1, -1], [1, 20, 1, 1, -1, -1], [1, 100, 0, -1, -1, -1], [1, 80, 0, -1, -1, -1], [1, 1, 7, -1, -1, -1], [1, 50, 2, 11, -1, -1], [1, 60, 0, -1, -1, -1], [1, 30, 0, -1, -1, -1], [1, 30, 2, 14, -1, -1]], dtype=np.int16)
-COND = np.array([[0, 0, 0, 1, -1, -1, -1, -1], [0, 0, 1, 1, -1, -1, -1, -1], [1, 0, 0, 2, -1, -1, -1, -1], [0, 0, 2, 1, -1, -1, -1, -1], [1, 0, 0, 3, -1, -1, -1, -1], [1, 0, 1, 4, -1, -1, -1, -1], [1, 0, 0, 4, -1, -1, -1, -1], [1, 0, 1, 8, -1, -1, -1, -1]], dtype=np.int16)
-CARDF = np.array([[1, 0, -1, -1, -1], [0, 6, -1, -1, -1], [0, -1, -1, -1, -1]], dtype=np.int16)
-MOD = np.array([[4, 3, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, -20, -1, -1, -1, -1, -1, -1, -1], [2, 0, -1, -1, -1, -1, -1, 1, -1, -1], [0, 3, -20, -1, -1, -1, -1, -1, -1, -1], [5, 3, -1, -1, -1, -1, -1, -1, -1, -1], [0, 17, 30, -1, 1, -1, -1, -1, -1, -1], [0, 19, 10, -1, 1, -1, -1, -1, -1, -1]], dtype=np.int16)
+FILTER = np.array([[0, 1, -1, -1], [13, 0, -1, -1], [1, 0, -1, -1], [0, 2, -1, -1], [6, 2, 2, 1], [6, 2, 3, 1], [5, 1, -1, -1], [0, 8, -1, -1], [0, 16, -1, -1], [3, 0, -1, -1], [3, 1, -1, -1], [10, 16, -1, -1], [0, 4, -1, -1], [3, 2, -1, -1], [3, 3, -1, -1], [3, 4, -1, -1], [3, 5, -1, -1]], dtype=np.int16)
+TARGET = np.array([[0, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [6, 0, 0, 2, 0, 0, 0, 0, -1, -1, -1, -1], [5, 1, 0, 0, 0, 0, 0, 0, -1, -1, -1, -1], [7, 0, 1, 1, 0, 1, 0, 0, 2, -1, -1, -1], [7, 0, 0, 1, 0, 1, 0, 0, 0, -1, -1, -1], [2, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [7, 0, 0, 1, 0, 1, 0, 0, 3, -1, -1, -1], [7, 0, 1, 2, 0, 1, 0, 0, -1, -1, -1, -1], [6, 0, 1, 1, 0, 0, 0, 0, -1, -1, -1, -1], [6, 0, 0, 1, 0, 0, 0, 0, 7, -1, -1, -1], [7, 0, 0, 1, 0, 1, 0, 0, -1, -1, -1, -1], [5, 0, 0, 0, 0, 0, 0, 0, 8, -1, -1, -1], [7, 0, 1, 1, 0, 1, 0, 0, -1, -1, -1, -1], [7, 0, 1, 1, 0, 1, 0, 1, -1, -1, -1, -1], [6, 0, 0, 1, 0, 0, 0, 0, 10, -1, -1, -1], [8, 0, 1, 2, 0, 1, 0, 0, -1, -1, -1, -1], [4, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [6, 0, 0, 1, 0, 0, 0, 0, -1, -1, -1, -1], [7, 0, 0, 2, 0, 1, 0, 0, 0, -1, -1, -1], [7, 0, 0, 2, 0, 1, 0, 0, 12, -1, -1, -1], [6, 0, 0, 2, 0, 0, 0, 0, 13, -1, -1, -1], [5, 0, 0, 0, 0, 0, 0, 0, 14, -1, -1, -1], [7, 0, 0, 2, 0, 1, 0, 0, 15, -1, -1, -1], [5, 0, 0, 0, 0, 0, 0, 0, 16, -1, -1, -1]], dtype=np.int16)
+AMOUNT = np.array([[0, 30, -1, -1, -1, -1], [0, 20, -1, -1, -1, -1], [0, 1, -1, -1, -1, -1], [0, 40, -1, -1, -1, -1], [0, 10, -1, -1, -1, -1], [0, 2, -1, -1, -1, -1], [1, 50, 0, -1, -1, -1], [0, 3, -1, -1, -1, -1], [1, 1, 0, -1, -1, -1], [0, 60, -1, -1, -1, -1], [0, 80, -1, -1, -1, -1], [0, 50, -1, -1, -1, -1], [0, 70, -1, -1, -1, -1], [1, 30, 2, 9, -1, -1], [0, 4, -1, -1, -1, -1], [1, 40, 0, -1, -1, -1], [1, 30, 1, 2, -1, -1], [1, 20, 1, 2, -1, -1], [1, 100, 0, -1, -1, -1], [1, 80, 0, -1, -1, -1], [1, 1, 7, -1, -1, -1], [1, 50, 2, 14, -1, -1], [1, 60, 0, -1, -1, -1], [1, 30, 0, -1, -1, -1], [1, 30, 2, 17, -1, -1]], dtype=np.int16)
+COND = np.array([[1, 0, 0, 1, -1, -1, -1, -1], [0, 0, 0, 1, -1, -1, -1, -1], [0, 0, 1, 1, -1, -1, -1, -1], [1, 0, 0, 4, -1, -1, -1, -1], [0, 0, 2, 1, -1, -1, -1, -1], [1, 0, 0, 5, -1, -1, -1, -1], [1, 0, 2, 6, -1, -1, -1, -1], [1, 0, 0, 6, -1, -1, -1, -1], [1, 0, 2, 11, -1, -1, -1, -1]], dtype=np.int16)
+CARDF = np.array([[1, 0, -1, -1, -1], [0, 9, -1, -1, -1], [0, -1, -1, -1, -1]], dtype=np.int16)
+MOD = np.array([[4, 5, -1, -1, -1, -1, -1, -1, -1, -1], [10, -1, 1, 2, -1, -1, -1, -1, -1, -1], [1, 0, -10, -1, -1, -1, -1, -1, -1, -1], [1, 0, -20, -1, -1, -1, -1, -1, -1, -1], [2, 0, -1, -1, -1, -1, -1, 1, -1, -1], [0, 5, -20, -1, -1, -1, -1, -1, -1, -1], [5, 5, -1, -1, -1, -1, -1, -1, -1, -1], [0, 20, 30, -1, 2, -1, -1, -1, -1, -1], [0, 1, 10, -1, 2, -1, -1, -1, -1, -1]], dtype=np.int16)
 NAMESET = np.array([[168, -1, -1, -1, -1, -1, -1, -1], [170, -1, -1, -1, -1, -1, -1, -1], [37, 42, 43, -1, -1, -1, -1, -1], [174, 176, -1, -1, -1, -1, -1, -1], [148, 149, -1, -1, -1, -1, -1, -1], [94, 99, 100, -1, -1, -1, -1, -1]], dtype=np.int16)
-MOD_CANON_OP = np.array([4, 14, 21, 11, 8, 11, 11], dtype=np.int8)
+MOD_CANON_OP = np.array([4, 7, 14, 14, 21, 11, 8, 11, 11], dtype=np.int8)
 ACT_KIND = np.array([0, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 5, 5, 6, 6, 6, 6, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 8], dtype=np.int8)
 ACT_HAND = np.array([0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 6, 6, 6, 6, 7, 7, 7, 7, 8, 8, 8, 8, 9, 9, 9, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], dtype=np.int8)
 ACT_SLOT = np.array([0, 0, 1, 2, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 1, 2, 3, 0, 0, 0, 1, 2, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], dtype=np.int8)
@@ -522,589 +523,641 @@ ACT_INDEX = np.array([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
 
 _INSTR = [
     # --- A1-001 Bulbasaur, attack Vine Whip: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 0 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 0 main
     # --- A1-002 Ivysaur, attack Razor Leaf: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 1 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 1 main
     # --- A1-003 Venusaur, attack Mega Drain: Heal 30 damage from this Pokémon.
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 2 main
-    [[10, 0, 0, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 3 heal
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 2 main
+    [[10, 0, 0, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 3 heal
     # --- A1-004 Venusaur ex, attack Razor Leaf: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 4 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 4 main
     # --- A1-004 Venusaur ex, attack Giant Bloom: Heal 30 damage from this Pokémon.
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 5 main
-    [[10, 0, 0, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 6 heal
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 5 main
+    [[10, 0, 0, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 6 heal
     # --- A1-005 Caterpie, attack Find a Friend: Put 1 random [G] Pokémon from your deck into your hand.
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 7 main
-    [[8, -1, -1, 1, 0, 0, 0, 1, 0, -1, -1, -1], [0, 0, 0], 1],  # 8 fetch
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 7 main
+    [[8, -1, -1, 1, 0, 0, 0, 1, 0, -1, -1, -1], [0, 0, 0, 0], 1],  # 8 fetch
     # --- A1-006 Metapod, attack Bug Bite: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 9 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 9 main
+    # --- A1-007 Butterfree, attack Gust: 
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 10 main
+    # --- A1-007 Butterfree, Ability Powder Heal: Once during your turn, you may heal 20 damage from each of your Pokémon.
+    [[10, 1, 1, 0, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0, 0], 2],  # 11 heal
     # --- A1-008 Weedle, attack Sting: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 10 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 12 main
     # --- A1-009 Kakuna, attack Bug Bite: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 11 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 13 main
     # --- A1-010 Beedrill, attack Sharp Sting: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 12 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 14 main
     # --- A1-011 Oddish, attack Ram: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 13 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 15 main
     # --- A1-012 Gloom, attack Drool: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 14 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 16 main
     # --- A1-013 Vileplume, attack Soothing Scent: Your opponent's Active Pokémon is now Asleep.
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 15 main
-    [[0, 1, -1, 1, 0, 0, 0, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 16 apply_condition
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 17 main
+    [[0, 2, -1, 1, 0, 0, 0, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 18 apply_condition
     # --- A1-014 Paras, attack Scratch: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 17 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 19 main
     # --- A1-015 Parasect, attack Slash: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 18 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 20 main
     # --- A1-016 Venonat, attack Tackle: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 19 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 21 main
     # --- A1-017 Venomoth, attack Poison Powder: Your opponent's Active Pokémon is now Poisoned.
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 20 main
-    [[0, 1, -1, 16, 0, 0, 0, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 21 apply_condition
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 22 main
+    [[0, 2, -1, 16, 0, 0, 0, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 23 apply_condition
     # --- A1-018 Bellsprout, attack Vine Whip: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 22 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 24 main
     # --- A1-019 Weepinbell, attack Razor Leaf: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 23 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 25 main
+    # --- A1-020 Victreebel, attack Vine Whip: 
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 26 main
+    # --- A1-020 Victreebel, Ability Fragrance Trap: If this Pokémon is in the Active Spot, once during your turn, you may switch in 1 of your opponent's Benched Basic Pokémon to the Active Spot.
+    [[19, 0, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 0],  # 27 select
+    [[20, 3, -1, 1, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0, 0], 2],  # 28 switch
     # --- A1-021 Exeggcute, attack Seed Bomb: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 24 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 29 main
     # --- A1-022 Exeggutor, attack Stomp: Flip a coin. If heads, this attack does 30 more damage.
-    [[9, -1, 1, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 25 flip
-    [[11, -1, -1, 0, 28, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0], 1],  # 26 if
-    [[2, -1, 0, 1, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0], 3],  # 27 attack_damage
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [2, 0, 0], 1],  # 28 main
+    [[9, -1, 2, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 30 flip
+    [[11, -1, -1, 1, 33, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0, 0], 1],  # 31 if
+    [[2, -1, 0, 1, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0, 0], 3],  # 32 attack_damage
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [2, 0, 0, 0], 1],  # 33 main
     # --- A1-023 Exeggutor ex, attack Tropical Swing: Flip a coin. If heads, this attack does 40 more damage.
-    [[9, -1, 1, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 29 flip
-    [[11, -1, -1, 0, 32, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0], 1],  # 30 if
-    [[2, -1, 2, 1, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0], 3],  # 31 attack_damage
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [2, 0, 0], 1],  # 32 main
+    [[9, -1, 2, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 34 flip
+    [[11, -1, -1, 1, 37, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0, 0], 1],  # 35 if
+    [[2, -1, 3, 1, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0, 0], 3],  # 36 attack_damage
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [2, 0, 0, 0], 1],  # 37 main
     # --- A1-024 Tangela, attack Absorb: Heal 10 damage from this Pokémon.
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 33 main
-    [[10, 0, 3, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 34 heal
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 38 main
+    [[10, 0, 4, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 39 heal
     # --- A1-025 Scyther, attack Sharp Scythe: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 35 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 40 main
     # --- A1-026 Pinsir, attack Double Horn: Flip 2 coins. This attack does 50 damage for each heads.
-    [[9, -1, 4, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 36 flip
-    [[2, -1, 5, 0, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0], 1],  # 37 attack_damage
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [2, 0, 0], 1],  # 38 main
+    [[9, -1, 5, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 41 flip
+    [[2, -1, 6, 0, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0, 0], 1],  # 42 attack_damage
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [2, 0, 0, 0], 1],  # 43 main
     # --- A1-027 Cottonee, attack Attach: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 39 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 44 main
     # --- A1-028 Whimsicott, attack Rolling Tackle: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 40 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 45 main
     # --- A1-029 Petilil, attack Blot: Heal 10 damage from this Pokémon.
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 41 main
-    [[10, 0, 3, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 42 heal
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 46 main
+    [[10, 0, 4, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 47 heal
     # --- A1-030 Lilligant, attack Leaf Supply: Take a [G] Energy from your Energy Zone and attach it to 1 of your Benched [G] Pokémon.
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 43 main
-    [[1, 2, -1, 0, 0, 0, 0, 1, -2, 0, -2, 0], [0, 0, 0], 1],  # 44 attach_energy
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 48 main
+    [[1, 4, -1, 0, 0, 0, 0, 1, -2, 0, -2, 0], [0, 0, 0, 0], 1],  # 49 attach_energy
     # --- A1-031 Skiddo, attack Surprise Attack: Flip a coin. If tails, this attack does nothing.
-    [[9, -1, 1, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 45 flip
-    [[11, -1, -1, 1, 48, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0], 1],  # 46 if
-    [[6, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0], 3],  # 47 does_nothing
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [2, 0, 0], 1],  # 48 main
+    [[9, -1, 2, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 50 flip
+    [[11, -1, -1, 2, 53, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0, 0], 1],  # 51 if
+    [[6, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0, 0], 3],  # 52 does_nothing
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [2, 0, 0, 0], 1],  # 53 main
     # --- A1-032 Gogoat, attack Razor Leaf: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 49 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 54 main
     # --- A1-033 Charmander, attack Ember: Discard a [R] Energy from this Pokémon.
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 50 main
-    [[5, 0, -1, 0, 1, 1, -2, 0, -2, 0, -1, -1], [0, 0, 0], 1],  # 51 discard_energy
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 55 main
+    [[5, 0, -1, 0, 1, 1, -2, 0, -2, 0, -1, -1], [0, 0, 0, 0], 1],  # 56 discard_energy
     # --- A1-034 Charmeleon, attack Fire Claws: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 52 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 57 main
     # --- A1-035 Charizard, attack Fire Spin: Discard 2 [R] Energy from this Pokémon.
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 53 main
-    [[5, 0, -1, 0, 1, 2, -2, 0, -2, 0, -1, -1], [0, 0, 0], 1],  # 54 discard_energy
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 58 main
+    [[5, 0, -1, 0, 1, 2, -2, 0, -2, 0, -1, -1], [0, 0, 0, 0], 1],  # 59 discard_energy
     # --- A1-036 Charizard ex, attack Slash: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 55 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 60 main
     # --- A1-036 Charizard ex, attack Crimson Storm: Discard 2 [R] Energy from this Pokémon.
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 56 main
-    [[5, 0, -1, 0, 1, 2, -2, 0, -2, 0, -1, -1], [0, 0, 0], 1],  # 57 discard_energy
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 61 main
+    [[5, 0, -1, 0, 1, 2, -2, 0, -2, 0, -1, -1], [0, 0, 0, 0], 1],  # 62 discard_energy
     # --- A1-037 Vulpix, attack Tail Whip: Flip a coin. If heads, the Defending Pokémon can't attack during your opponent's next turn.
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 58 main
-    [[9, -1, 1, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 59 flip
-    [[11, -1, -1, 0, 62, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0], 1],  # 60 if
-    [[12, 3, -1, 1, 0, 1, 1, -1, -1, -1, -1, -1], [1, 0, 0], 3],  # 61 lasting
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 63 main
+    [[9, -1, 2, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 64 flip
+    [[11, -1, -1, 1, 67, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0, 0], 1],  # 65 if
+    [[12, 5, -1, 1, 0, 1, 1, -1, -1, -1, -1, -1], [1, 0, 0, 0], 3],  # 66 lasting
     # --- A1-038 Ninetales, attack Flamethrower: Discard a [R] Energy from this Pokémon.
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 62 main
-    [[5, 0, -1, 0, 1, 1, -2, 0, -2, 0, -1, -1], [0, 0, 0], 1],  # 63 discard_energy
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 67 main
+    [[5, 0, -1, 0, 1, 1, -2, 0, -2, 0, -1, -1], [0, 0, 0, 0], 1],  # 68 discard_energy
     # --- A1-039 Growlithe, attack Bite: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 64 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 69 main
     # --- A1-040 Arcanine, attack Heat Tackle: This Pokémon also does 20 damage to itself.
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 65 main
-    [[3, 0, 6, 1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 66 damage
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 70 main
+    [[3, 0, 1, 1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 71 damage
     # --- A1-041 Arcanine ex, attack Inferno Onrush: This Pokémon also does 20 damage to itself.
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 67 main
-    [[3, 0, 6, 1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 68 damage
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 72 main
+    [[3, 0, 1, 1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 73 damage
     # --- A1-042 Ponyta, attack Flare: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 69 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 74 main
     # --- A1-043 Rapidash, attack Fire Mane: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 70 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 75 main
     # --- A1-044 Magmar, attack Magma Punch: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 71 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 76 main
     # --- A1-045 Flareon, attack Flamethrower: Discard 1 [R] Energy from this Pokémon.
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 72 main
-    [[5, 0, -1, 0, 1, 1, -2, 0, -2, 0, -1, -1], [0, 0, 0], 1],  # 73 discard_energy
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 77 main
+    [[5, 0, -1, 0, 1, 1, -2, 0, -2, 0, -1, -1], [0, 0, 0, 0], 1],  # 78 discard_energy
     # --- A1-046 Moltres, attack Sky Attack: Flip a coin. If tails, this attack does nothing.
-    [[9, -1, 1, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 74 flip
-    [[11, -1, -1, 1, 77, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0], 1],  # 75 if
-    [[6, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0], 3],  # 76 does_nothing
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [2, 0, 0], 1],  # 77 main
+    [[9, -1, 2, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 79 flip
+    [[11, -1, -1, 2, 82, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0, 0], 1],  # 80 if
+    [[6, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0, 0], 3],  # 81 does_nothing
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [2, 0, 0, 0], 1],  # 82 main
     # --- A1-047 Moltres ex, attack Inferno Dance: Flip 3 coins. Take an amount of [R] Energy from your Energy Zone equal to the number of heads and attach it to your Benched [R] Pokémon in any way you like.
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 78 main
-    [[9, -1, 7, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 79 flip
-    [[16, -1, 8, 83, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0], 1],  # 80 repeat
-    [[1, 4, -1, 0, 0, 0, 1, 1, -2, 0, -2, 0], [1, 0, 0], 2],  # 81 attach_energy
-    [[17, -1, -1, 81, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0], 1],  # 82 repeat_end
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 83 main
+    [[9, -1, 7, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 84 flip
+    [[16, -1, 8, 88, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0, 0], 1],  # 85 repeat
+    [[1, 6, -1, 0, 0, 0, 1, 1, -2, 0, -2, 0], [1, 0, 0, 0], 2],  # 86 attach_energy
+    [[17, -1, -1, 86, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0, 0], 1],  # 87 repeat_end
     # --- A1-047 Moltres ex, attack Heat Blast: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 83 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 88 main
     # --- A1-048 Heatmor, attack Combustion: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 84 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 89 main
     # --- A1-049 Salandit, attack Scratch: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 85 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 90 main
     # --- A1-050 Salazzle, attack Fire Claws: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 86 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 91 main
     # --- A1-051 Sizzlipede, attack Gnaw: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 87 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 92 main
     # --- A1-052 Centiskorch, attack Fire Blast: Discard a [R] Energy from this Pokémon.
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 88 main
-    [[5, 0, -1, 0, 1, 1, -2, 0, -2, 0, -1, -1], [0, 0, 0], 1],  # 89 discard_energy
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 93 main
+    [[5, 0, -1, 0, 1, 1, -2, 0, -2, 0, -1, -1], [0, 0, 0, 0], 1],  # 94 discard_energy
     # --- A1-053 Squirtle, attack Water Gun: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 90 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 95 main
     # --- A1-054 Wartortle, attack Wave Splash: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 91 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 96 main
     # --- A1-055 Blastoise, attack Hydro Pump: If this Pokémon has at least 2 extra [W] Energy attached, this attack does 60 more damage.
-    [[19, 0, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 92 select
-    [[11, -1, -1, 2, 95, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 93 if
-    [[2, -1, 9, 1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 3],  # 94 attack_damage
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0], 1],  # 95 main
+    [[19, 0, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 97 select
+    [[11, -1, -1, 3, 100, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 98 if
+    [[2, -1, 9, 1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 3],  # 99 attack_damage
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0, 0], 1],  # 100 main
     # --- A1-056 Blastoise ex, attack Surf: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 96 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 101 main
     # --- A1-056 Blastoise ex, attack Hydro Bazooka: If this Pokémon has at least 2 extra [W] Energy attached, this attack does 60 more damage.
-    [[19, 0, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 97 select
-    [[11, -1, -1, 2, 100, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 98 if
-    [[2, -1, 9, 1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 3],  # 99 attack_damage
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0], 1],  # 100 main
+    [[19, 0, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 102 select
+    [[11, -1, -1, 3, 105, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 103 if
+    [[2, -1, 9, 1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 3],  # 104 attack_damage
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0, 0], 1],  # 105 main
+    # --- A1-057 Psyduck, attack Headache: Your opponent can't use any Supporter cards from their hand during their next turn.
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 106 main
+    [[12, -1, -1, 1, 1, 1, 0, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 107 lasting
     # --- A1-058 Golduck, attack Aqua Edge: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 101 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 108 main
     # --- A1-059 Poliwag, attack Razor Fin: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 102 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 109 main
     # --- A1-060 Poliwhirl, attack Knuckle Punch: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 103 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 110 main
     # --- A1-062 Tentacool, attack Gentle Slap: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 104 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 111 main
     # --- A1-063 Tentacruel, attack Poison Tentacles: Your opponent's Active Pokémon is now Poisoned.
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 105 main
-    [[0, 1, -1, 16, 0, 0, 0, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 106 apply_condition
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 112 main
+    [[0, 2, -1, 16, 0, 0, 0, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 113 apply_condition
     # --- A1-064 Seel, attack Headbutt: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 107 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 114 main
     # --- A1-065 Dewgong, attack Surf: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 108 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 115 main
     # --- A1-066 Shellder, attack Tongue Slap: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 109 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 116 main
+    # --- A1-067 Cloyster, attack Surf: 
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 117 main
     # --- A1-068 Krabby, attack Vise Grip: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 110 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 118 main
     # --- A1-069 Kingler, attack KO Crab: Flip 2 coins. If both of them are heads, this attack does 80 more damage.
-    [[9, -1, 4, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 111 flip
-    [[11, -1, -1, 3, 114, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0], 1],  # 112 if
-    [[2, -1, 10, 1, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0], 3],  # 113 attack_damage
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [2, 0, 0], 1],  # 114 main
+    [[9, -1, 5, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 119 flip
+    [[11, -1, -1, 4, 122, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0, 0], 1],  # 120 if
+    [[2, -1, 10, 1, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0, 0], 3],  # 121 attack_damage
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [2, 0, 0, 0], 1],  # 122 main
     # --- A1-070 Horsea, attack Water Gun: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 115 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 123 main
     # --- A1-071 Seadra, attack Water Arrow: This attack does 50 damage to 1 of your opponent's Pokémon.
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 116 main
-    [[3, 5, 11, 1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 117 damage
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 124 main
+    [[3, 7, 11, 1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 125 damage
     # --- A1-072 Goldeen, attack Flop: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 118 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 126 main
     # --- A1-073 Seaking, attack Horn Hazard: Flip a coin. If tails, this attack does nothing.
-    [[9, -1, 1, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 119 flip
-    [[11, -1, -1, 1, 122, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0], 1],  # 120 if
-    [[6, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0], 3],  # 121 does_nothing
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [2, 0, 0], 1],  # 122 main
+    [[9, -1, 2, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 127 flip
+    [[11, -1, -1, 2, 130, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0, 0], 1],  # 128 if
+    [[6, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0, 0], 3],  # 129 does_nothing
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [2, 0, 0, 0], 1],  # 130 main
     # --- A1-074 Staryu, attack Smack: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 123 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 131 main
     # --- A1-075 Starmie, attack Wave Splash: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 124 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 132 main
     # --- A1-076 Starmie ex, attack Hydro Splash: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 125 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 133 main
     # --- A1-077 Magikarp, attack Splash: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 126 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 134 main
     # --- A1-078 Gyarados, attack Hyper Beam: Discard a random Energy from your opponent's Active Pokémon.
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 127 main
-    [[5, 1, -1, 1, -1, 1, -2, 0, -2, 0, -1, -1], [0, 0, 0], 1],  # 128 discard_energy
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 135 main
+    [[5, 2, -1, 1, -1, 1, -2, 0, -2, 0, -1, -1], [0, 0, 0, 0], 1],  # 136 discard_energy
     # --- A1-079 Lapras, attack Hydro Pump: If this Pokémon has at least 3 extra [W] Energy attached, this attack does 70 more damage.
-    [[19, 0, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 129 select
-    [[11, -1, -1, 4, 132, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 130 if
-    [[2, -1, 12, 1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 3],  # 131 attack_damage
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0], 1],  # 132 main
+    [[19, 0, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 137 select
+    [[11, -1, -1, 5, 140, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 138 if
+    [[2, -1, 12, 1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 3],  # 139 attack_damage
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0, 0], 1],  # 140 main
     # --- A1-080 Vaporeon, attack Bubble Drain: Heal 30 damage from this Pokémon.
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 133 main
-    [[10, 0, 0, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 134 heal
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 141 main
+    [[10, 0, 0, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 142 heal
     # --- A1-081 Omanyte, attack Water Gun: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 135 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 143 main
     # --- A1-082 Omastar, attack Ancient Whirlpool: During your opponent's next turn, the Defending Pokémon can't attack.
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 136 main
-    [[12, 3, -1, 1, 0, 1, 1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 137 lasting
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 144 main
+    [[12, 5, -1, 1, 0, 1, 1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 145 lasting
     # --- A1-083 Articuno, attack Ice Beam: Flip a coin. If heads, your opponent's Active Pokémon is now Paralyzed.
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 138 main
-    [[9, -1, 1, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 139 flip
-    [[11, -1, -1, 0, 142, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0], 1],  # 140 if
-    [[0, 1, -1, 8, 0, 0, 0, -1, -1, -1, -1, -1], [1, 0, 0], 3],  # 141 apply_condition
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 146 main
+    [[9, -1, 2, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 147 flip
+    [[11, -1, -1, 1, 150, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0, 0], 1],  # 148 if
+    [[0, 2, -1, 8, 0, 0, 0, -1, -1, -1, -1, -1], [1, 0, 0, 0], 3],  # 149 apply_condition
     # --- A1-084 Articuno ex, attack Ice Wing: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 142 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 150 main
     # --- A1-084 Articuno ex, attack Blizzard: This attack also does 10 damage to each of your opponent's Benched Pokémon.
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 143 main
-    [[3, 6, 3, 1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 144 damage
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 151 main
+    [[3, 8, 4, 1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 152 damage
     # --- A1-085 Ducklett, attack Flap: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 145 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 153 main
     # --- A1-086 Swanna, attack Wing Attack: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 146 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 154 main
     # --- A1-087 Froakie, attack Flop: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 147 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 155 main
     # --- A1-088 Frogadier, attack Water Drip: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 148 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 156 main
+    # --- A1-089 Greninja, attack Mist Slash: 
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 157 main
+    # --- A1-089 Greninja, Ability Water Shuriken: Once during your turn, you may do 20 damage to 1 of your opponent's Pokémon.
+    [[3, 7, 1, 0, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0, 0], 2],  # 158 damage
     # --- A1-090 Pyukumuku, attack Rain Splash: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 149 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 159 main
     # --- A1-091 Bruxish, attack Second Strike: If your opponent's Active Pokémon has damage on it, this attack does 60 more damage.
-    [[19, 1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 150 select
-    [[11, -1, -1, 5, 153, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 151 if
-    [[2, -1, 9, 1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 3],  # 152 attack_damage
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0], 1],  # 153 main
+    [[19, 2, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 160 select
+    [[11, -1, -1, 6, 163, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 161 if
+    [[2, -1, 9, 1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 3],  # 162 attack_damage
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0, 0], 1],  # 163 main
     # --- A1-092 Snom, attack Ram: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 154 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 164 main
     # --- A1-093 Frosmoth, attack Powder Snow: Your opponent's Active Pokémon is now Asleep.
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 155 main
-    [[0, 1, -1, 1, 0, 0, 0, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 156 apply_condition
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 165 main
+    [[0, 2, -1, 1, 0, 0, 0, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 166 apply_condition
     # --- A1-094 Pikachu, attack Gnaw: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 157 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 167 main
     # --- A1-095 Raichu, attack Thunderbolt: Discard all Energy from this Pokémon.
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 158 main
-    [[5, 0, -1, 0, -1, -1, -2, 0, -2, 0, -1, -1], [0, 0, 0], 1],  # 159 discard_energy
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 168 main
+    [[5, 0, -1, 0, -1, -1, -2, 0, -2, 0, -1, -1], [0, 0, 0, 0], 1],  # 169 discard_energy
     # --- A1-096 Pikachu ex, attack Circle Circuit: This attack does 30 damage for each of your Benched [L] Pokémon.
-    [[2, -1, 13, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 160 attack_damage
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0], 1],  # 161 main
+    [[2, -1, 13, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 170 attack_damage
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0, 0], 1],  # 171 main
     # --- A1-097 Magnemite, attack Lightning Ball: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 162 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 172 main
+    # --- A1-098 Magneton, attack Spinning Attack: 
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 173 main
+    # --- A1-098 Magneton, Ability Volt Charge: Once during your turn, you may take a [L] Energy from your Energy Zone and attach it to this Pokémon.
+    [[1, 0, -1, 0, 0, 0, 3, 1, -2, 0, -2, 0], [1, 0, 0, 0], 2],  # 174 attach_energy
     # --- A1-099 Voltorb, attack Tackle: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 163 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 175 main
     # --- A1-100 Electrode, attack Electro Ball: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 164 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 176 main
     # --- A1-101 Electabuzz, attack Thunder Punch: Flip a coin. If heads, this attack does 40 more damage. If tails, this Pokémon also does 20 damage to itself.
-    [[9, -1, 1, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 165 flip
-    [[11, -1, -1, 0, 168, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0], 1],  # 166 if
-    [[2, -1, 2, 1, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0], 3],  # 167 attack_damage
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [2, 0, 0], 1],  # 168 main
-    [[11, -1, -1, 1, 171, -1, -1, -1, -1, -1, -1, -1], [2, 0, 0], 1],  # 169 if
-    [[3, 0, 6, 1, -1, -1, -1, -1, -1, -1, -1, -1], [2, 0, 0], 3],  # 170 damage
+    [[9, -1, 2, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 177 flip
+    [[11, -1, -1, 1, 180, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0, 0], 1],  # 178 if
+    [[2, -1, 3, 1, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0, 0], 3],  # 179 attack_damage
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [2, 0, 0, 0], 1],  # 180 main
+    [[11, -1, -1, 2, 183, -1, -1, -1, -1, -1, -1, -1], [2, 0, 0, 0], 1],  # 181 if
+    [[3, 0, 1, 1, -1, -1, -1, -1, -1, -1, -1, -1], [2, 0, 0, 0], 3],  # 182 damage
     # --- A1-102 Jolteon, attack Pin Missile: Flip 4 coins. This attack does 40 damage for each heads.
-    [[9, -1, 14, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 171 flip
-    [[2, -1, 15, 0, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0], 1],  # 172 attack_damage
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [2, 0, 0], 1],  # 173 main
+    [[9, -1, 14, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 183 flip
+    [[2, -1, 15, 0, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0, 0], 1],  # 184 attack_damage
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [2, 0, 0, 0], 1],  # 185 main
     # --- A1-103 Zapdos, attack Raging Thunder: This attack also does 30 damage to 1 of your Benched Pokémon.
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 174 main
-    [[3, 8, 0, 1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 175 damage
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 186 main
+    [[3, 10, 0, 1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 187 damage
     # --- A1-104 Zapdos ex, attack Peck: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 176 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 188 main
     # --- A1-104 Zapdos ex, attack Thundering Hurricane: Flip 4 coins. This attack does 50 damage for each heads.
-    [[9, -1, 14, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 177 flip
-    [[2, -1, 5, 0, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0], 1],  # 178 attack_damage
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [2, 0, 0], 1],  # 179 main
+    [[9, -1, 14, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 189 flip
+    [[2, -1, 6, 0, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0, 0], 1],  # 190 attack_damage
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [2, 0, 0, 0], 1],  # 191 main
     # --- A1-105 Blitzle, attack Zap Kick: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 180 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 192 main
     # --- A1-106 Zebstrika, attack Thunder Spear: This attack does 30 damage to 1 of your opponent's Pokémon.
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 181 main
-    [[3, 5, 0, 1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 182 damage
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 193 main
+    [[3, 7, 0, 1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 194 damage
     # --- A1-107 Tynamo, attack Tiny Charge: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 183 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 195 main
     # --- A1-108 Eelektrik, attack Head Bolt: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 184 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 196 main
     # --- A1-109 Eelektross, attack Thunder Fang: Flip a coin. If heads, your opponent's Active Pokémon is now Paralyzed.
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 185 main
-    [[9, -1, 1, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 186 flip
-    [[11, -1, -1, 0, 189, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0], 1],  # 187 if
-    [[0, 1, -1, 8, 0, 0, 0, -1, -1, -1, -1, -1], [1, 0, 0], 3],  # 188 apply_condition
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 197 main
+    [[9, -1, 2, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 198 flip
+    [[11, -1, -1, 1, 201, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0, 0], 1],  # 199 if
+    [[0, 2, -1, 8, 0, 0, 0, -1, -1, -1, -1, -1], [1, 0, 0, 0], 3],  # 200 apply_condition
     # --- A1-110 Helioptile, attack Tail Whap: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 189 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 201 main
     # --- A1-111 Heliolisk, attack Quick Attack: Flip a coin. If heads, this attack does 40 more damage.
-    [[9, -1, 1, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 190 flip
-    [[11, -1, -1, 0, 193, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0], 1],  # 191 if
-    [[2, -1, 2, 1, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0], 3],  # 192 attack_damage
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [2, 0, 0], 1],  # 193 main
+    [[9, -1, 2, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 202 flip
+    [[11, -1, -1, 1, 205, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0, 0], 1],  # 203 if
+    [[2, -1, 3, 1, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0, 0], 3],  # 204 attack_damage
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [2, 0, 0, 0], 1],  # 205 main
     # --- A1-112 Pincurchin, attack Thunder Shock: Flip a coin. If heads, your opponent's Active Pokémon is now Paralyzed.
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 194 main
-    [[9, -1, 1, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 195 flip
-    [[11, -1, -1, 0, 198, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0], 1],  # 196 if
-    [[0, 1, -1, 8, 0, 0, 0, -1, -1, -1, -1, -1], [1, 0, 0], 3],  # 197 apply_condition
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 206 main
+    [[9, -1, 2, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 207 flip
+    [[11, -1, -1, 1, 210, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0, 0], 1],  # 208 if
+    [[0, 2, -1, 8, 0, 0, 0, -1, -1, -1, -1, -1], [1, 0, 0, 0], 3],  # 209 apply_condition
     # --- A1-113 Clefairy, attack Slap: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 198 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 210 main
     # --- A1-114 Clefable, attack Magical Shot: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 199 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 211 main
     # --- A1-115 Abra, attack Teleport: Switch this Pokémon with 1 of your Benched Pokémon.
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 200 main
-    [[20, 8, -1, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 201 switch
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 212 main
+    [[20, 10, -1, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 213 switch
     # --- A1-116 Kadabra, attack Super Psy Bolt: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 202 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 214 main
     # --- A1-117 Alakazam, attack Psychic: This attack does 30 more damage for each Energy attached to your opponent's Active Pokémon.
-    [[2, -1, 16, 1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 203 attack_damage
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0], 1],  # 204 main
+    [[2, -1, 16, 1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 215 attack_damage
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0, 0], 1],  # 216 main
     # --- A1-118 Slowpoke, attack Tail Whap: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 205 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 217 main
     # --- A1-119 Slowbro, attack Super Psy Bolt: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 206 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 218 main
     # --- A1-120 Gastly, attack Suffocating Gas: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 207 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 219 main
     # --- A1-121 Haunter, attack Will-O-Wisp: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 208 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 220 main
+    # --- A1-122 Gengar, attack Bother: Your opponent can't use any Supporter cards from their hand during their next turn.
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 221 main
+    [[12, -1, -1, 1, 1, 1, 0, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 222 lasting
+    # --- A1-123 Gengar ex, attack Spooky Shot: 
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 223 main
     # --- A1-124 Drowzee, attack Mumble: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 209 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 224 main
+    # --- A1-125 Hypno, attack Psypunch: 
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 225 main
+    # --- A1-125 Hypno, Ability Sleep Pendulum: Once during your turn, you may flip a coin. If heads, your opponent's Active Pokémon is now Asleep.
+    [[9, -1, 2, 0, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0, 0], 2],  # 226 flip
+    [[11, -1, -1, 1, 229, -1, -1, -1, -1, -1, -1, -1], [1, 1, 0, 0], 2],  # 227 if
+    [[0, 2, -1, 1, 0, 0, 0, -1, -1, -1, -1, -1], [1, 1, 0, 0], 4],  # 228 apply_condition
     # --- A1-126 Mr. Mime, attack Barrier Attack: During your opponent's next turn, this Pokémon takes -20 damage from attacks.
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 210 main
-    [[12, 0, -1, 1, 1, 1, 1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 211 lasting
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 229 main
+    [[12, 0, -1, 1, 3, 1, 1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 230 lasting
     # --- A1-127 Jynx, attack Psychic: This attack does 20 more damage for each Energy attached to your opponent's Active Pokémon.
-    [[2, -1, 17, 1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 212 attack_damage
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0], 1],  # 213 main
+    [[2, -1, 17, 1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 231 attack_damage
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0, 0], 1],  # 232 main
     # --- A1-128 Mewtwo, attack Power Blast: Discard 2 [P] Energy from this Pokémon.
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 214 main
-    [[5, 0, -1, 0, 4, 2, -2, 0, -2, 0, -1, -1], [0, 0, 0], 1],  # 215 discard_energy
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 233 main
+    [[5, 0, -1, 0, 4, 2, -2, 0, -2, 0, -1, -1], [0, 0, 0, 0], 1],  # 234 discard_energy
     # --- A1-129 Mewtwo ex, attack Psychic Sphere: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 216 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 235 main
     # --- A1-129 Mewtwo ex, attack Psydrive: Discard 2 [P] Energy from this Pokémon.
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 217 main
-    [[5, 0, -1, 0, 4, 2, -2, 0, -2, 0, -1, -1], [0, 0, 0], 1],  # 218 discard_energy
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 236 main
+    [[5, 0, -1, 0, 4, 2, -2, 0, -2, 0, -1, -1], [0, 0, 0, 0], 1],  # 237 discard_energy
     # --- A1-130 Ralts, attack Ram: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 219 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 238 main
     # --- A1-131 Kirlia, attack Smack: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 220 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 239 main
+    # --- A1-132 Gardevoir, attack Psyshot: 
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 240 main
+    # --- A1-132 Gardevoir, Ability Psy Shadow: Once during your turn, you may take 1 [P] Energy from your Energy Zone and attach it to the [P] Pokémon in the Active Spot.
+    [[1, 11, -1, 0, 0, 0, 4, 1, -2, 0, -2, 0], [1, 0, 0, 0], 2],  # 241 attach_energy
     # --- A1-133 Woobat, attack Gnaw: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 221 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 242 main
     # --- A1-134 Swoobat, attack Heart Stamp: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 222 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 243 main
     # --- A1-135 Golett, attack Mega Punch: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 223 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 244 main
     # --- A1-136 Golurk, attack Double Lariat: Flip 2 coins. This attack does 100 damage for each heads.
-    [[9, -1, 4, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 224 flip
-    [[2, -1, 18, 0, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0], 1],  # 225 attack_damage
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [2, 0, 0], 1],  # 226 main
+    [[9, -1, 5, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 245 flip
+    [[2, -1, 18, 0, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0, 0], 1],  # 246 attack_damage
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [2, 0, 0, 0], 1],  # 247 main
     # --- A1-137 Sandshrew, attack Scratch: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 227 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 248 main
     # --- A1-138 Sandslash, attack Slash: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 228 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 249 main
     # --- A1-139 Diglett, attack Mud-Slap: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 229 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 250 main
     # --- A1-140 Dugtrio, attack Dig: Flip a coin. If heads, during your opponent's next turn, prevent all damage from—and effects of—attacks done to this Pokémon.
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 230 main
-    [[9, -1, 1, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 231 flip
-    [[11, -1, -1, 0, 234, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0], 1],  # 232 if
-    [[12, 0, -1, 1, 2, 1, 1, -1, -1, -1, -1, -1], [1, 0, 0], 3],  # 233 lasting
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 251 main
+    [[9, -1, 2, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 252 flip
+    [[11, -1, -1, 1, 255, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0, 0], 1],  # 253 if
+    [[12, 0, -1, 1, 4, 1, 1, -1, -1, -1, -1, -1], [1, 0, 0, 0], 3],  # 254 lasting
     # --- A1-141 Mankey, attack Low Kick: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 234 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 255 main
     # --- A1-142 Primeape, attack Fight Back: If this Pokémon has damage on it, this attack does 60 more damage.
-    [[19, 0, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 235 select
-    [[11, -1, -1, 6, 238, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 236 if
-    [[2, -1, 9, 1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 3],  # 237 attack_damage
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0], 1],  # 238 main
+    [[19, 0, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 256 select
+    [[11, -1, -1, 7, 259, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 257 if
+    [[2, -1, 9, 1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 3],  # 258 attack_damage
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0, 0], 1],  # 259 main
     # --- A1-143 Machop, attack Knuckle Punch: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 239 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 260 main
     # --- A1-144 Machoke, attack Strength: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 240 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 261 main
     # --- A1-145 Machamp, attack Seismic Toss: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 241 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 262 main
     # --- A1-146 Machamp ex, attack Mega Punch: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 242 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 263 main
     # --- A1-147 Geodude, attack Tackle: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 243 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 264 main
     # --- A1-148 Graveler, attack Rollout: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 244 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 265 main
     # --- A1-149 Golem, attack Double-Edge: This Pokémon also does 50 damage to itself.
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 245 main
-    [[3, 0, 11, 1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 246 damage
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 266 main
+    [[3, 0, 11, 1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 267 damage
     # --- A1-150 Onix, attack Land Crush: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 247 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 268 main
     # --- A1-151 Cubone, attack Growl: During your opponent's next turn, attacks used by the Defending Pokémon do -20 damage.
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 248 main
-    [[12, 3, -1, 1, 3, 1, 1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 249 lasting
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 269 main
+    [[12, 5, -1, 1, 5, 1, 1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 270 lasting
     # --- A1-152 Marowak, attack Bone Beatdown: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 250 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 271 main
     # --- A1-153 Marowak ex, attack Bonemerang: Flip 2 coins. This attack does 80 damage for each heads.
-    [[9, -1, 4, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 251 flip
-    [[2, -1, 19, 0, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0], 1],  # 252 attack_damage
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [2, 0, 0], 1],  # 253 main
+    [[9, -1, 5, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 272 flip
+    [[2, -1, 19, 0, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0, 0], 1],  # 273 attack_damage
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [2, 0, 0, 0], 1],  # 274 main
     # --- A1-154 Hitmonlee, attack Stretch Kick: This attack does 30 damage to 1 of your opponent's Benched Pokémon.
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 254 main
-    [[3, 9, 0, 1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 255 damage
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 275 main
+    [[3, 12, 0, 1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 276 damage
     # --- A1-155 Hitmonchan, attack Jab: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 256 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 277 main
     # --- A1-156 Rhyhorn, attack Tackle: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 257 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 278 main
     # --- A1-157 Rhydon, attack Horn Drill: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 258 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 279 main
     # --- A1-158 Kabuto, attack Shell Attack: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 259 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 280 main
     # --- A1-159 Kabutops, attack Leech Life: Heal from this Pokémon the same amount of damage you did to your opponent's Active Pokémon.
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 260 main
-    [[10, 0, 20, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 261 heal
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 281 main
+    [[10, 0, 20, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 282 heal
     # --- A1-160 Mienfoo, attack Pound: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 262 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 283 main
     # --- A1-161 Mienshao, attack Spiral Kick: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 263 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 284 main
     # --- A1-162 Clobbopus, attack Knuckle Punch: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 264 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 285 main
     # --- A1-163 Grapploct, attack Knock Back: Switch out your opponent's Active Pokémon to the Bench. (Your opponent chooses the new Active Pokémon.)
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 265 main
-    [[20, 10, -1, 1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 266 switch
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 286 main
+    [[20, 13, -1, 1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 287 switch
     # --- A1-164 Ekans, attack Bite: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 267 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 288 main
     # --- A1-165 Arbok, attack Corner: During your opponent's next turn, the Defending Pokémon can't retreat.
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 268 main
-    [[12, 3, -1, 1, 4, 1, 1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 269 lasting
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 289 main
+    [[12, 5, -1, 1, 6, 1, 1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 290 lasting
     # --- A1-166 Nidoran♀, attack Call for Family: Put 1 random Nidoran♂ from your deck onto your Bench.
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 270 main
-    [[8, -1, -1, 1, 1, 0, 1, 1, 0, -1, -1, -1], [0, 0, 0], 1],  # 271 fetch
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 291 main
+    [[8, -1, -1, 1, 1, 0, 1, 1, 0, -1, -1, -1], [0, 0, 0, 0], 1],  # 292 fetch
     # --- A1-167 Nidorina, attack Bite: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 272 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 293 main
     # --- A1-168 Nidoqueen, attack Lovestrike: This attack does 50 more damage for each of your Benched Nidoking.
-    [[2, -1, 21, 1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 273 attack_damage
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0], 1],  # 274 main
+    [[2, -1, 21, 1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 294 attack_damage
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0, 0], 1],  # 295 main
     # --- A1-169 Nidoran♂, attack Peck: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 275 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 296 main
     # --- A1-170 Nidorino, attack Horn Attack: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 276 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 297 main
     # --- A1-171 Nidoking, attack Poison Horn: Your opponent's Active Pokémon is now Poisoned.
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 277 main
-    [[0, 1, -1, 16, 0, 0, 0, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 278 apply_condition
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 298 main
+    [[0, 2, -1, 16, 0, 0, 0, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 299 apply_condition
     # --- A1-172 Zubat, attack Glide: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 279 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 300 main
     # --- A1-173 Golbat, attack Wing Attack: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 280 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 301 main
     # --- A1-174 Grimer, attack Poison Gas: Your opponent's Active Pokémon is now Poisoned.
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 281 main
-    [[0, 1, -1, 16, 0, 0, 0, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 282 apply_condition
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 302 main
+    [[0, 2, -1, 16, 0, 0, 0, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 303 apply_condition
     # --- A1-175 Muk, attack Venoshock: If your opponent's Active Pokémon is Poisoned, this attack does 50 more damage.
-    [[19, 1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 283 select
-    [[11, -1, -1, 7, 286, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 284 if
-    [[2, -1, 11, 1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 3],  # 285 attack_damage
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0], 1],  # 286 main
+    [[19, 2, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 304 select
+    [[11, -1, -1, 8, 307, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 305 if
+    [[2, -1, 11, 1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 3],  # 306 attack_damage
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0, 0], 1],  # 307 main
     # --- A1-176 Koffing, attack Suffocating Gas: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 287 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 308 main
+    # --- A1-177 Weezing, attack Tackle: 
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 309 main
+    # --- A1-177 Weezing, Ability Gas Leak: Once during your turn, if this Pokémon is in the Active Spot, you may make your opponent's Active Pokémon Poisoned.
+    [[19, 0, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 0],  # 310 select
+    [[0, 2, -1, 16, 0, 0, 0, -1, -1, -1, -1, -1], [1, 0, 0, 0], 2],  # 311 apply_condition
     # --- A1-178 Mawile, attack Crunch: Flip a coin. If heads, discard a random Energy from your opponent's Active Pokémon.
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 288 main
-    [[9, -1, 1, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 289 flip
-    [[11, -1, -1, 0, 292, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0], 1],  # 290 if
-    [[5, 1, -1, 1, -1, 1, -2, 0, -2, 0, -1, -1], [1, 0, 0], 3],  # 291 discard_energy
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 312 main
+    [[9, -1, 2, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 313 flip
+    [[11, -1, -1, 1, 316, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0, 0], 1],  # 314 if
+    [[5, 2, -1, 1, -1, 1, -2, 0, -2, 0, -1, -1], [1, 0, 0, 0], 3],  # 315 discard_energy
     # --- A1-179 Pawniard, attack Pierce: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 292 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 316 main
     # --- A1-180 Bisharp, attack Metal Claw: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 293 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 317 main
     # --- A1-181 Meltan, attack Amass: Take 1 [M] Energy from your Energy Zone and attach it to this Pokémon.
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 294 main
-    [[1, 0, -1, 0, 0, 0, 7, 1, -2, 0, -2, 0], [0, 0, 0], 1],  # 295 attach_energy
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 318 main
+    [[1, 0, -1, 0, 0, 0, 7, 1, -2, 0, -2, 0], [0, 0, 0, 0], 1],  # 319 attach_energy
+    # --- A1-182 Melmetal, attack Heavy Impact: 
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 320 main
     # --- A1-183 Dratini, attack Ram: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 296 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 321 main
     # --- A1-184 Dragonair, attack Tail Smack: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 297 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 322 main
     # --- A1-185 Dragonite, attack Draco Meteor: 1 of your opponent's Pokémon is chosen at random 4 times. For each time a Pokémon was chosen, do 50 damage to it.
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 298 main
-    [[16, -1, 14, 303, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 299 repeat
-    [[19, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 2],  # 300 select
-    [[3, 13, 11, 1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 1, 0], 2],  # 301 damage
-    [[17, -1, -1, 300, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 302 repeat_end
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 323 main
+    [[16, -1, 14, 328, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 324 repeat
+    [[19, 15, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 2],  # 325 select
+    [[3, 16, 11, 1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 1, 0, 0], 2],  # 326 damage
+    [[17, -1, -1, 325, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 327 repeat_end
     # --- A1-186 Pidgey, attack Gust: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 303 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 328 main
     # --- A1-187 Pidgeotto, attack Gust: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 304 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 329 main
+    # --- A1-188 Pidgeot, attack Wing Attack: 
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 330 main
+    # --- A1-188 Pidgeot, Ability Drive Off: Once during your turn, you may switch out your opponent's Active Pokémon to the Bench. (Your opponent chooses the new Active Pokémon.)
+    [[20, 13, -1, 1, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0, 0], 2],  # 331 switch
     # --- A1-189 Rattata, attack Gnaw: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 305 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 332 main
     # --- A1-190 Raticate, attack Bite: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 306 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 333 main
     # --- A1-191 Spearow, attack Peck: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 307 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 334 main
     # --- A1-192 Fearow, attack Drill Run: Flip a coin. If heads, discard a random Energy from your opponent's Active Pokémon.
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 308 main
-    [[9, -1, 1, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 309 flip
-    [[11, -1, -1, 0, 312, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0], 1],  # 310 if
-    [[5, 1, -1, 1, -1, 1, -2, 0, -2, 0, -1, -1], [1, 0, 0], 3],  # 311 discard_energy
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 335 main
+    [[9, -1, 2, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 336 flip
+    [[11, -1, -1, 1, 339, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0, 0], 1],  # 337 if
+    [[5, 2, -1, 1, -1, 1, -2, 0, -2, 0, -1, -1], [1, 0, 0, 0], 3],  # 338 discard_energy
     # --- A1-193 Jigglypuff, attack Pound: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 312 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 339 main
     # --- A1-194 Wigglytuff, attack Hyper Voice: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 313 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 340 main
     # --- A1-195 Wigglytuff ex, attack Sleepy Song: Your opponent's Active Pokémon is now Asleep.
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 314 main
-    [[0, 1, -1, 1, 0, 0, 0, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 315 apply_condition
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 341 main
+    [[0, 2, -1, 1, 0, 0, 0, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 342 apply_condition
     # --- A1-196 Meowth, attack Pay Day: Draw a card.
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 316 main
-    [[7, -1, 1, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 317 draw
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 343 main
+    [[7, -1, 2, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 344 draw
     # --- A1-197 Persian, attack Shadow Claw: Flip a coin. If heads, discard a random card from your opponent's hand.
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 318 main
-    [[9, -1, 1, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 319 flip
-    [[11, -1, -1, 0, 322, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0], 1],  # 320 if
-    [[4, -1, -1, 1, 0, 1, 2, 1, 0, 0, -1, -1], [1, 0, 0], 3],  # 321 discard_cards
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 345 main
+    [[9, -1, 2, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 346 flip
+    [[11, -1, -1, 1, 349, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0, 0], 1],  # 347 if
+    [[4, -1, -1, 1, 0, 1, 2, 1, 0, 0, -1, -1], [1, 0, 0, 0], 3],  # 348 discard_cards
     # --- A1-198 Farfetch'd, attack Leek Slap: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 322 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 349 main
     # --- A1-199 Doduo, attack Peck: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 323 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 350 main
     # --- A1-200 Dodrio, attack Drill Peck: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 324 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 351 main
     # --- A1-201 Lickitung, attack Continuous Lick: Flip a coin until you get tails. This attack does 60 damage for each heads.
-    [[9, -1, 1, 1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 325 flip
-    [[2, -1, 22, 0, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0], 1],  # 326 attack_damage
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [2, 0, 0], 1],  # 327 main
+    [[9, -1, 2, 1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 352 flip
+    [[2, -1, 22, 0, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0, 0], 1],  # 353 attack_damage
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [2, 0, 0, 0], 1],  # 354 main
     # --- A1-202 Chansey, attack Gentle Slap: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 328 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 355 main
     # --- A1-203 Kangaskhan, attack Dizzy Punch: Flip 2 coins. This attack does 30 damage for each heads.
-    [[9, -1, 4, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 329 flip
-    [[2, -1, 23, 0, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0], 1],  # 330 attack_damage
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [2, 0, 0], 1],  # 331 main
+    [[9, -1, 5, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 356 flip
+    [[2, -1, 23, 0, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0, 0], 1],  # 357 attack_damage
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [2, 0, 0, 0], 1],  # 358 main
     # --- A1-204 Tauros, attack Horn Attack: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 332 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 359 main
     # --- A1-206 Eevee, attack Tackle: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 333 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 360 main
+    # --- A1-209 Porygon, attack Sharpen: 
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 361 main
+    # --- A1-209 Porygon, Ability Data Scan: Once during your turn, you may look at the top card of your deck.
+    [[15, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0, 0], 2],  # 362 nop
     # --- A1-210 Aerodactyl, attack Primal Wingbeat: Flip a coin. If heads, your opponent shuffles their Active Pokémon into their deck.
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 334 main
-    [[9, -1, 1, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 335 flip
-    [[11, -1, -1, 0, 338, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0], 1],  # 336 if
-    [[18, 1, -1, 1, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0], 3],  # 337 return_pokemon
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 363 main
+    [[9, -1, 2, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 364 flip
+    [[11, -1, -1, 1, 367, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0, 0], 1],  # 365 if
+    [[18, 2, -1, 1, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0, 0], 3],  # 366 return_pokemon
     # --- A1-211 Snorlax, attack Rollout: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 338 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 367 main
     # --- A1-212 Minccino, attack Tail Smack: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 339 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 368 main
     # --- A1-213 Cinccino, attack Do the Wave: This attack does 30 damage for each of your Benched Pokémon.
-    [[2, -1, 24, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 340 attack_damage
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0], 1],  # 341 main
+    [[2, -1, 24, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 369 attack_damage
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [1, 0, 0, 0], 1],  # 370 main
     # --- A1-214 Wooloo, attack Tackle: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 342 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 371 main
     # --- A1-215 Dubwool, attack Rolling Tackle: 
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 343 main
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 372 main
     # --- A1-219 Erika, text: Heal 50 damage from 1 of your [G] Pokémon.
-    [[10, 15, 11, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 2],  # 344 heal
+    [[10, 18, 11, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 2],  # 373 heal
     # --- A1-220 Misty, text: Choose 1 of your [W] Pokémon, and flip a coin until you get tails. For each heads, take a [W] Energy from your Energy Zone and attach it to that Pokémon.
-    [[19, 16, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 2],  # 345 select
-    [[9, -1, 1, 1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 1, 0], 2],  # 346 flip
-    [[16, -1, 8, 350, -1, -1, -1, -1, -1, -1, -1, -1], [0, 2, 0], 2],  # 347 repeat
-    [[1, 13, -1, 0, 0, 0, 2, 1, -2, 0, -2, 0], [0, 2, 0], 3],  # 348 attach_energy
-    [[17, -1, -1, 348, -1, -1, -1, -1, -1, -1, -1, -1], [0, 2, 0], 2],  # 349 repeat_end
+    [[19, 19, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 2],  # 374 select
+    [[9, -1, 2, 1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 1, 0, 0], 2],  # 375 flip
+    [[16, -1, 8, 379, -1, -1, -1, -1, -1, -1, -1, -1], [0, 2, 0, 0], 2],  # 376 repeat
+    [[1, 16, -1, 0, 0, 0, 2, 1, -2, 0, -2, 0], [0, 2, 0, 0], 3],  # 377 attach_energy
+    [[17, -1, -1, 377, -1, -1, -1, -1, -1, -1, -1, -1], [0, 2, 0, 0], 2],  # 378 repeat_end
     # --- A1-221 Blaine, text: During this turn, attacks used by your Ninetales, Rapidash, or Magmar do +30 damage to your opponent's Active Pokémon.
-    [[12, -1, -1, 0, 5, 1, 0, -1, -1, -1, -1, -1], [0, 0, 0], 2],  # 350 lasting
+    [[12, -1, -1, 0, 7, 1, 0, -1, -1, -1, -1, -1], [0, 0, 0, 0], 2],  # 379 lasting
     # --- A1-222 Koga, text: Put your Muk or Weezing in the Active Spot into your hand.
-    [[18, 18, -1, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 2],  # 351 return_pokemon
+    [[18, 21, -1, 0, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 2],  # 380 return_pokemon
     # --- A1-223 Giovanni, text: During this turn, attacks used by your Pokémon do +10 damage to your opponent's Active Pokémon.
-    [[12, -1, -1, 0, 6, 1, 0, -1, -1, -1, -1, -1], [0, 0, 0], 2],  # 352 lasting
+    [[12, -1, -1, 0, 8, 1, 0, -1, -1, -1, -1, -1], [0, 0, 0, 0], 2],  # 381 lasting
     # --- A1-224 Brock, text: Take a [F] Energy from your Energy Zone and attach it to Golem or Onix.
-    [[1, 20, -1, 0, 0, 0, 5, 1, -2, 0, -2, 0], [0, 0, 0], 2],  # 353 attach_energy
+    [[1, 22, -1, 0, 0, 0, 5, 1, -2, 0, -2, 0], [0, 0, 0, 0], 2],  # 382 attach_energy
     # --- A1-225 Sabrina, text: Switch out your opponent's Active Pokémon to the Bench. (Your opponent chooses the new Active Pokémon.)
-    [[20, 10, -1, 1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 2],  # 354 switch
+    [[20, 13, -1, 1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 2],  # 383 switch
     # --- A1-226 Lt. Surge, text: Move all [L] Energy from your Benched Pokémon to your Raichu, Electrode, or Electabuzz in the Active Spot.
-    [[14, -1, -1, 3, -1, 14, 21, -1, -1, -1, -1, -1], [0, 0, 0], 2],  # 355 move_energy
+    [[14, -1, -1, 3, -1, 17, 23, -1, -1, -1, -1, -1], [0, 0, 0, 0], 2],  # 384 move_energy
     # --- A1-283 Mew, attack Psy Report: Your opponent reveals their hand.
-    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 356 main
-    [[15, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0], 1],  # 357 nop
+    [[13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 385 main
+    [[15, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [0, 0, 0, 0], 1],  # 386 nop
 ]
 INSTR = np.array([r[0] for r in _INSTR], dtype=np.int16).reshape(-1, 12)
-INSTR_PATH = np.array([r[1] for r in _INSTR], dtype=np.int32).reshape(-1, 3)
+INSTR_PATH = np.array([r[1] for r in _INSTR], dtype=np.int32).reshape(-1, 4)
 INSTR_PLEN = np.array([r[2] for r in _INSTR], dtype=np.int8)
 
 # --- decks of the spec that this engine can play ---------------------------------------------------------------
-DECK_NAMES = ['charizard-moltres', 'starmie-articuno', 'venusaur-exeggutor']
-DECK_CARDS = np.array([[32, 32, 33, 33, 35, 35, 46, 46, 36, 36, 37, 37, 218, 218, 220, 220, 222, 222, 219, 219], [73, 73, 75, 75, 83, 83, 52, 52, 53, 53, 55, 55, 217, 217, 220, 220, 222, 222, 219, 219], [0, 0, 1, 1, 3, 3, 20, 20, 22, 22, 28, 28, 29, 29, 216, 216, 220, 220, 222, 222]], dtype=np.int16).reshape(-1, D)
-DECK_ENERGY = np.array([[1, -1, -1], [2, -1, -1], [0, -1, -1]], dtype=np.int8).reshape(-1, E)
+DECK_NAMES = ['mewtwo-gardevoir', 'charizard-moltres', 'pikachu-zapdos', 'starmie-articuno', 'venusaur-exeggutor']
+DECK_CARDS = np.array([[128, 128, 129, 129, 130, 130, 131, 131, 125, 125, 126, 126, 112, 112, 222, 222, 220, 220, 219, 219], [32, 32, 33, 33, 35, 35, 46, 46, 36, 36, 37, 37, 218, 218, 220, 220, 222, 222, 219, 219], [95, 95, 103, 103, 98, 98, 99, 99, 96, 96, 97, 97, 104, 104, 105, 105, 223, 223, 220, 220], [73, 73, 75, 75, 83, 83, 52, 52, 53, 53, 55, 55, 217, 217, 220, 220, 222, 222, 219, 219], [0, 0, 1, 1, 3, 3, 20, 20, 22, 22, 28, 28, 29, 29, 216, 216, 220, 220, 222, 222]], dtype=np.int16).reshape(-1, D)
+DECK_ENERGY = np.array([[4, -1, -1], [1, -1, -1], [3, -1, -1], [2, -1, -1], [0, -1, -1]], dtype=np.int8).reshape(-1, E)
 
 
 def _card_tables():
-    shapes = {'KIND': [], 'IS_FOSSIL': [], 'STAGE': [], 'HP': [], 'TYPE': [], 'WEAKNESS': [], 'RETREAT': [], 'IS_EX': [], 'IS_MEGA': [], 'NAME': [], 'EVOLVES_FROM': [], 'IS_BASIC': [], 'PLAYS_AS_BASIC': [], 'HAS_ABILITY': [], 'UNPLAYABLE': [], 'ATK_N': [], 'ATK_COST': [2, 8], 'ATK_COLORLESS': [2], 'ATK_DAMAGE': [2], 'ATK_NAME': [2], 'ATK_PROG': [2], 'ATK_PROG_END': [2], 'ATK_REQ': [2], 'ATK_IGN_WEAK': [2], 'ATK_IGN_EFF': [2], 'ATK_REMOVE': [2, 2], 'TR_PROG': [], 'TR_PROG_END': [], 'TR_REQ': [], 'TR_REMOVE': [2], 'TR_BIND': []}
+    shapes = {'KIND': [], 'IS_FOSSIL': [], 'STAGE': [], 'HP': [], 'TYPE': [], 'WEAKNESS': [], 'RETREAT': [], 'IS_EX': [], 'IS_MEGA': [], 'NAME': [], 'EVOLVES_FROM': [], 'IS_BASIC': [], 'PLAYS_AS_BASIC': [], 'HAS_ABILITY': [], 'UNPLAYABLE': [], 'ATK_N': [], 'ATK_COST': [2, 8], 'ATK_COLORLESS': [2], 'ATK_DAMAGE': [2], 'ATK_NAME': [2], 'ATK_PROG': [2], 'ATK_PROG_END': [2], 'ATK_REQ': [2], 'ATK_IGN_WEAK': [2], 'ATK_IGN_EFF': [2], 'ATK_REMOVE': [2, 2], 'TR_PROG': [], 'TR_PROG_END': [], 'TR_REQ': [], 'TR_REMOVE': [2], 'TR_BIND': [], 'AB_PROG': [], 'AB_PROG_END': [], 'AB_REQ': [], 'AB_BIND': [], 'AB_REMOVE': [2], 'AB_ONCE': [], 'AB_ACTIVATED': [], 'AB_COST': [3], 'TRIG_EVENT': [], 'TRIG_ETYPE': [], 'TRIG_ACTIVE': [], 'PAS_MOD': []}
     for i, (name, dtype) in enumerate(CARD_FIELDS):
         values = [row[i] for row in _CARDS]
         arr = np.array(values, dtype=dtype).reshape((len(_CARDS),) + tuple(shapes[name]))

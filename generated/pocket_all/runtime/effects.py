@@ -23,10 +23,16 @@ from .rng import mix32
 
 COND_NAMES = ("Asleep", "Burned", "Confused", "Paralyzed", "Poisoned")
 ADDR_SEED = 0x2545F491
+ABILITY_SLOT = 8
 TRAINER_SLOT = 9
-"""The effect slot of a Trainer's program in its draw-site address (attacks use their index)."""
+EV_EVOLVED, EV_BENCHED, EV_ATTACHED = range(3)
+"""Trigger events by code (compiler.lower.programs.TRIGGER_EVENTS)."""
+"""The effect slots of an Ability's and a Trainer's program in their draw-site addresses (attacks use their
+index; reference: effects.ABILITY_SLOT / TRAINER_SLOT)."""
 # target kinds
 T_THIS, T_HOLDER, T_DEFENDING, T_ATTACKING, T_THAT, T_ACTIVE, T_EACH, T_CHOOSE, T_RANDOM = range(9)
+TARGET_KIND_NAMES = ("this", "tool_holder", "defending", "attacking", "that", "active", "each", "choose",
+                     "random_pokemon")
 
 
 @struct.dataclass
@@ -60,6 +66,8 @@ class Ctx:
     pc: jnp.ndarray
     end: jnp.ndarray
     iters: jnp.ndarray
+    cost: jnp.ndarray
+    """The current attack's cost as paid when it started (8 typed counts, then Colorless), for extra Energy."""
 
 
 def new_ctx(T, me, this, card, eslot, src_slot, start, end):
@@ -70,7 +78,7 @@ def new_ctx(T, me, this, card, eslot, src_slot, start, end):
                eslot=jnp.asarray(eslot, I32), src_slot=jnp.asarray(src_slot, I32), defending=m1, attacking=m1,
                that=jnp.full((2 * T.S,), -1, I32), nflips=z, heads=z, done=z, main=z, stopped=f, end_turn=f,
                rep=z, rep_outer=z, rep_n=z, rep_r=z, is_attack=f, ign_weak=f, ign_eff=f, main_done=z, atk=m1,
-               pc=jnp.asarray(start, I32), end=jnp.asarray(end, I32), iters=z)
+               pc=jnp.asarray(start, I32), end=jnp.asarray(end, I32), iters=z, cost=jnp.zeros((N_ENERGY + 1,), I32))
 
 
 def fold(h, part):
@@ -99,7 +107,16 @@ class Effects:
         self.op_id = {name: i for i, name in enumerate(self.ops)}
         self.mod_ops = list(T.MOD_OPS)
         self._in_attack_cost = False
-        self.mod_ops_in_mask = bool({"cant_attack", "cant_retreat", "retreat_cost", "attack_cost"} & set(T.MOD_OP_IDS))
+        self._passive = False
+        """True while a passive Ability's requirement is traced: only the kinds passive requirements use are computed
+        (T.PASSIVE_KINDS), and the modifiers read there are the lasting effects' alone (no requirement of the pool
+        reads modifiers: the lowering refuses one that would)."""
+        self.reads_extra_energy = bool(np.any((T.FILTER[:, 0] == T.FILTER_OPS["has_energy"]) & (T.FILTER[:, 3] == 1)))
+        """Whether some filter of the pool counts extra Energy (the attack's cost is then kept in Ctx.cost)."""
+        self.npas = 2 * T.S if bool(np.any(T.PAS_MOD >= 0)) else 0
+        """Modifier sources before the durations: one per slot of both players, for their passive Abilities."""
+        self.mod_ops_in_mask = bool({"cant_attack", "cant_retreat", "retreat_cost", "attack_cost", "cant_play"} &
+                                    set(T.MOD_OP_IDS))
         """Whether a lasting effect of this pool can change the legal actions."""
 
     # ================================================================================================================
@@ -119,6 +136,10 @@ class Effects:
         end = jnp.where(attack_on, a_end, jnp.where(trainer_on, t_end, start))
         ctx = new_ctx(T, p, jnp.where(attack_on, s.stack[p, 0, 0], -1), jnp.where(attack_on, acard, tcard),
                       jnp.where(attack_on, kk, TRAINER_SLOT), 0, start, end)
+        if self.reads_extra_energy:
+            typed, colorless = self.attack_cost(g, g.tab(T.ATK_COST, acard)[kk].astype(I32),
+                                                g.tab(T.ATK_COLORLESS, acard)[kk].astype(I32), p * T.S)
+            ctx = ctx.replace(cost=jnp.concatenate([typed, colorless[None]]))
         ctx = ctx.replace(is_attack=attack_on, atk=jnp.where(attack_on, kk, -1),
                           defending=jnp.where(attack_on, s.stack[1 - p, 0, 0].astype(I32), -1),
                           main=jnp.where(attack_on, g.tab(T.ATK_DAMAGE, acard)[kk].astype(I32), 0),
@@ -131,8 +152,58 @@ class Effects:
         g.set_at("last_attack", p, name, attack_on)
         g.set_at("last_attack_turn", p, g.s.turn, attack_on)
 
-    def run_ability(self, g, p, slot, card, cond):
-        """No Ability of this pool is lowered to a program yet (the lowering refuses such cards)."""
+    def start_ability(self, g, p, slot):
+        """The registers of the activated Ability of p's Pokémon in `slot`, and whether its program runs (a
+        fossil's "Ability" is its discard, core.use_ability). Reference: Interpreter.run_ability: the program binds
+        That (a Matches requirement), runs the cost steps, then the steps."""
+        T = self.T
+        card = g.top_card()[p, slot]
+        on = g.tab(T.AB_ACTIVATED, card) & ~g.tab(T.IS_FOSSIL, card)
+        start, end = g.tab(T.AB_PROG, card), g.tab(T.AB_PROG_END, card)
+        ctx = new_ctx(T, p, g.s.stack[p, slot, 0], card, ABILITY_SLOT, slot, start, jnp.where(on, end, start))
+        return ctx, on
+
+    def start_trigger(self, g, p, slot, event, etype, cond):
+        """The registers of the triggered Ability of p's Pokémon in `slot` for `event` (a TRIG_EVENT code; etype:
+        the attached Energy's type), and whether its program runs. Reference: Interpreter.fire's checks: the event
+        (and Energy type), the Active Spot when `while_active`, once per turn, the requirement with That = this
+        Pokémon. The program (lower_trigger) then binds That, asks "you may", marks the Ability used, runs the
+        steps."""
+        T = self.T
+        card = g.top_card()[p, slot]
+        uid = g.s.stack[p, slot, 0].astype(I32)
+        start, end = g.tab(T.AB_PROG, card), g.tab(T.AB_PROG_END, card)
+        ctx = new_ctx(T, p, uid, card, ABILITY_SLOT, slot, start, start)
+        ctx = ctx.replace(that=ctx.that.at[0].set(uid))
+        et = g.tab(T.TRIG_ETYPE, card)
+        on = cond & g.occupied()[p, slot] & (g.tab(T.TRIG_EVENT, card) == event) & ((et < 0) | (et == etype))
+        on = on & ~(g.tab(T.TRIG_ACTIVE, card) & (slot != 0)) & ~(g.tab(T.AB_ONCE, card) & g.s.ability_used[p, slot])
+        on = on & self.cond(g, ctx, g.tab(T.AB_REQ, card))
+        return ctx.replace(end=jnp.where(on, end, start)), on
+
+    def ability_ok(self, g, p, slot):
+        """Whether p may use the activated Ability of the Pokémon in `slot` now (reference:
+        Interpreter.can_use_ability): not used yet this turn when once, its requirement holds, it could not leave you
+        with no Pokémon in play, and its cost can be paid."""
+        T = self.T
+        act = T.AB_ACTIVATED
+        card = g.top_card()[p, slot]
+        ctx, on = self.start_ability(g, p, slot)
+        ok = on & ~(g.tab(T.AB_ONCE, card) & g.s.ability_used[p, slot])
+        # each check is traced only when some activated Ability of the pool needs it
+        if np.any(act & (T.AB_REQ >= 0)):
+            ok = ok & self.cond(g, ctx, g.tab(T.AB_REQ, card))
+        if np.any(act & (T.AB_BIND >= 0)) and np.any(act[:, None] & (T.AB_REMOVE >= 0)):
+            bind = g.tab(T.AB_BIND, card)
+            codes, _ = self.targets(g, ctx, bind, None)
+            ctx = ctx.replace(that=jnp.where(bind >= 0, self.codes_to_uids(g, codes), ctx.that))
+        if np.any(act[:, None] & (T.AB_REMOVE >= 0)):
+            ok = ok & ~self.could_leave_no_pokemon(g, ctx, g.tab(T.AB_REMOVE, card))
+        if np.any(act & (T.AB_COST[:, 0] >= 0)):
+            cost = g.tab(T.AB_COST, card).astype(I32)
+            payable = self.zone_count(g, ctx, cost[0], 0, cost[1]) >= cost[2]
+            ok = ok & ((cost[0] < 0) | payable)
+        return ok
 
     # --- hooks of the rules that no lowered effect of this pool uses yet ----------------------------------------
     turn_ending_used = False
@@ -290,11 +361,23 @@ class Effects:
         u = g.uids()
         return jnp.any((u[None] == uids[:, None, None]) & (uids[:, None, None] >= 0), axis=0) & (u >= 0)
 
+    def used(self, kind):
+        """The kinds of conditions / filters / targets / counts this pool uses (while a passive requirement is traced:
+        those passive requirements use)."""
+        T = self.T
+        full = {"cond": T.COND_USED, "filter": T.FILTER_USED, "target": T.TARGET_USED, "count": T.COUNT_USED}[kind]
+        if not self._passive:
+            return full
+        names = set(T.PASSIVE_KINDS[kind])
+        if kind == "target":
+            return full & {TARGET_KIND_NAMES.index(n) for n in names}
+        return full & names
+
     def filter_mask(self, g, ctx, fid, cards=None, in_play=True):
         """A filter row on every Pokémon in play ((2, S) bool), or on the card indices `cards` (in_play False).
         Only the filter kinds this pool uses are computed."""
         T = self.T
-        used = T.FILTER_USED
+        used = self.used("filter")
         if not used:
             return jnp.broadcast_to(jnp.asarray(True), (2, T.S) if in_play else cards.shape)
         row = jnp.asarray(T.FILTER)[jnp.clip(fid, 0)].astype(I32)
@@ -362,10 +445,11 @@ class Effects:
         """(2, S) Energy of type t (any: t < 0) beyond what the current attack's whole cost needs (reference:
         Interpreter.extra_energy): typed symbols of t, then the Colorless symbols other types could not pay."""
         T = self.T
-        k = jnp.clip(ctx.atk, 0, T.A - 1)
-        typed = g.tab(T.ATK_COST, ctx.card)[k].astype(I32)
-        colorless = g.tab(T.ATK_COLORLESS, ctx.card)[k].astype(I32)
-        typed, colorless = self.attack_cost(g, typed, colorless, self.code_of_uid(g, ctx.this))
+        if self._passive:  # no attack is current (a passive requirement with extra Energy is refused)
+            return jnp.where(t < 0, jnp.sum(en, -1), en[..., jnp.clip(t, 0, 7)])
+        # the cost as paid when the attack started (ctx.cost): the lowering admits extra Energy only in an
+        # attack's requirement and its first step's condition, before anything of the attack has changed the game
+        typed, colorless = ctx.cost[:N_ENERGY], ctx.cost[N_ENERGY]
         spare = jnp.maximum(0, en - typed)  # (2, S, 8)
         tt = jnp.clip(t, 0, 7)
         mine = spare[..., tt]
@@ -418,7 +502,7 @@ class Effects:
             c = self.code_of_uid(g, uid)
             ok = (c >= 0) & extra
             return codes_none.at[0].set(jnp.where(ok, c, -1)), ok.astype(I32)
-        used = T.TARGET_USED
+        used = self.used("target")
         res = {}
         if T_THIS in used:
             res[T_THIS] = one(ctx.this)
@@ -525,7 +609,7 @@ class Effects:
         s = g.s
         res = {}
         res["heads"] = ctx.heads
-        used = T.COUNT_USED
+        used = self.used("count")
         if not used:
             return jnp.asarray(0, I32)
         mem = self.target_member(g, ctx, a0) if used & {"energy_count", "damage_on", "retreat_cost_of"} else None
@@ -585,7 +669,7 @@ class Effects:
 
         def leaf(r):
             return self.cond_leaf(g, ctx, r) != (r[1] == 1)
-        if "all" in T.COND_USED:
+        if "all" in self.used("cond"):
             subs = [leaf(rows[jnp.clip(row[2 + i], 0)].astype(I32)) | (row[2 + i] < 0) for i in range(4)]
             all_ = subs[0] & subs[1] & subs[2] & subs[3]
             v = jnp.where(row[0] == T.COND_OPS["all"], all_ != (row[1] == 1), leaf(row))
@@ -599,7 +683,7 @@ class Effects:
         op = row[0]
         a = row[2:]
         s = g.s
-        used = T.COND_USED
+        used = self.used("cond")
         out = jnp.asarray(False)
         for name in sorted(used):
             if name == "all":
@@ -678,32 +762,75 @@ class Effects:
         hold = jnp.where(self.code_of_uid(g, b[2]) >= 0, b[2], -1)
         return ctx.replace(this=this, defending=b[1], holder=hold, that=that)
 
+    def passive_ctx(self, g, code):
+        """The context of the passive Ability of the Pokémon at flat slot `code`, and whether it is in force (in
+        play, with a passive Ability whose requirement holds; That bound by a Matches requirement). Reference:
+        Interpreter.modifiers."""
+        T = self.T
+        p, slot = code // T.S, code % T.S
+        card = g.top_card()[p, slot]
+        uid = g.s.stack[p, slot, 0].astype(I32)
+        ctx = new_ctx(T, p, uid, card, ABILITY_SLOT, slot, 0, 0)
+        ctx = ctx.replace(that=ctx.that.at[0].set(uid))
+        on = (card >= 0) & (g.tab(T.PAS_MOD, card) >= 0)
+        self._passive = True
+        try:
+            on = on & self.cond(g, ctx, g.tab(T.AB_REQ, card))
+            bind = g.tab(T.AB_BIND, card)
+            codes, _ = self.targets(g, ctx, bind, None)
+        finally:
+            self._passive = False
+        ctx = ctx.replace(that=jnp.where(bind >= 0, self.codes_to_uids(g, codes), ctx.that))
+        return ctx, on
+
+    def sources(self, g):
+        """Every source of modifiers in force, in the reference's order: the passive Abilities of the Pokémon in play
+        (player 0's slots, then player 1's; `npas` entries, none when the pool has no passive), then the durations.
+        (modifier rows (K,), owners (K,), contexts (a Ctx batched over K), in force (K,)); computed once per
+        state. While a passive requirement is traced, the durations alone."""
+        T = self.T
+        s = g.s
+
+        def make():
+            ids = s.dur_mod.astype(I32)
+            owners = s.dur_owner.astype(I32)
+            ctxs = g.vmap(lambda d: self.bound_ctx(g, d))(jnp.arange(NDUR))
+            ok = ids >= 0
+            if self.npas and not self._passive:
+                pctx, pon = g.vmap(lambda c: self.passive_ctx(g, c))(jnp.arange(self.npas))
+                pid = jnp.where(pon, g.tab(T.PAS_MOD, g.top_card()).reshape(-1), -1).astype(I32)
+                ids = jnp.concatenate([pid, ids])
+                owners = jnp.concatenate([jnp.arange(self.npas, dtype=I32) // T.S, owners])
+                ctxs = jax.tree.map(lambda a, b: jnp.concatenate([a, b]), pctx, ctxs)
+                ok = jnp.concatenate([pon, ok])
+            return ids, owners, ctxs, ok
+        return g._memoized(tuple(jax.tree.leaves(s)), make, ("sources", self._passive))
+
     def mods(self, g, name):
-        """For each duration: whether it holds a modifier `name`, and its modifier row (None: no such modifier in
-        this pool)."""
+        """For each modifier source (`sources`): whether it holds a modifier `name` in force, and its modifier row
+        (None: no such modifier in this pool)."""
         T = self.T
         if name not in T.MOD_OP_IDS:
             return None
-        s = g.s
-        rows = g._memoized((s.dur_mod,), lambda: jnp.asarray(T.MOD)[jnp.clip(s.dur_mod.astype(I32), 0)].astype(I32),
-                           "mod rows")
-        active = (s.dur_mod >= 0) & (rows[:, 0] == T.MOD_OP_IDS[name])
+        ids, _, _, ok = self.sources(g)
+        rows = g._memoized((ids,), lambda: jnp.asarray(T.MOD)[jnp.clip(ids, 0)].astype(I32), "mod rows")
+        active = ok & (ids >= 0) & (rows[:, 0] == T.MOD_OP_IDS[name])
         return active, rows
 
     def members(self, g, rows, col):
-        """(NDUR, 2, S): the Pokémon the target row in column `col` of each duration's modifier selects, in that
-        duration's bound context (a row of -1: every Pokémon). Computed once per state."""
+        """(K, 2, S): the Pokémon the target row in column `col` of each source's modifier selects, in that source's
+        context (a row of -1: every Pokémon). Computed once per state."""
         T = self.T
         mod_tids = np.concatenate([T.MOD[:, 1], T.MOD[:, 4]]) if T.MOD.size else np.zeros(0, np.int64)
         mod_kinds = set(T.TARGET[np.clip(mod_tids[mod_tids >= 0], 0, len(T.TARGET) - 1), 0].tolist()) \
             if len(T.TARGET) else set()
         member = self.target_member if T_RANDOM in mod_kinds else self.member_of
+        ctxs = self.sources(g)[2]
 
-        def one(d):
-            tid = rows[d, col]
-            return member(g, self.bound_ctx(g, d), tid) | (tid < 0)
-        return g._memoized((rows,) + tuple(jax.tree.leaves(g.s)), lambda: g.vmap(one)(jnp.arange(NDUR)),
-                           ("members", col))
+        def one(c, tid):
+            return member(g, c, tid) | (tid < 0)
+        return g._memoized((rows,) + tuple(jax.tree.leaves(g.s)), lambda: g.vmap(one)(ctxs, rows[:, col]),
+                           ("members", col, self._passive))
 
     def member_of(self, g, ctx, tid):
         """(2, S) membership of a target row as `target_member` gives it for a row that is not random, without
@@ -713,7 +840,7 @@ class Effects:
         trow = jnp.asarray(T.TARGET)[jnp.clip(tid, 0)].astype(I32)
         kind = trow[0]
         u = g.uids()
-        used = T.TARGET_USED
+        used = self.used("target")
         out = jnp.zeros((2, S), bool)
         for k, ref in ((T_THIS, ctx.this), (T_HOLDER, ctx.holder), (T_ATTACKING, ctx.attacking)):
             if k in used:
@@ -734,11 +861,10 @@ class Effects:
         return out
 
     def attackers_ok(self, g, rows, who_col, f_col, acode, attacker_player):
-        """(NDUR,) the attacker passes each duration modifier's attacker filters and attacker_player."""
-        def one(d):
-            return self.attacker_ok(g, self.bound_ctx(g, d), acode, attacker_player, rows[d, who_col],
-                                    rows[d, f_col:f_col + 3])
-        return g.vmap(one)(jnp.arange(NDUR))
+        """(K,) the attacker passes each source modifier's attacker filters and attacker_player."""
+        def one(c, row):
+            return self.attacker_ok(g, c, acode, attacker_player, row[who_col], row[f_col:f_col + 3])
+        return g.vmap(one)(self.sources(g)[2], rows)
 
     def cant_attack(self, g, p, k):
         """Whether a CantAttack modifier stops attack k of p's Active."""
@@ -764,6 +890,18 @@ class Effects:
         cost = cost + jnp.sum(jnp.where(mem, rows[:, 2][:, None, None], 0), axis=0)
         return jnp.where(none, 0, jnp.maximum(0, cost))
 
+    def cant_play(self, g, p, kinds):
+        """(len(kinds),) whether a CantPlay modifier stops p from playing cards of each kind (reference:
+        Interpreter.can_play_trainer)."""
+        m = self.mods(g, "cant_play")
+        if m is None:
+            return jnp.zeros(kinds.shape, bool)
+        active, rows = m
+        owners = self.sources(g)[1]
+        who = jnp.where(rows[:, 2] == 0, owners, 1 - owners)
+        hit = (active & (who == p))[:, None] & (rows[:, 3][:, None] == kinds[None, :])
+        return jnp.any(hit, axis=0)
+
     def cant_retreat(self, g, p):
         m = self.mods(g, "cant_retreat")
         if m is None:
@@ -784,7 +922,7 @@ class Effects:
         if m is not None:
             active, rows = m
             aname = g.tab(T.ATK_NAME, ctx.card)[jnp.clip(ctx.atk, 0, T.A - 1)]
-            att = self.members(g, rows, 1).reshape(NDUR, -1)[:, jnp.clip(acode, 0)] & (acode >= 0)
+            att = self.members(g, rows, 1).reshape(rows.shape[0], -1)[:, jnp.clip(acode, 0)] & (acode >= 0)
             name_ok = (rows[:, 3] < 0) | (rows[:, 3] == aname)
             on = active & att & name_ok
             defm = self.members(g, rows, 4)
@@ -872,7 +1010,8 @@ class Effects:
         m = self.mods(g, "prevent_effects")
         if m is not None:
             active, rows = m
-            who = jnp.where(rows[:, 2] == 0, g.s.dur_owner.astype(I32), 1 - g.s.dur_owner.astype(I32))
+            owners = self.sources(g)[1]
+            who = jnp.where(rows[:, 2] == 0, owners, 1 - owners)
             out = out | jnp.any((active & (who == ctx.me))[:, None, None] & self.members(g, rows, 1), axis=0)
         m = self.mods(g, "prevent_damage")
         if m is not None:
@@ -1331,6 +1470,13 @@ class Effects:
             salt = (addr + jnp.where(redraw, p, 0).astype(jnp.uint32)) & jnp.uint32(0xFFFF)
             g.shuffle_deck(p, salt, go)
             g.draw_cards(p, n, go & redraw)
+        return ctx
+
+    def op_mark_used(self, g, ctx, a, on, sel, amt, addr):
+        """A once-per-turn triggered Ability is used (reference: Interpreter.fire sets ability_used)."""
+        code = self.code_of_uid(g, ctx.this)
+        S = self.T.S
+        g.set_at("ability_used", (jnp.clip(code, 0) // S, jnp.clip(code, 0) % S), True, on & (code >= 0))
         return ctx
 
     def op_end_turn(self, g, ctx, a, on, sel, amt, addr):

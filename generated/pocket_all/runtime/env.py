@@ -17,8 +17,8 @@ from jax.custom_batching import custom_vmap
 from . import struct
 from .core import (CHOICE, I32, K_POKEMON, K_STADIUM, K_SUPPORTER, K_TOOL, MAIN, MAX_STACK, N_ENERGY, NDUR,
                    PEND_CARD, PEND_NONE, SETUP, A_FIRST_PLAYER, A_OPENING_SWAP, A_SHUFFLE, Core, Flow, Game,
-                   _perm_first_n, count, empty_core)
-from .effects import Ctx, Effects, new_ctx
+                   _perm_first_n, count, empty_core, first_empty_bench)
+from .effects import EV_ATTACHED, EV_BENCHED, EV_EVOLVED, Ctx, Effects, new_ctx
 from .sched import Packing, run_where
 from .rng import draw_u32
 
@@ -103,8 +103,13 @@ class Env:
         self._checked_attackers = np.flatnonzero(np.any(T.ATK_REQ >= 0, axis=-1) |
                                                  np.any(T.ATK_REMOVE >= 0, axis=(-1, -2))).tolist()
         """Pokémon cards of the pool with an attack that has a requirement (checked only when one is Active)."""
+        self._has_abilities = bool(np.any(T.AB_ACTIVATED))
+        self._has_triggers = bool(np.any(T.TRIG_EVENT >= 0))
+        """Whether some Pokémon of the pool has an activated Ability (checked only when one is in play)."""
+        self._passives_in_mask = bool(self.effects.npas) and self.effects.mod_ops_in_mask
+        """Whether a passive Ability of the pool can change the legal actions (one in play: the full check)."""
         self._full_checks = bool(self._checked_trainers or self._checked_attackers or
-                                 self.effects.mod_ops_in_mask)
+                                 self.effects.mod_ops_in_mask or self._has_abilities)
 
     # --- pgx API --------------------------------------------------------------------------------------------------
     def init(self, key) -> State:
@@ -333,18 +338,30 @@ class Env:
 
     def _k_attach(self, w):
         g = self._game(w)
+        t = w.core.energy_current[w.p].astype(I32)
         g.attach_energy(w.p, w.slot, True)
-        return w.replace(core=g.s, flow=g.flow)
+        return self._triggered(w, g, w.slot, EV_ATTACHED, t, jnp.asarray(True))
+
+    def _triggered(self, w, g, slot, event, etype, cond):
+        """The work item after an action's rule, with the program of the triggered Ability that `event` starts on
+        the Pokémon in `slot`, if any (reference: Interpreter.fire from the rule's hook)."""
+        if not self._has_triggers:
+            return w.replace(core=g.s, flow=g.flow)
+        ctx, on = self.effects.start_trigger(g, w.p, slot, event, etype, cond)
+        ctx = jax.tree.map(lambda a, b: jnp.where(on, a, b), ctx, w.ctx)
+        return w.replace(core=g.s, flow=g.flow, ctx=ctx, vm_on=w.vm_on | on)
 
     def _k_play(self, w):
         T = self.T
         g = self._game(w)
         hcard = g.card(w.core.hand[w.p, jnp.clip(w.h, 0, T.H - 1)].astype(I32))
         as_basic = g.tab(T.PLAYS_AS_BASIC, hcard)
+        slot = first_empty_bench(g.occupied()[w.p])
         g.play_basic(w.p, w.h, as_basic)
         tcard, trainer = g.play_trainer(w.p, w.h, ~as_basic)
         ctx, _ = self.effects.start(g, w.p, jnp.asarray(False), 0, trainer, tcard)
-        return w.replace(core=g.s, flow=g.flow, ctx=ctx, vm_on=trainer)
+        w = w.replace(ctx=ctx, vm_on=trainer)
+        return self._triggered(w, g, slot, EV_BENCHED, -1, as_basic)
 
     def _k_play_on(self, w):
         T = self.T
@@ -353,7 +370,7 @@ class Env:
         tool = g.tab(T.KIND, hcard) == K_TOOL
         g.attach_tool(w.p, w.h, w.slot, tool)
         g.evolve(w.p, w.h, w.slot, ~tool)
-        return w.replace(core=g.s, flow=g.flow)
+        return self._triggered(w, g, w.slot, EV_EVOLVED, -1, ~tool)
 
     def _k_retreat(self, w):
         g = self._game(w)
@@ -368,8 +385,9 @@ class Env:
 
     def _k_ability(self, w):
         g = self._game(w)
+        ctx, on = self.effects.start_ability(g, w.p, w.slot)
         g.use_ability(w.p, w.slot, True)
-        return w.replace(core=g.s, flow=g.flow)
+        return w.replace(core=g.s, flow=g.flow, ctx=ctx, vm_on=on)
 
     def _vm_kernel(self, w, fn):
         g = self._game(w)
@@ -466,6 +484,13 @@ class Env:
         if len(self._checked_attackers):
             top = Game(T, self.effects, core, jnp.uint32(0), jnp.uint32(0), None).top_card()[p, 0]
             need = need | jnp.any(top == jnp.asarray(self._checked_attackers))
+        if self._has_abilities or self._passives_in_mask:
+            g = Game(T, self.effects, core, jnp.uint32(0), jnp.uint32(0), None)
+            top = g.top_card()
+            if self._has_abilities:
+                need = need | jnp.any(g.occupied()[p] & g.tab(T.AB_ACTIVATED, top[p]))
+            if self._passives_in_mask:
+                need = need | jnp.any(g.occupied() & (g.tab(T.PAS_MOD, top) >= 0))
         return need & (core.phase == MAIN) & ~(core.terminated | core.truncated)
 
     def legal_mask(self, core, full=True) -> jnp.ndarray:
@@ -535,9 +560,11 @@ class Env:
             hit = hcards[:, None] == jnp.asarray(checked)[None, :]
             tr_ok = ~jnp.any(hit & ~oks[None, :], axis=1)
         tr_ok = tr_ok & ~g.tab(T.UNPLAYABLE, hcards)
+        if full and "cant_play" in T.MOD_OP_IDS:
+            tr_ok = tr_ok & ~eff.cant_play(g, p, kind)
         items = (kind == 1) | ((kind == K_SUPPORTER) & sup_ok)
         stadium_name = jnp.where(core.stadium >= 0, g.tab(T.NAME, g.card(core.stadium.astype(I32))), -2)
-        stad_ok = (kind == K_STADIUM) & (g.tab(T.NAME, hcards) != stadium_name)
+        stad_ok = (kind == K_STADIUM) & (g.tab(T.NAME, hcards) != stadium_name) & tr_ok
         play = in_hand & ((basic & bench_room) | (items & tr_ok & ~basic) | stad_ok)
         m = m.at[o["play"]:o["play"] + H].set(play)
         # play onto a slot: Tools, evolution
@@ -579,7 +606,8 @@ class Env:
             ok = ok & ~eff.cant_attack(g, p, k)
             if np.any(T.ATK_REQ >= 0):  # requirements and removals only when the pool has some
                 ctx = new_ctx(T, p, core.stack[p, 0, 0], acard, k, 0, 0, 0)
-                ctx = ctx.replace(atk=jnp.asarray(k, I32), defending=core.stack[1 - p, 0, 0].astype(I32))
+                ctx = ctx.replace(atk=jnp.asarray(k, I32), defending=core.stack[1 - p, 0, 0].astype(I32),
+                                  cost=jnp.concatenate([typed, colorless[None]]))
                 ok = ok & eff.cond(g, ctx, g.tab(T.ATK_REQ, acard)[k])
             if np.any(T.ATK_REMOVE >= 0):
                 fresh = new_ctx(T, p, core.stack[p, 0, 0], acard, k, 0, 0, 0)
@@ -588,6 +616,8 @@ class Env:
         atks = g.vmap(attack_ok)(jnp.arange(T.A))
         m = m.at[o["attack"]:o["attack"] + T.A].set(att_ok & atks)
         ability = occ[p] & g.tab(T.IS_FOSSIL, top) & (jnp.sum(occ[p]) > 1)  # never your only Pokémon
+        if full and self._has_abilities:  # activated Abilities (checked only where one is in play: _mask_needs_full)
+            ability = ability | (occ[p] & g.vmap(lambda slot: eff.ability_ok(g, p, slot))(jnp.arange(S)))
         m = m.at[o["ability"]:o["ability"] + S].set(ability)
         return m
 
