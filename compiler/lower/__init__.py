@@ -127,6 +127,7 @@ def lower(loaded) -> Lowered:
     refused: list[Refused] = []
     passives: list = []
     passive_ids: list[str] = []
+    requirements: list = []
     programs: list[dict] = []
     instrs = []
     vm_steps = 0
@@ -209,6 +210,8 @@ def lower(loaded) -> Lowered:
                         if isinstance(ab, ir.Passive):
                             passives.append(ab)
                             passive_ids.append(card.id)
+                        elif ab.requirement is not None:
+                            requirements.append((ab.requirement, card.id))
                     except Unlowerable as e:
                         reasons.append(f"{label}: {e} not lowered yet: {card.ability.text}")
         else:
@@ -251,8 +254,9 @@ def lower(loaded) -> Lowered:
             t["TR_PROG"][i] = t["TR_PROG_END"][i] = 0
 
     low = _assemble(loaded, rules, layout, pool, t, instrs, programs, refused, vm_steps, cards, texts)
-    low.consts["PASSIVE_KINDS"] = passive_kinds([p for p, cid in zip(passives, passive_ids) if cid not in
-                                                 {r.card_id for r in refused}])
+    out = {r.card_id for r in refused}
+    low.consts["PASSIVE_KINDS"] = passive_kinds([p for p, cid in zip(passives, passive_ids) if cid not in out])
+    low.consts["ABILITY_KINDS"] = passive_kinds([r for r, cid in requirements if cid not in out])
     return low
 
 

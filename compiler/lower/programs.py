@@ -632,8 +632,9 @@ def lower_passive(pool: Pool, passive: ir.Passive) -> tuple[int, int, int]:
 
 
 def passive_kinds(nodes) -> dict[str, list[str]]:
-    """The condition, filter, target and count kinds a pool's passive requirements use (the runtime computes only
-    those when it evaluates them, so the modifiers' code stays small)."""
+    """The condition, filter, target and count kinds that a pool's passive Abilities (their requirements, or the
+    requirements of its activated and triggered Abilities) use: the runtime computes only those when it evaluates
+    such a requirement, so that the code of the modifiers, the mask and the rules' triggers stays small."""
     ops = {getattr(n, "op", None) for node in nodes for n in ir.iter_nodes(node)}
     return {"cond": sorted(ops & set(COND_OPS)), "filter": sorted(ops & set(FILTER_OPS)),
             "target": sorted(ops & set(TARGET_KINDS) | {"each", "this", "that"}),

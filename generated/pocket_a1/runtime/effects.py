@@ -108,6 +108,9 @@ class Effects:
         self.mod_ops = list(T.MOD_OPS)
         self._in_attack_cost = False
         self._passive = False
+        self._kinds = None
+        """While a requirement of an Ability is traced: the kinds of conditions, filters, targets and counts that such
+        requirements use (T.PASSIVE_KINDS, T.ABILITY_KINDS), the only ones then computed."""
         """True while a passive Ability's requirement is traced: only the kinds passive requirements use are computed
         (T.PASSIVE_KINDS), and the modifiers read there are the lasting effects' alone (no requirement of the pool
         reads modifiers: the lowering refuses one that would)."""
@@ -178,8 +181,17 @@ class Effects:
         et = g.tab(T.TRIG_ETYPE, card)
         on = cond & g.occupied()[p, slot] & (g.tab(T.TRIG_EVENT, card) == event) & ((et < 0) | (et == etype))
         on = on & ~(g.tab(T.TRIG_ACTIVE, card) & (slot != 0)) & ~(g.tab(T.AB_ONCE, card) & g.s.ability_used[p, slot])
-        on = on & self.cond(g, ctx, g.tab(T.AB_REQ, card))
+        if np.any((T.TRIG_EVENT >= 0) & (T.AB_REQ >= 0)):
+            on = on & self.requirement(g, ctx, g.tab(T.AB_REQ, card))
         return ctx.replace(end=jnp.where(on, end, start)), on
+
+    def requirement(self, g, ctx, cid):
+        """An activated or triggered Ability's requirement, traced with only the kinds such requirements use."""
+        self._kinds = self.T.ABILITY_KINDS
+        try:
+            return self.cond(g, ctx, cid)
+        finally:
+            self._kinds = None
 
     def ability_ok(self, g, p, slot):
         """Whether p may use the activated Ability of the Pokémon in `slot` now (reference:
@@ -192,10 +204,14 @@ class Effects:
         ok = on & ~(g.tab(T.AB_ONCE, card) & g.s.ability_used[p, slot])
         # each check is traced only when some activated Ability of the pool needs it
         if np.any(act & (T.AB_REQ >= 0)):
-            ok = ok & self.cond(g, ctx, g.tab(T.AB_REQ, card))
+            ok = ok & self.requirement(g, ctx, g.tab(T.AB_REQ, card))
         if np.any(act & (T.AB_BIND >= 0)) and np.any(act[:, None] & (T.AB_REMOVE >= 0)):
             bind = g.tab(T.AB_BIND, card)
-            codes, _ = self.targets(g, ctx, bind, None)
+            self._kinds = T.ABILITY_KINDS
+            try:
+                codes, _ = self.targets(g, ctx, bind, None)
+            finally:
+                self._kinds = None
             ctx = ctx.replace(that=jnp.where(bind >= 0, self.codes_to_uids(g, codes), ctx.that))
         if np.any(act[:, None] & (T.AB_REMOVE >= 0)):
             ok = ok & ~self.could_leave_no_pokemon(g, ctx, g.tab(T.AB_REMOVE, card))
@@ -366,9 +382,9 @@ class Effects:
         those passive requirements use)."""
         T = self.T
         full = {"cond": T.COND_USED, "filter": T.FILTER_USED, "target": T.TARGET_USED, "count": T.COUNT_USED}[kind]
-        if not self._passive:
+        if self._kinds is None:
             return full
-        names = set(T.PASSIVE_KINDS[kind])
+        names = set(self._kinds[kind])
         if kind == "target":
             return full & {TARGET_KIND_NAMES.index(n) for n in names}
         return full & names
@@ -773,13 +789,13 @@ class Effects:
         ctx = new_ctx(T, p, uid, card, ABILITY_SLOT, slot, 0, 0)
         ctx = ctx.replace(that=ctx.that.at[0].set(uid))
         on = (card >= 0) & (g.tab(T.PAS_MOD, card) >= 0)
-        self._passive = True
+        self._passive, self._kinds = True, T.PASSIVE_KINDS
         try:
             on = on & self.cond(g, ctx, g.tab(T.AB_REQ, card))
             bind = g.tab(T.AB_BIND, card)
             codes, _ = self.targets(g, ctx, bind, None)
         finally:
-            self._passive = False
+            self._passive, self._kinds = False, None
         ctx = ctx.replace(that=jnp.where(bind >= 0, self.codes_to_uids(g, codes), ctx.that))
         return ctx, on
 
