@@ -119,28 +119,26 @@ def command(spec: str, levels: tuple[str, ...], cards: tuple[str, ...], games: i
                          "divergences": [{"effect": d.effect, "card": d.card, "board": d.variant, "step": d.step,
                                           "actions": d.action_names[:d.step], "fields": d.fields}
                                          for d in res.divergences]}
-                if res.divergences:
-                    Path(reproducer).write_text(json.dumps(res.divergences[0].replay_record(spec), indent=1) + "\n",
-                                                encoding="utf-8")
-                    entry["reproducer"] = str(reproducer)
-                report["levels"][lv] = entry
-                failed |= bool(res.divergences)
-                results[lv] = res.divergences
+                failed |= _record(report, results, lv, entry, res.divergences, spec, reproducer)
             else:
                 res = run_rollouts(loaded, pkg, games, seed, batch, refused_ids=refused, progress=advance,
                                    deck_fn=deck_fn)
                 entry = {"games": res.games, "steps": res.steps, "finished": res.finished,
                          "divergences": [{"game": d.game, "seed": d.seed, "step": d.step, "last_action": d.last_action,
                                           "fields": d.fields} for d in res.divergences]}
-                if res.divergences:
-                    Path(reproducer).write_text(json.dumps(res.divergences[0].replay_record(spec), indent=1) + "\n",
-                                                encoding="utf-8")
-                    entry["reproducer"] = str(reproducer)
-                report["levels"][lv] = entry
-                failed |= bool(res.divergences)
-                results[lv] = res.divergences
+                failed |= _record(report, results, lv, entry, res.divergences, spec, reproducer)
     _print(report, results, as_json)
     raise SystemExit(1 if failed else 0)
+
+
+def _record(report: dict, results: dict, lv: str, entry: dict, divergences: list, spec, reproducer) -> bool:
+    """A level's report entry; the first divergence, if any, written as a replay file. Whether the level failed."""
+    if divergences:
+        Path(reproducer).write_text(json.dumps(divergences[0].replay_record(spec), indent=1) + "\n", encoding="utf-8")
+        entry["reproducer"] = str(reproducer)
+    report["levels"][lv] = entry
+    results[lv] = divergences
+    return bool(divergences)
 
 
 def _progress():
