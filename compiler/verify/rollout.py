@@ -168,17 +168,19 @@ def run_rollouts(loaded, pkg, games: int, seed: int = 0, batch: int = 64, max_st
         n = min(batch, games - b0)
         ids = list(range(b0, b0 + n))
         seeds = [seed * 1_000_003 + g for g in ids]
-        rngs = [random.Random(s) for s in seeds]
-        decks, js, states = start_games(eng, ls, T, seeds, rngs, deck_fn)
+        # a last, smaller batch is padded with copies of its last game (not compared): one batch shape, one compile
+        pad = [seeds[-1]] * (batch - n) if games > batch else []
+        rngs = [random.Random(s) for s in seeds + pad]
+        decks, js, states = start_games(eng, ls, T, seeds + pad, rngs, deck_fn)
         alive = [True] * n
         history: list[list[int]] = [[] for _ in range(n)]
         res.games += n
         for t in range(max_steps + 1):
             canon = {k: np.asarray(v) for k, v in ls.canon(js).items()}
             mask = np.asarray(js.legal_action_mask)
-            actions = np.zeros(n, np.int32)
-            sk0 = np.zeros(n, np.uint32)
-            sk1 = np.zeros(n, np.uint32)
+            actions = np.zeros(n + len(pad), np.int32)
+            sk0 = np.zeros(n + len(pad), np.uint32)
+            sk1 = np.zeros(n + len(pad), np.uint32)
             for i in range(n):
                 if not alive[i]:
                     continue
